@@ -1,0 +1,299 @@
+"""Every text the hotline says to a citizen, in Bahasa Indonesia and English.
+
+Short, warm, plain, never blaming. The bot never repeats back what a person told it (the phone may be read by
+the abuser), and the emergency numbers here never depend on a server being up.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["id", "en"]
+
+EMERGENCY_NUMBERS = {
+    "id": ("Nomor darurat (gratis, 24 jam):\n"
+           "• 112 darurat (belum aktif di semua daerah)\n"
+           "• 110 Polisi\n"
+           "• 119 Ambulans\n"
+           "• SAPA 129: telepon 129 atau 021-129, WhatsApp 08111-129-129\n"
+           "• TePSA (anak) 1500-771"),
+    "en": ("Emergency numbers (free, 24 h):\n"
+           "• 112 emergency (not yet active everywhere)\n"
+           "• 110 Police\n"
+           "• 119 Ambulance\n"
+           "• SAPA 129: call 129 or 021-129, WhatsApp 08111-129-129\n"
+           "• TePSA (children) 1500-771"),
+}
+
+TEXTS: dict[str, dict[Lang, str]] = {
+    "welcome": {
+        "id": ("Halo, terima kasih sudah menghubungi Layanan Informasi. Kamu tidak sendiri. "
+               "Percakapan ini rahasia; kamu boleh tidak menyebut nama.\n"
+               "Apakah kamu aman untuk chat sekarang? Kalau tidak aman, ketik *hapus* kapan saja "
+               "untuk menghapus data kamu di layanan ini."),
+        "en": ("Hello, thank you for reaching the Information Service. You are not alone. "
+               "This chat is confidential; you don't have to give your name.\n"
+               "Are you safe to chat right now? If not, type *hapus* (delete) at any time to erase "
+               "your data from this service."),
+    },
+    "emergency": {
+        "id": ("Kamu dalam bahaya sekarang? Utamakan keselamatanmu: kalau bisa, pergi ke tempat aman "
+               "atau dekati orang yang kamu percaya. Telepon sekarang:"),
+        "en": ("Are you in danger now? Your safety comes first: if you can, go somewhere safe or near "
+               "someone you trust. Call now:"),
+    },
+    "emergency_paged": {
+        "id": "Petugas kami sudah diberi tahu dan akan segera menghubungimu di chat ini.",
+        "en": "Our on-call staff have been alerted and will contact you in this chat soon.",
+    },
+    "fallback_service_down": {
+        "id": ("Maaf, layanan kami sedang ada gangguan. Pesanmu sudah kami simpan dan akan kami "
+               "balas. Kalau kamu dalam bahaya, jangan menunggu:"),
+        "en": ("Sorry, our service has a problem right now. Your message is saved and we will answer it. "
+               "If you are in danger, don't wait:"),
+    },
+    "empty": {
+        "id": "Maaf, pesannya belum terbaca. Ceritakan dengan kata-kata ya, pelan-pelan saja.",
+        "en": "Sorry, I couldn't read that. Please tell me in words, take your time.",
+    },
+    "media_only": {
+        "id": ("Terima kasih, kiriman fotomu/suaramu sudah kami catat. Maaf, saya hanya bisa membaca "
+               "teks. Bisa ceritakan dengan tulisan?"),
+        "en": "Thank you, we noted your photo/voice message. I can only read text: could you write it?",
+    },
+    "too_long": {
+        "id": "Pesanmu panjang sekali; kami simpan bagian awalnya. Boleh lanjutkan dengan pesan yang lebih pendek.",
+        "en": "Your message is very long; we kept its beginning. Feel free to continue in shorter messages.",
+    },
+    "ask_what": {
+        "id": "Boleh ceritakan apa yang terjadi? Ceritakan sebisanya saja.",
+        "en": "Can you tell me what happened? Only what you feel able to share.",
+    },
+    "ask_victim": {
+        "id": "Siapa yang mengalami kekerasan, dan berapa umurnya? (ketik *lewati* kalau tidak mau menjawab)",
+        "en": "Who is being harmed, and how old are they? (type *skip* if you prefer not to say)",
+    },
+    "ask_location": {
+        "id": ("Supaya kami bisa menghubungkan dengan petugas terdekat: di kota/kecamatan atau kelurahan "
+               "mana kejadiannya? (ketik *lewati* kalau tidak mau menjawab)"),
+        "en": ("So we can connect you with the nearest team: in which city, district (kecamatan) or "
+               "village (kelurahan) did it happen? (type *skip* if you prefer not to say)"),
+    },
+    "ask_nearby": {
+        "id": "Apakah pelaku ada di dekatmu sekarang? (ya / tidak / lewati)",
+        "en": "Is the person who did this near you right now? (yes / no / skip)",
+    },
+    "ask_contact": {
+        "id": ("Kapan dan lewat apa petugas aman menghubungimu? Misalnya: \"chat ini saja, sore jam 4\". "
+               "(ketik *lewati* kalau tidak mau menjawab)"),
+        "en": ("When and how is it safe for our staff to contact you? E.g. \"this chat, 4 pm\". "
+               "(type *skip* if you prefer not to say)"),
+    },
+    "report_done_high": {
+        "id": ("Terima kasih sudah bercerita, itu tidak mudah. Laporanmu tercatat dengan kode {code}. "
+               "Konselor akan menghubungimu dalam 24 jam lewat chat ini."),
+        "en": ("Thank you for telling us; that is not easy. Your report is recorded as {code}. "
+               "A counsellor will contact you within 24 hours in this chat."),
+    },
+    "report_done_normal": {
+        "id": ("Terima kasih sudah bercerita. Laporanmu tercatat dengan kode {code}. Petugas Puspaga / "
+               "UPTD PPA akan menghubungimu untuk jadwal konsultasi."),
+        "en": ("Thank you for telling us. Your report is recorded as {code}. Puspaga / UPTD PPA staff will "
+               "contact you to schedule a consultation."),
+    },
+    "report_done_emergency": {
+        "id": "Laporanmu tercatat dengan kode {code}. Petugas sedang dihubungi. Tetap utamakan keselamatanmu.",
+        "en": "Your report is recorded as {code}. Staff are being contacted. Keep yourself safe first.",
+    },
+    "tpks_note": {
+        "id": ("Untuk kekerasan seksual, layanan wajib melapor ke polisi dalam 3×24 jam (UU TPKS); "
+               "identitasmu dirahasiakan."),
+        "en": ("For sexual violence, services must report to the police within 3×24 hours (UU TPKS); "
+               "your identity stays confidential."),
+    },
+    "skip_ok": {"id": "Tidak apa-apa, kita lewati.", "en": "That's fine, let's skip it."},
+    "deleted": {
+        "id": ("Data kamu di layanan ini sudah dihapus, termasuk pesan yang masih bisa kami hapus dari chat "
+               "ini. Pesan lain yang masih terlihat di HP-mu perlu kamu hapus sendiri (tahan pesan → Hapus). "
+               "Kamu bisa menghubungi kami lagi kapan saja."),
+        "en": ("Your data in this service has been deleted, including the messages we could still delete from "
+               "this chat. Messages still visible on your phone need to be deleted by you (long-press → "
+               "Delete). You can contact us again any time."),
+    },
+    "stopped": {
+        "id": ("Baik, kami tidak akan mengirim pesan lagi. Kalau butuh bantuan, kirim pesan apa saja "
+               "dan kami akan menjawab."),
+        "en": "Okay, we won't message you again. If you need help, send any message and we'll answer.",
+    },
+    "greet": {
+        "id": "Halo! Ada yang bisa kami bantu? Kamu bisa bercerita atau bertanya tentang layanan.",
+        "en": "Hello! How can we help? You can tell us what happened or ask about our services.",
+    },
+    "thanks": {
+        "id": "Sama-sama. Jaga diri ya, kami ada di sini kalau kamu butuh.",
+        "en": "You're welcome. Take care, we're here when you need us.",
+    },
+    "goodbye": {
+        "id": "Terima kasih sudah menghubungi kami. Jaga diri ya.",
+        "en": "Thank you for reaching out. Take care.",
+    },
+    "out_of_scope": {
+        "id": ("Maaf, saya hanya bisa membantu soal kekerasan terhadap perempuan dan anak: melapor, "
+               "konseling, dan info layanan (Puspaga, UPTD PPA, SAPA 129)."),
+        "en": ("Sorry, I can only help with violence against women and children: reporting, counselling "
+               "and service information (Puspaga, UPTD PPA, SAPA 129)."),
+    },
+    "human": {
+        "id": "Baik, kami sambungkan dengan konselor. Mohon tunggu, petugas akan membalas di chat ini.",
+        "en": "Okay, we'll connect you with a counsellor. Please wait; staff will reply in this chat.",
+    },
+    "ack": {"id": "Baik, terima kasih.", "en": "Okay, thank you."},
+    "counsellor_joined": {
+        "id": "Seorang konselor sudah bergabung di chat ini. Kamu bisa langsung bercerita.",
+        "en": "A counsellor has joined this chat. You can talk to them directly.",
+    },
+    "counsellor_left": {
+        "id": "Konselor sudah menutup percakapan. Terima kasih, jaga diri ya.",
+        "en": "The counsellor has closed the conversation. Thank you, take care.",
+    },
+    "nobody_claimed": {
+        "id": ("Maaf, petugas kami belum bisa merespons sekarang. Silakan hubungi SAPA 129: telepon 129 "
+               "atau WhatsApp 08111-129-129. Kalau dalam bahaya, telepon 110 atau 112."),
+        "en": ("Sorry, our staff cannot respond right now. Please contact SAPA 129: call 129 or WhatsApp "
+               "08111-129-129. If you are in danger, call 110 or 112."),
+    },
+    "directory_header": {"id": "Layanan untuk wilayah {region}:", "en": "Services for {region}:"},
+    "directory_ask_region": {
+        "id": "Kamu tinggal di kota/kecamatan mana? Saya carikan layanan terdekat.",
+        "en": "Which city or district do you live in? I'll find the nearest services.",
+    },
+}
+
+FAQ: dict[str, dict[Lang, str]] = {
+    "puspaga": {
+        "id": ("Puspaga (Pusat Pembelajaran Keluarga) adalah layanan pemerintah daerah untuk konsultasi "
+               "keluarga dan pengasuhan anak, gratis, misalnya Puspaga Harmoni di Depok."),
+        "en": ("Puspaga (family learning centre) is a free local-government service for family and "
+               "parenting counselling, e.g. Puspaga Harmoni in Depok."),
+    },
+    "p2tp2a": {
+        "id": ("P2TP2A adalah pusat pelayanan terpadu bagi perempuan dan anak korban kekerasan: konseling, "
+               "pendampingan hukum, rujukan medis, dan rumah aman. Kini banyak yang menjadi UPTD PPA."),
+        "en": ("P2TP2A is the integrated service centre for women and child victims of violence: counselling, "
+               "legal aid, medical referral and safe houses. Many are now called UPTD PPA."),
+    },
+    "uptd_ppa": {
+        "id": ("UPTD PPA (Unit Pelaksana Teknis Daerah Perlindungan Perempuan dan Anak) menerima laporan "
+               "kekerasan dan memberi pendampingan: konseling, hukum, medis, dan rumah aman. Gratis."),
+        "en": ("UPTD PPA is the regional unit for the protection of women and children: it takes reports and "
+               "provides counselling, legal, medical support and safe houses. Free of charge."),
+    },
+    "sapa129": {
+        "id": "SAPA 129 dari KemenPPPA: telepon 129 atau 021-129, WhatsApp 08111-129-129.",
+        "en": "SAPA 129 (KemenPPPA): call 129 or 021-129, WhatsApp 08111-129-129.",
+    },
+    "satgas_ppa": {
+        "id": ("Satgas PPA adalah satuan tugas di kelurahan/kecamatan yang membantu mencegah dan menangani "
+               "kekerasan terhadap perempuan dan anak, serta menghubungkan korban dengan UPTD PPA."),
+        "en": ("Satgas PPA are local task forces in villages and districts that help prevent and handle "
+               "violence against women and children and connect victims with UPTD PPA."),
+    },
+    "patbm": {
+        "id": ("PATBM (Perlindungan Anak Terpadu Berbasis Masyarakat) adalah gerakan warga untuk melindungi "
+               "anak di lingkungannya."),
+        "en": "PATBM is a community-based child-protection movement run by residents.",
+    },
+    "tppo": {
+        "id": ("TPPO adalah Tindak Pidana Perdagangan Orang: merekrut atau membawa orang dengan tipu daya "
+               "atau paksaan untuk dieksploitasi, misalnya janji kerja di luar negeri lalu paspor ditahan."),
+        "en": ("TPPO means the crime of human trafficking: recruiting or moving people by deception or force "
+               "to exploit them, e.g. a job promise abroad and then the passport is withheld."),
+    },
+    "kbgo": {
+        "id": ("KBGO (kekerasan berbasis gender online) misalnya ancaman menyebar foto/video pribadi, "
+               "pemerasan seksual, atau pelecehan lewat chat. Simpan bukti (tangkapan layar) dan laporkan."),
+        "en": ("Online gender-based violence (KBGO) includes threats to share private photos/videos, sextortion "
+               "or harassment by chat. Keep evidence (screenshots) and report it."),
+    },
+    "confidentiality": {
+        "id": ("Identitas pelapor dan korban dirahasiakan (UU TPKS dan UU PDP). Kami hanya meminta yang "
+               "perlu untuk membantu, dan kamu bisa ketik *hapus* untuk menghapus datamu."),
+        "en": ("The identity of reporters and victims is kept confidential (UU TPKS, UU PDP). We only ask what "
+               "we need to help, and you can type *hapus* to delete your data."),
+    },
+    "anonymous": {
+        "id": "Ya, kamu boleh melapor tanpa menyebut nama.",
+        "en": "Yes, you can report without giving your name.",
+    },
+    "how_to_report": {
+        "id": ("Kamu bisa langsung bercerita di chat ini: apa yang terjadi, siapa korbannya, dan di mana. "
+               "Atau hubungi SAPA 129 (WhatsApp 08111-129-129)."),
+        "en": ("You can tell us right here: what happened, who was harmed and where. Or contact SAPA 129 "
+               "(WhatsApp 08111-129-129)."),
+    },
+    "documents": {
+        "id": ("Untuk melapor di sini tidak perlu dokumen. Kalau ada, simpan bukti seperti foto luka, "
+               "tangkapan layar chat, atau hasil visum; petugas akan membantu langkah selanjutnya."),
+        "en": ("You need no documents to report here. If you have them, keep evidence such as photos of "
+               "injuries, chat screenshots or a medical report; staff will help with the next steps."),
+    },
+    "cost": {
+        "id": "Layanan pengaduan, konseling dan pendampingan di UPTD PPA / P2TP2A dan Puspaga gratis.",
+        "en": "Reporting, counselling and support at UPTD PPA / P2TP2A and Puspaga are free of charge.",
+    },
+    "opening_hours": {
+        "id": ("Chat ini bisa dipakai 24 jam. Kantor layanan biasanya buka hari kerja; jam pastinya "
+               "berbeda tiap daerah. Untuk darurat di luar jam kantor hubungi 110, 112 atau SAPA 129."),
+        "en": ("This chat is open 24 hours. Service offices are usually open on working days; hours differ by "
+               "region. For emergencies outside office hours call 110, 112 or SAPA 129."),
+    },
+    "safe_house": {
+        "id": ("Rumah aman adalah tempat tinggal sementara yang dirahasiakan bagi korban yang tidak aman di "
+               "rumah. Aksesnya lewat UPTD PPA / P2TP2A setelah penilaian petugas."),
+        "en": ("A safe house is a confidential temporary shelter for victims who are not safe at home, "
+               "arranged through UPTD PPA / P2TP2A after an assessment."),
+    },
+    "legal_aid": {
+        "id": ("UPTD PPA / P2TP2A bisa mendampingi proses hukum (melapor ke polisi, sidang, perceraian karena "
+               "KDRT) tanpa biaya."),
+        "en": ("UPTD PPA / P2TP2A can support legal processes (police report, court, divorce because of domestic "
+               "violence) free of charge."),
+    },
+    "what_is_violence": {
+        "id": ("Kekerasan bukan hanya pukulan: juga hinaan dan ancaman (psikis), pelecehan dan pemaksaan "
+               "seksual, penelantaran seperti tidak diberi nafkah, dan eksploitasi. Semuanya bisa dilaporkan."),
+        "en": ("Violence is not only hitting: insults and threats (psychological), sexual harassment and "
+               "coercion, neglect such as withholding support, and exploitation can all be reported."),
+    },
+    "prevention": {
+        "id": ("Ajarkan anak nama bagian tubuhnya, bahwa bagian pribadi tidak boleh disentuh orang lain, "
+               "berani bilang \"tidak\", dan selalu cerita ke orang tua. Puspaga bisa membantu konsultasi."),
+        "en": ("Teach children the names of their body parts, that private parts are not to be touched, to say "
+               "\"no\", and to always tell a parent. Puspaga offers free parenting advice."),
+    },
+    "bot_identity": {
+        "id": ("Ini layanan informasi dan pengaduan untuk perempuan dan anak. Pesanmu dibaca oleh sistem "
+               "dan petugas terlatih, dan dijaga kerahasiaannya."),
+        "en": ("This is an information and reporting service for women and children. Your messages are read "
+               "by the system and trained staff, and kept confidential."),
+    },
+}
+
+
+def text(key: str, lang: Lang = "id", **values: str) -> str:
+    """The text ``key`` in ``lang`` (Indonesian when no translation exists), formatted with ``values``."""
+    entry = TEXTS[key]
+    return entry.get(lang, entry["id"]).format(**values)
+
+
+def faq(key: str | None, lang: Lang = "id") -> str | None:
+    """The FAQ answer for ``key`` (e.g. ``"puspaga"``), or ``None`` if there is none."""
+    entry = FAQ.get(key or "")
+    if entry is None:
+        return None
+    return entry.get(lang, entry["id"])
+
+
+def emergency_block(lang: Lang = "id") -> str:
+    """The emergency message with the numbers: never depends on Rasa, Redis or the database."""
+    return text("emergency", lang) + "\n" + EMERGENCY_NUMBERS[lang]

@@ -1,0 +1,167 @@
+"""The ``hotline`` command: ``run``, ``triage``, ``bench``, ``staff``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import importlib.util
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+from hotline.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger("hotline")
+
+DEFAULT_SCORER = PROJECT_ROOT.parent / "shared" / "triage" / "score.py"
+
+
+@contextlib.contextmanager
+def rasa_url_for(settings: Settings, *, redis_url: str | None = None, nlg_url: str | None = None) -> Iterator[str]:
+    """Yield the Rasa URL from settings, or start a local Rasa server for the duration of the block."""
+    if settings.rasa_url:
+        yield settings.rasa_url
+        return
+    from hotline.services import RasaServer
+
+    print("starting a local Rasa server (about a minute)...", file=sys.stderr)
+    server = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=settings.var_dir / "rasa",
+                        redis_url=redis_url, nlg_url=nlg_url).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _result_row(row_id: Any, result: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": row_id}
+    out.update(dataclasses.asdict(result))
+    return out
+
+
+async def _triage_stream(rasa_url: str, lines: list[str]) -> AsyncIterator[dict[str, Any]]:
+    from handlers.analysis import analyse
+    from hotline.rasa_client import RasaClient
+
+    rasa = RasaClient(rasa_url)
+    try:
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text = str(row.get("text") or "")
+                row_id = row.get("id")
+            except (json.JSONDecodeError, AttributeError):
+                yield {"id": None, "error": "invalid JSON line"}
+                continue
+            result, _ = await analyse(text, rasa)
+            yield _result_row(row_id, result)
+    finally:
+        await rasa.aclose()
+
+
+def load_scorer(path: Path) -> Any:
+    """Import the project's shared ``score.py``."""
+    spec = importlib.util.spec_from_file_location("triage_score", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load scorer {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
+    """JSON lines ``{"id", "text"}`` in, one triage JSON line out per input."""
+    source = Path(args.score).read_text(encoding="utf-8") if args.score else sys.stdin.read()
+    lines = source.splitlines()
+
+    async def collect(url: str) -> list[dict[str, Any]]:
+        return [row async for row in _triage_stream(url, lines)]
+
+    with rasa_url_for(settings) as url:
+        rows = asyncio.run(collect(url))
+    if not args.score:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    scorer = load_scorer(Path(args.scorer))
+    return int(scorer.main(["score.py", args.score, f.name]) or 0)
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    """Benchmarks that print figures (see README)."""
+    from hotline import bench
+
+    return bench.main(args, settings)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Start everything locally (SQLite, Redis, Rasa) and serve the channels and the web chat."""
+    from hotline.app import run
+
+    return run(settings, terminal=args.terminal)
+
+
+def cmd_staff(args: argparse.Namespace, settings: Settings) -> int:
+    """Register and list staff."""
+    from hotline.staff_cli import main as staff_main
+
+    return staff_main(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, read top to bottom."""
+    p = argparse.ArgumentParser(prog="hotline", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the hotline locally (web chat at http://127.0.0.1:PORT/chat)")
+    run.add_argument("--terminal", action="store_true", help="chat in this terminal instead of the browser")
+    run.set_defaults(func=cmd_run)
+
+    tri = sub.add_parser("triage", help="triage JSON lines {id, text} from stdin")
+    tri.add_argument("--score", metavar="FILE", help="triage a labelled file and print its metrics")
+    tri.add_argument("--scorer", default=str(DEFAULT_SCORER), help="path of score.py")
+    tri.set_defaults(func=cmd_triage)
+
+    bench = sub.add_parser("bench", help="benchmarks")
+    bench.add_argument("what", choices=["triage", "e2e", "paging"])
+    bench.add_argument("--file", default=str(PROJECT_ROOT.parent / "shared" / "triage" / "dev.jsonl"))
+    bench.add_argument("--repeat", type=int, default=10)
+    bench.set_defaults(func=cmd_bench)
+
+    staff = sub.add_parser("staff", help="manage staff")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=["counsellor", "supervisor", "admin"])
+    add.add_argument("--region", required=True, help="as people write it: Depok, Kota Payakumbuh, Kukar")
+    who = add.add_mutually_exclusive_group(required=True)
+    who.add_argument("--telegram-id")
+    who.add_argument("--whatsapp")
+    staff_sub.add_parser("list")
+    staff.set_defaults(func=cmd_staff)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``hotline`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    return int(args.func(args, settings) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Start, wait for and stop the local services the hotline needs: a Rasa server and a Redis server.
+
+In production these run as their own containers (``docker-compose.yml``) and ``RASA_URL`` / ``REDIS_URL`` point
+at them; for a first run and for the tests the hotline starts them itself, from the project's own files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _terminate(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=timeout)
+
+
+@dataclass
+class RedisServer:
+    """A ``redis-server`` child process with append-only persistence in ``data_dir``."""
+
+    data_dir: Path
+    port: int = 0
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 15.0) -> RedisServer:
+        """Start the server (on a free port unless one was given) and wait until it answers PING."""
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server not found: run scripts/setup.sh (it installs it)")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or free_port()
+        self.proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.data_dir),
+             "--appendonly", "yes", "--save", "", "--protected-mode", "yes", "--logfile", "redis.log"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {self.proc.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start in time")
+
+    def stop(self) -> None:
+        """Stop the server (data stays in ``data_dir``)."""
+        if self.proc is not None:
+            _terminate(self.proc)
+            self.proc = None
+
+
+def write_endpoints(path: Path, *, redis_url: str | None, nlg_url: str | None) -> Path:
+    """Write a Rasa ``endpoints.yml``: tracker and lock store on Redis, response texts from the app (NLG)."""
+    lines: list[str] = []
+    if redis_url:
+        u = httpx.URL(redis_url)
+        db = (u.path or "/0").strip("/") or "0"
+        for name, extra in (("tracker_store", "  key_prefix: hotline\n  record_exp: 2592000\n"),
+                            ("lock_store", "  key_prefix: hotline\n")):
+            lines.append(
+                f"{name}:\n  type: redis\n  url: {u.host}\n  port: {u.port or 6379}\n  db: {db}\n{extra}"
+            )
+    if nlg_url:
+        lines.append(f"nlg:\n  url: {nlg_url}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(lines) or "{}\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class RasaServer:
+    """A ``rasa run --enable-api`` child process from the project's Python 3.10 env."""
+
+    venv: Path
+    project: Path
+    work_dir: Path
+    port: int = 0
+    redis_url: str | None = None
+    nlg_url: str | None = None
+    proc: subprocess.Popen[bytes] | None = None
+    started_in_s: float | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def model_path(self) -> Path:
+        return self.project / "models" / "hotline.tar.gz"
+
+    def start(self, timeout: float = 240.0) -> RasaServer:
+        """Start Rasa and block until ``/status`` reports the loaded model."""
+        rasa = self.venv / "bin" / "rasa"
+        if not rasa.exists():
+            raise RuntimeError(f"{rasa} not found: run scripts/setup.sh")
+        if not self.model_path.exists():
+            raise RuntimeError(f"{self.model_path} not found: run scripts/setup.sh (it trains the model)")
+        self.port = self.port or free_port()
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        endpoints = write_endpoints(
+            self.work_dir / f"endpoints-{self.port}.yml", redis_url=self.redis_url, nlg_url=self.nlg_url
+        )
+        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
+                   SANIC_REQUEST_TIMEOUT="30", LOG_LEVEL_LIBRARIES="ERROR")
+        cmd = [str(rasa), "run", "--enable-api", "-m", str(self.model_path), "--port", str(self.port),
+               "-i", "127.0.0.1", "--endpoints", str(endpoints), "--log-file", str(self.work_dir / "rasa.log")]
+        t0 = time.monotonic()
+        # Rasa's own output may contain message texts at debug level; it goes to a file, never to our log.
+        with open(self.work_dir / f"rasa-{self.port}.out", "wb") as out:
+            self.proc = subprocess.Popen(cmd, cwd=self.project, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        self._wait_ready(timeout)
+        self.started_in_s = time.monotonic() - t0
+        log.info("rasa ready on port %s in %.1f s", self.port, self.started_in_s)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                assert self.proc is not None
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"rasa exited with {self.proc.returncode}; see {self.work_dir}")
+                try:
+                    r = client.get(f"{self.url}/status")
+                    if r.status_code == 200 and r.json().get("model_file"):
+                        return
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("rasa did not become ready in time")
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the Rasa process tree (Linux /proc)."""
+        if self.proc is None:
+            return 0
+        return _tree_rss(self.proc.pid)
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.proc is not None:
+            _terminate(self.proc, timeout=20.0)
+            self.proc = None
+
+
+def _tree_rss(pid: int) -> int:
+    total = 0
+    pids = [pid]
+    while pids:
+        p = pids.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+            pids.extend(int(c) for c in children)
+        except (OSError, ValueError):
+            continue
+    return total

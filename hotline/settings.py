@@ -1,0 +1,50 @@
+"""One typed settings object for the whole application.
+
+Built once in ``main()`` (or a test fixture) and passed down; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Environment variables (and a ``.env`` file) that configure the hotline."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Channels
+    telegram_bot_token: str | None = None
+    telegram_mode: str = "polling"  # "polling" or "webhook"
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_secret: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    public_base_url: str = "http://localhost:8080"
+    port: int = 8080
+    host: str = "127.0.0.1"
+
+    # Services. Unset REDIS_URL / RASA_URL means "hotline run starts its own".
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{PROJECT_ROOT / 'var' / 'hotline.db'}")
+    redis_url: str | None = None
+    rasa_url: str | None = None
+
+    # Rasa process management (used when the hotline starts Rasa itself)
+    rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
+    rasa_project: Path = PROJECT_ROOT / "nlu"
+    rasa_port: int = 5005
+    rasa_timeout_s: float = 3.0
+
+    # Escalation
+    claim_timeout_s: float = 120.0
+    default_region: str = "nasional"
+
+    # Where local state (SQLite file, Redis data, logs) lives
+    var_dir: Path = PROJECT_ROOT / "var"

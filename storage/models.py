@@ -1,0 +1,290 @@
+"""SQLAlchemy 2 models of the hotline's database.
+
+The schema itself is created by the Alembic migrations in ``storage/migrations`` (never by ``create_all`` in
+production); ``tests/storage`` checks that the models and the migrations agree.
+
+Privacy: message text lives only in ``messages.text`` (erased by ``hapus`` and purged by age). Everything
+else (triage JSON, audit details, outbox payloads) must stay free of message text, names and phone numbers;
+the only phone numbers held are ``conversations.sender_id`` (the conversation key) and ``staff.contact_id``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Final, Literal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Allowed values. The database enforces them with CHECK constraints (named by the convention below, so the
+# migrations can refer to them); crud.py validates them first to raise a readable ValueError.
+Channel = Literal["telegram", "whatsapp", "web"]
+CHANNELS: Final = ("telegram", "whatsapp", "web")
+Lang = Literal["id", "en"]
+LANGS: Final = ("id", "en")
+Direction = Literal["in", "out"]
+DIRECTIONS: Final = ("in", "out")
+MessageStatus = Literal["received", "processed", "pending_retry"]
+MESSAGE_STATUSES: Final = ("received", "processed", "pending_retry")
+ViolenceType = Literal["physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"]
+VIOLENCE_TYPES: Final = ("physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other")
+AgeGroup = Literal["child", "adult", "unknown"]
+AGE_GROUPS: Final = ("child", "adult", "unknown")
+Sex = Literal["female", "male"]
+SEXES: Final = ("female", "male")
+# Place of incident, as SIMFONI-PPA groups it.
+Place = Literal["rumah_tangga", "sekolah", "tempat_kerja", "fasilitas_umum", "online", "lainnya"]
+PLACES: Final = ("rumah_tangga", "sekolah", "tempat_kerja", "fasilitas_umum", "online", "lainnya")
+Urgency = Literal["emergency", "high", "normal"]
+URGENCIES: Final = ("emergency", "high", "normal")
+CaseStatus = Literal["new", "paged", "claimed", "in_progress", "referred", "closed"]
+CASE_STATUSES: Final = ("new", "paged", "claimed", "in_progress", "referred", "closed")
+Role = Literal["counsellor", "supervisor", "admin"]
+ROLES: Final = ("counsellor", "supervisor", "admin")
+StaffChannel = Literal["telegram", "whatsapp"]
+STAFF_CHANNELS: Final = ("telegram", "whatsapp")
+
+# Deterministic constraint names: Alembic needs names to drop or alter constraints later (SQLite batch mode
+# included), and the initial migration spells exactly these.
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the only kind of datetime this package stores)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that always comes back timezone-aware in UTC.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are stored as naive UTC and marked UTC
+    again on the way out. Naive datetimes are refused, because guessing their zone is how deadlines go wrong.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware (UTC) datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK constraint limiting ``column`` to ``values``."""
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the shared naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Staff(Base):
+    """A counsellor, supervisor or admin who receives pages and handles cases."""
+
+    __tablename__ = "staff"
+    __table_args__ = (
+        UniqueConstraint("channel", "contact_id"),
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(_in("channel", STAFF_CHANNELS), name="channel"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    # Telegram chat id or a +62 number: personal data, never logged.
+    contact_id: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Conversation(Base):
+    """One citizen's chat with the bot, keyed by the channel-qualified sender id."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        CheckConstraint(_in("channel", CHANNELS), name="channel"),
+        CheckConstraint(_in("lang", LANGS), name="lang"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(128), unique=True)  # "tg:123", "wa:+62..."
+    channel: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(2), default="id")
+    # Intake step and collected fields; the handlers own its shape.
+    state: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    handoff_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # WhatsApp only allows free-form replies within 24 h of the citizen's last message.
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Message(Base):
+    """One inbound or outbound message. ``text`` is kept only as long as needed (erasure, purge by age)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        # Inbound de-duplication: a channel delivers the same update/MessageSid again after a timeout.
+        UniqueConstraint("channel", "external_id"),
+        CheckConstraint(_in("direction", DIRECTIONS), name="direction"),
+        CheckConstraint(_in("channel", CHANNELS), name="channel"),
+        CheckConstraint(_in("status", MESSAGE_STATUSES), name="status"),
+        CheckConstraint("media_count >= 0", name="media_count"),
+        Index("ix_messages_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    direction: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    text: Mapped[str | None] = mapped_column(Text)
+    media_count: Mapped[int] = mapped_column(Integer, default=0)
+    chat_message_id: Mapped[int | None] = mapped_column(Integer)  # Telegram message_id, for deletion
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    triage: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # urgency, category, ...; never text
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Case(Base):
+    """A report taken by the bot, with fields aligned to SIMFONI-PPA and a status workflow."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_in("violence_type", VIOLENCE_TYPES), name="violence_type"),
+        CheckConstraint(_in("victim_age_group", AGE_GROUPS), name="victim_age_group"),
+        CheckConstraint(f"victim_sex IS NULL OR {_in('victim_sex', SEXES)}", name="victim_sex"),
+        CheckConstraint(f"place IS NULL OR {_in('place', PLACES)}", name="place"),
+        CheckConstraint(_in("urgency", URGENCIES), name="urgency"),
+        CheckConstraint(_in("status", CASE_STATUSES), name="status"),
+        CheckConstraint("victim_age IS NULL OR (victim_age >= 0 AND victim_age < 130)", name="victim_age"),
+        Index("ix_cases_status_urgency_created_at", "status", "urgency", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # public code for staff commands: "K-7F3A2"
+    # NULL once the citizen erased their conversation; the anonymous case row stays for statistics.
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    city: Mapped[str | None] = mapped_column(String(120))
+    kecamatan: Mapped[str | None] = mapped_column(String(120))
+    kelurahan: Mapped[str | None] = mapped_column(String(120))
+    violence_type: Mapped[str] = mapped_column(String(16))
+    victim_age_group: Mapped[str] = mapped_column(String(8), default="unknown")
+    victim_age: Mapped[int | None] = mapped_column(Integer)
+    victim_sex: Mapped[str | None] = mapped_column(String(8))
+    relationship: Mapped[str | None] = mapped_column(String(64))  # canonical Rasa entity value
+    place: Mapped[str | None] = mapped_column(String(16))
+    urgency: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    outcome: Mapped[str | None] = mapped_column(String(64))  # a short code, not free text
+    assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # UU TPKS: sexual-violence cases are reported to the police within 3 x 24 h of intake.
+    police_report_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    safe_contact: Mapped[str | None] = mapped_column(Text)  # a safe way/time to contact the citizen
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal fields cleared (``hapus``)
+
+
+class Shift(Base):
+    """An on-call period of one staff member; ``ends_at`` NULL means still on call."""
+
+    __tablename__ = "shifts"
+    __table_args__ = (CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Outbox(Base):
+    """A page (or other event) written in the same transaction as its case, published to Redis later."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_published_at_created_at", "published_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), default="page")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class EscalationAttempt(Base):
+    """One page sent to one staff member (or to the national fallback when ``staff_id`` is NULL)."""
+
+    __tablename__ = "escalation_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    attempt_no: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "<case>:<staff or national>:<attempt>": a string because a composite UNIQUE treats NULL staff as distinct.
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class AuditLog(Base):
+    """Who did what to which record. ``detail`` holds ids and field names, never message text."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(64))  # "staff:<id>", "system" or "citizen"
+    action: Mapped[str] = mapped_column(String(32))  # read, update, delete, claim, ...
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
