@@ -42,10 +42,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """Create an engine for SQLite or PostgreSQL with the settings this application needs.
 
-    SQLite: WAL journal, foreign keys on, ``check_same_thread=False`` (the async core calls storage through
-    ``asyncio.to_thread``, so a pooled connection moves between threads), a busy timeout, and the parent folder
-    of a file database is created. PostgreSQL: ``pool_pre_ping`` so a restarted server does not fail the first
-    request. Extra ``kwargs`` go to ``create_engine``.
+    SQLite: WAL journal, foreign keys on, ``check_same_thread=False`` (the async core calls storage
+    through ``asyncio.to_thread``, so a pooled connection moves between threads), a busy timeout, and the
+    parent folder of a file database is created. PostgreSQL: ``pool_pre_ping`` so a restarted server does not
+    fail the first request. Extra ``kwargs`` go to ``create_engine``.
     """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":

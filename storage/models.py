@@ -11,7 +11,7 @@ the only phone numbers held are ``conversations.sender_id`` (the conversation ke
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 from sqlalchemy import (
     JSON,
@@ -34,30 +34,32 @@ from sqlalchemy.types import TypeDecorator
 # Allowed values. The database enforces them with CHECK constraints (named by the convention below, so the
 # migrations can refer to them); crud.py validates them first to raise a readable ValueError.
 Channel = Literal["telegram", "whatsapp", "web"]
-CHANNELS: Final = ("telegram", "whatsapp", "web")
+CHANNELS: Final[tuple[str, ...]] = get_args(Channel)
 Lang = Literal["id", "en"]
-LANGS: Final = ("id", "en")
+LANGS: Final[tuple[str, ...]] = get_args(Lang)
 Direction = Literal["in", "out"]
-DIRECTIONS: Final = ("in", "out")
+DIRECTIONS: Final[tuple[str, ...]] = get_args(Direction)
 MessageStatus = Literal["received", "processed", "pending_retry"]
-MESSAGE_STATUSES: Final = ("received", "processed", "pending_retry")
-ViolenceType = Literal["physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"]
-VIOLENCE_TYPES: Final = ("physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other")
+MESSAGE_STATUSES: Final[tuple[str, ...]] = get_args(MessageStatus)
+ViolenceType = Literal[
+    "physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"
+]
+VIOLENCE_TYPES: Final[tuple[str, ...]] = get_args(ViolenceType)
 AgeGroup = Literal["child", "adult", "unknown"]
-AGE_GROUPS: Final = ("child", "adult", "unknown")
+AGE_GROUPS: Final[tuple[str, ...]] = get_args(AgeGroup)
 Sex = Literal["female", "male"]
-SEXES: Final = ("female", "male")
+SEXES: Final[tuple[str, ...]] = get_args(Sex)
 # Place of incident, as SIMFONI-PPA groups it.
 Place = Literal["rumah_tangga", "sekolah", "tempat_kerja", "fasilitas_umum", "online", "lainnya"]
-PLACES: Final = ("rumah_tangga", "sekolah", "tempat_kerja", "fasilitas_umum", "online", "lainnya")
+PLACES: Final[tuple[str, ...]] = get_args(Place)
 Urgency = Literal["emergency", "high", "normal"]
-URGENCIES: Final = ("emergency", "high", "normal")
+URGENCIES: Final[tuple[str, ...]] = get_args(Urgency)
 CaseStatus = Literal["new", "paged", "claimed", "in_progress", "referred", "closed"]
-CASE_STATUSES: Final = ("new", "paged", "claimed", "in_progress", "referred", "closed")
+CASE_STATUSES: Final[tuple[str, ...]] = get_args(CaseStatus)
 Role = Literal["counsellor", "supervisor", "admin"]
-ROLES: Final = ("counsellor", "supervisor", "admin")
+ROLES: Final[tuple[str, ...]] = get_args(Role)
 StaffChannel = Literal["telegram", "whatsapp"]
-STAFF_CHANNELS: Final = ("telegram", "whatsapp")
+STAFF_CHANNELS: Final[tuple[str, ...]] = get_args(StaffChannel)
 
 # Deterministic constraint names: Alembic needs names to drop or alter constraints later (SQLite batch mode
 # included), and the initial migration spells exactly these.
@@ -78,8 +80,8 @@ def utcnow() -> datetime:
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that always comes back timezone-aware in UTC.
 
-    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are stored as naive UTC and marked UTC
-    again on the way out. Naive datetimes are refused, because guessing their zone is how deadlines go wrong.
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are stored as naive UTC and marked
+    UTC again on the way out. Naive datetimes are refused: guessing their zone is how deadlines go wrong.
     """
 
     impl = DateTime(timezone=True)
@@ -271,7 +273,7 @@ class EscalationAttempt(Base):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # "<case>:<staff or national>:<attempt>": a string because a composite UNIQUE treats NULL staff as distinct.
+    # "<case>:<staff or national>:<attempt>": a string, as a composite UNIQUE treats NULL staff as distinct.
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
 
 

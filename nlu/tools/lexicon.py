@@ -74,7 +74,7 @@ TIME_REFS: dict[str, list[str]] = {
     "tahun lalu": ["tahun lalu", "setahun lalu", "tahun kemarin", "last year", "dua tahun lalu",
                    "bertahun-tahun lalu", "lima tahun lalu"],
     "dulu": ["waktu kecil", "waktu SD", "waktu SMP", "dulu", "dulu sekali", "years ago"],
-    "sering": ["tiap hari", "setiap hari", "sering", "tiap malam", "tiap minggu", "every day", "terus-terusan"],
+    "sering": ["tiap hari", "setiap hari", "sering", "tiap malam", "tiap minggu", "every day", "terus-terusan", "saben dina", "unggal poe"],
 }
 
 # Contact-time answers used by `inform` ("kapan boleh dihubungi?")

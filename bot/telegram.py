@@ -1,0 +1,444 @@
+"""Telegram adapter: webhook/polling → ``IncomingMessage``; ``TelegramSender`` for replies.
+
+Translation only. Which reply to send, and whether an update is a duplicate, is decided by the core
+(``handlers/``); this module authenticates the delivery, turns the Bot API JSON into an ``IncomingMessage``
+and hands it to the injected ``handle``.
+
+Privacy: nothing here logs message text, names, phone numbers or chat ids; only update ids, counts and
+exception types. python-telegram-bot logs request parameters (including text) at DEBUG on the ``telegram``
+logger and httpx logs request URLs (which contain the bot token) at INFO on ``httpx``: the application's
+logging configuration must keep both at WARNING.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from fastapi import APIRouter, Request, Response
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
+from hotline.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+Handle = Callable[[IncomingMessage, Sender], Awaitable[None]]
+
+WEBHOOK_PATH: Final = "/webhooks/telegram"
+SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
+# The update types the core understands; asking Telegram for only these keeps unrelated traffic away.
+ALLOWED_UPDATES: Final = ("message", "edited_message", "callback_query")
+# A Telegram update is a few KB; anything far larger is not from Telegram and is refused unread.
+MAX_BODY_BYTES: Final = 1_000_000
+# deleteMessages accepts at most 100 ids per call (Bot API 7.0).
+_DELETE_BATCH: Final = 100
+# Retry a rate-limited send only when the wait is short; longer waits are the caller's decision.
+_MAX_RETRY_AFTER_S: Final = 5.0
+
+# Message keys that carry an attachment. We keep only the fact that something was attached (media_count),
+# never the file ids: a victim's photo or voice note is evidence the core must not silently store.
+_MEDIA_KEYS: Final = (
+    "photo",
+    "video",
+    "video_note",
+    "voice",
+    "audio",
+    "document",
+    "animation",
+    "sticker",
+    "contact",
+    "location",
+    "venue",
+)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Background processing
+
+
+def _log_failure(what: str, ref: str, exc: BaseException) -> None:
+    """Log a failure without the exception message (it may quote user text), but with the frames."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("%s failed for %s: %s\n%s", what, ref, type(exc).__name__, frames)
+
+
+class PendingTasks:
+    """Background tasks started by the webhooks, kept referenced and ordered per conversation.
+
+    Webhooks answer at once and process afterwards. Two messages from the same chat can arrive on
+    parallel connections; running them in arrival order per ``key`` (the sender id) keeps a conversation
+    coherent while different conversations still run concurrently.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._last: dict[str, asyncio.Task[None]] = {}
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def spawn(self, key: str, ref: str, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+        """Run ``work()`` after the previous task with the same ``key``; ``ref`` (a delivery id) is logged."""
+        previous = self._last.get(key)
+
+        async def run() -> None:
+            if previous is not None:
+                # Wait for order only; the previous task's failure was logged by its own callback.
+                await asyncio.wait({previous})
+            await work()
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        self._last[key] = task
+        task.add_done_callback(lambda t: self._done(key, ref, t))
+        return task
+
+    def _done(self, key: str, ref: str, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if self._last.get(key) is task:
+            del self._last[key]
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            _log_failure("processing", ref, exc)
+
+    async def drain(self, grace_s: float | None = None) -> None:
+        """Wait for running tasks (on shutdown); cancel what still runs after ``grace_s`` seconds."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace_s)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Sender
+
+
+def chat_id_of(recipient: int | str) -> int | str:
+    """The Telegram ``chat_id`` for a sender id ``"tg:<chat_id>"`` (or a bare chat id)."""
+    if isinstance(recipient, int):
+        return recipient
+    raw = recipient.removeprefix("tg:")
+    try:
+        return int(raw)
+    except ValueError:
+        # "@channelusername" is a valid chat_id for channels; anything else is a caller bug.
+        if raw.startswith("@"):
+            return raw
+        raise ValueError("not a Telegram recipient id") from None
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """One inline button per row: labels are sentences in Indonesian and would be cut off side by side."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data)] for b in buttons])
+
+
+class TelegramSender:
+    """``Sender`` for Telegram: ``OutgoingMessage(recipient_id="tg:<chat_id>")`` → ``sendMessage``.
+
+    Messages are plain text (no parse mode, so user-facing texts need no escaping) without link previews
+    (a preview makes Telegram fetch the link, and shows it large on a phone the abuser may read).
+    Errors other than a short rate limit propagate (``telegram.error.Forbidden`` when the user blocked
+    the bot): the core decides what a failed delivery means.
+    """
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        """Send one message; return its Telegram ``message_id`` as a string."""
+        kwargs: dict[str, Any] = {
+            "chat_id": chat_id_of(message.recipient_id),
+            "text": message.text,
+            "reply_markup": keyboard(message.buttons),
+            "link_preview_options": LinkPreviewOptions(is_disabled=True),
+        }
+        try:
+            sent = await self.bot.send_message(**kwargs)
+        except RetryAfter as exc:
+            wait = exc.retry_after if isinstance(exc.retry_after, int) else exc.retry_after.total_seconds()
+            if wait > _MAX_RETRY_AFTER_S:
+                raise
+            await asyncio.sleep(wait)
+            sent = await self.bot.send_message(**kwargs)
+        return str(sent.message_id)
+
+    async def delete_messages(self, chat_id: int | str, message_ids: Iterable[int]) -> int:
+        """Delete messages in a chat (the ``hapus`` command); return how many Telegram accepted.
+
+        Messages that can no longer be deleted (older than 48 h, already deleted, ...) are skipped:
+        deleting as much as possible is the goal, and a partial failure must not stop the rest.
+        """
+        chat = chat_id_of(chat_id)
+        ids = sorted({int(i) for i in message_ids})
+        deleted = 0
+        for start in range(0, len(ids), _DELETE_BATCH):
+            batch = ids[start : start + _DELETE_BATCH]
+            try:
+                if await self.bot.delete_messages(chat, batch):
+                    deleted += len(batch)
+                continue
+            except BadRequest:
+                # The batch call fails as a whole when none of them can be deleted; retry one by one
+                # so that the deletable ones still go.
+                pass
+            for message_id in batch:
+                try:
+                    if await self.bot.delete_message(chat, message_id):
+                        deleted += 1
+                except BadRequest:
+                    # "message can't be deleted" / "message to delete not found": nothing more we can do.
+                    continue
+        return deleted
+
+    async def answer_callback(self, callback_query_id: str) -> None:
+        """Acknowledge a button press so the user's client stops its loading spinner."""
+        try:
+            await self.bot.answer_callback_query(callback_query_id)
+        except BadRequest:
+            # "query is too old": the press is still processed, only the spinner was not stopped.
+            logger.info("callback query could not be answered (too old)")
+
+
+def build_bot(settings: Settings) -> Bot:
+    """A ``telegram.Bot`` for ``settings.telegram_bot_token`` talking to ``settings.telegram_api_base_url``.
+
+    The token is appended to the base URL as python-telegram-bot does (``.../bot`` + token), so the
+    default reaches api.telegram.org and tests point it at the local fake. Call ``await bot.initialize()``
+    (or ``async with bot:``) before use and ``await bot.shutdown()`` at exit.
+    """
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return Bot(
+        token=settings.telegram_bot_token,
+        base_url=settings.telegram_api_base_url,
+        request=HTTPXRequest(connection_pool_size=32, read_timeout=10.0, write_timeout=10.0),
+        # Long polling holds one connection open; give it its own pool so sends never wait behind it.
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=10.0),
+    )
+
+
+def webhook_url(settings: Settings) -> str:
+    """The public URL Telegram posts updates to."""
+    return settings.public_base_url.rstrip("/") + WEBHOOK_PATH
+
+
+async def set_webhook(bot: Bot, settings: Settings) -> bool:
+    """Register ``{PUBLIC_BASE_URL}/webhooks/telegram`` with the secret token Telegram will echo back."""
+    if not settings.telegram_webhook_secret:
+        raise ValueError("TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+    return await bot.set_webhook(
+        url=webhook_url(settings),
+        secret_token=settings.telegram_webhook_secret,
+        allowed_updates=list(ALLOWED_UPDATES),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Update → IncomingMessage
+
+
+def _media_count(message: Mapping[str, Any]) -> int:
+    # A Telegram message carries at most one attachment (an album arrives as several messages).
+    return int(any(key in message for key in _MEDIA_KEYS))
+
+
+def _display_name(user: Mapping[str, Any] | None) -> str | None:
+    if not user:
+        return None
+    first = user.get("first_name")
+    return str(first) if first else None
+
+
+def update_to_incoming(update: Mapping[str, Any], *, edits: bool = True) -> IncomingMessage | None:
+    """Translate one Bot API ``Update`` (JSON dict) into an ``IncomingMessage``.
+
+    Returns ``None`` for updates the core has no use for (channel posts, membership changes, ...).
+    An ``edited_message`` is delivered like a new message (its own ``update_id``) unless ``edits`` is
+    false: an edit can add what makes the situation urgent, and the safety net must see it.
+    """
+    external_id = str(update["update_id"])
+
+    if (query := update.get("callback_query")) is not None:
+        origin = query.get("message") or {}
+        chat = origin.get("chat") or {}
+        # An inaccessible/inline origin has no chat; the presser's private chat has the user's id.
+        chat_id = chat.get("id", (query.get("from") or {}).get("id"))
+        if chat_id is None:
+            return None
+        return IncomingMessage(
+            channel="telegram",
+            sender_id=f"tg:{chat_id}",
+            external_id=external_id,
+            callback_data=query.get("data"),
+            chat_message_id=origin.get("message_id"),
+            user_display=_display_name(query.get("from")),
+        )
+
+    message = update.get("message")
+    if message is None and edits:
+        message = update.get("edited_message")
+    if message is None:
+        return None
+    date = message.get("edit_date") or message.get("date")
+    return IncomingMessage(
+        channel="telegram",
+        sender_id=f"tg:{message['chat']['id']}",
+        external_id=external_id,
+        text=message.get("text") or message.get("caption") or "",
+        media_count=_media_count(message),
+        received_at=datetime.fromtimestamp(date, UTC) if date else datetime.now(UTC),
+        chat_message_id=message.get("message_id"),
+        user_display=_display_name(message.get("from")),
+    )
+
+
+def _callback_query_id(update: Mapping[str, Any]) -> str | None:
+    query = update.get("callback_query")
+    return str(query["id"]) if query and "id" in query else None
+
+
+def _schedule(
+    tasks: PendingTasks, update: Mapping[str, Any], handle: Handle, sender: Sender, *, edits: bool
+) -> bool:
+    """Start processing one update in the background; False if the update is not for the core."""
+    msg = update_to_incoming(update, edits=edits)
+    if msg is None:
+        return False
+    query_id = _callback_query_id(update)
+
+    async def work() -> None:
+        if query_id is not None and isinstance(sender, TelegramSender):
+            await sender.answer_callback(query_id)
+        await handle(msg, sender)
+
+    tasks.spawn(msg.sender_id, msg.external_id, work)
+    return True
+
+
+# --------------------------------------------------------------------------------------------------------
+# Webhook
+
+
+def _secret_ok(configured: str | None, received: str | None) -> bool:
+    if not configured or received is None:
+        return False
+    return hmac.compare_digest(received.encode(), configured.encode())
+
+
+def telegram_router(
+    settings: Settings,
+    handle: Handle,
+    sender: Sender,
+    *,
+    tasks: PendingTasks | None = None,
+    edits: bool = True,
+) -> APIRouter:
+    """``POST /webhooks/telegram``: authenticate, answer 200 at once, process in the background.
+
+    The ``X-Telegram-Bot-Api-Secret-Token`` header is compared (constant time) with
+    ``settings.telegram_webhook_secret`` before the body is read; with no secret configured every
+    request is refused, so a missing setting can never open the webhook. Pass ``tasks`` to drain the
+    background work on shutdown.
+    """
+    router = APIRouter()
+    pending = tasks if tasks is not None else PendingTasks()
+
+    @router.post(WEBHOOK_PATH, include_in_schema=False)
+    async def telegram_webhook(request: Request) -> Response:
+        if not _secret_ok(settings.telegram_webhook_secret, request.headers.get(SECRET_HEADER)):
+            return Response(status_code=403)
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return Response(status_code=413)
+        try:
+            update = json.loads(await request.body())
+            if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+                raise ValueError("not an update")
+            scheduled = _schedule(pending, update, handle, sender, edits=edits)
+        except (ValueError, KeyError, TypeError):
+            logger.warning("telegram webhook: malformed update refused")
+            return Response(status_code=400)
+        if not scheduled:
+            logger.debug("telegram update %s ignored (type not handled)", update["update_id"])
+        return Response(status_code=200)
+
+    return router
+
+
+# --------------------------------------------------------------------------------------------------------
+# Long polling (local use without a public URL)
+
+
+async def run_polling(
+    bot: Bot,
+    handle: Handle,
+    sender: Sender,
+    stop_event: asyncio.Event,
+    *,
+    poll_timeout: int = 25,
+    tasks: PendingTasks | None = None,
+    edits: bool = True,
+) -> None:
+    """Long-poll ``getUpdates`` until ``stop_event`` is set, handling each update once.
+
+    The offset is advanced past every update received, so Telegram drops it on the next call; a
+    webhook, if one is registered, is removed first because Telegram refuses ``getUpdates`` while it is
+    active. On stop, the poll in flight is cancelled and running handlers are awaited.
+    """
+    pending = tasks if tasks is not None else PendingTasks()
+    await bot.delete_webhook(drop_pending_updates=False)
+    offset: int | None = None
+    backoff = 1.0
+    stopper = asyncio.create_task(stop_event.wait())
+    try:
+        while not stop_event.is_set():
+            poll = asyncio.create_task(
+                bot.get_updates(offset=offset, timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES))
+            )
+            await asyncio.wait({poll, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if not poll.done():
+                poll.cancel()
+                await asyncio.wait({poll})
+                break
+            try:
+                updates = poll.result()
+            except (Forbidden, InvalidToken):
+                raise  # a bad token: polling can never succeed
+            except TelegramError as exc:
+                logger.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, backoff)
+                try:
+                    await asyncio.wait_for(stop_event.wait(), timeout=backoff)
+                except TimeoutError:
+                    pass
+                backoff = min(backoff * 2, 30.0)
+                continue
+            backoff = 1.0
+            for update in updates:
+                offset = update.update_id + 1
+                try:
+                    _schedule(pending, update.to_dict(), handle, sender, edits=edits)
+                except (ValueError, KeyError, TypeError) as exc:
+                    _log_failure("parsing update", str(update.update_id), exc)
+    finally:
+        stopper.cancel()
+        if offset is not None:
+            # Telegram forgets updates only when a later call carries the offset; confirm the last
+            # batch now so a restart does not deliver it again.
+            try:
+                await bot.get_updates(offset=offset, limit=1, timeout=0)
+            except TelegramError as exc:
+                logger.info("could not confirm the last updates (%s)", type(exc).__name__)
+        await pending.drain(grace_s=10.0)

@@ -1,0 +1,385 @@
+"""The channel-agnostic core: every citizen message goes through :meth:`Hotline.handle`.
+
+Order matters and is the same for every message:
+
+1. staff messages and button presses go to the staff desk (checked by sender id, never by message text);
+2. the message is stored once (duplicate deliveries stop here); if the database is down it is spooled;
+3. the deterministic safety net runs and, on danger, the emergency numbers go out before anything else;
+4. quick-exit commands (``hapus``, ``berhenti``) act at once;
+5. a conversation in human handoff is relayed to the counsellor;
+6. triage (Rasa parse + rules), then the report intake or a Rasa dialogue turn.
+
+See docs/conversation.md for the state diagram.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.types import IncomingMessage, OutgoingMessage, Sender
+from handlers import intake as intake_mod
+from handlers import texts
+from handlers.analysis import analyse
+from handlers.intake import Intake
+from handlers.nlg import INTENT_RESPONSE, render
+from handlers.privacy import pseudonym
+from handlers.safety import detect_danger
+from handlers.store import Spool, Store, StoreUnavailable, jsonable
+from handlers.texts import Lang
+from handlers.triage import TriageResult
+from hotline.rasa_client import RasaClient, RasaUnavailable
+from storage import crud
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 4000  # what we store and triage of one message; the rest is dropped (and the person told)
+_CONTROL_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_DELETE = re.compile(r"^\s*/?(hapus|delete|hapus data( saya| aku| ku)?|hapus chat( saya| aku)?)\s*[.!]*\s*$", re.I)
+_STOP = re.compile(r"^\s*/?(berhenti|stop|unsubscribe)\s*[.!]*\s*$", re.I)
+_START = re.compile(r"^\s*/start\b", re.I)
+
+
+class CaseDesk(Protocol):
+    """Opens and updates cases; pages on emergencies (handlers/cases.py)."""
+
+    async def open_case(self, *, conversation_id: int, result: TriageResult) -> str: ...
+
+    async def update_case(self, *, code: str, fields: dict[str, Any]) -> None: ...
+
+    async def escalate(self, *, code: str) -> None: ...
+
+
+class StaffDesk(Protocol):
+    """Staff commands, claim buttons and the counsellor side of a handoff (handlers/staff.py)."""
+
+    async def try_handle(self, msg: IncomingMessage, sender: Sender) -> bool: ...
+
+    async def relay_to_staff(self, *, conversation_id: int, sender_id: str, text: str) -> bool: ...
+
+
+def clean_text(raw: str) -> str:
+    """Remove zero-width and bidi control characters, normalise, trim."""
+    return unicodedata.normalize("NFC", _CONTROL_RE.sub("", raw or "")).strip()
+
+
+def has_words(text: str) -> bool:
+    """True when the text has at least one letter or digit (not only emoji or punctuation)."""
+    return any(ch.isalnum() for ch in text)
+
+
+@dataclass
+class Turn:
+    """What one message did (returned for tests and benchmarks; never logged with text)."""
+
+    duplicate: bool = False
+    emergency_sent: bool = False
+    urgency: str | None = None
+    intent: str | None = None
+    case_code: str | None = None
+    rasa_ok: bool | None = None
+    stored: bool = True
+    replies: int = 0
+
+
+class Hotline:
+    """The core every adapter calls."""
+
+    def __init__(self, *, store: Store, spool: Spool, rasa: RasaClient | None, cases: CaseDesk,
+                 staff: StaffDesk | None = None,
+                 delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None) -> None:
+        self.store = store
+        self.spool = spool
+        self.rasa = rasa
+        self.cases = cases
+        self.staff = staff
+        self.delete_chat_messages = delete_chat_messages
+
+    # ------------------------------------------------------------------------------------------------- entry
+    async def handle(self, msg: IncomingMessage, sender: Sender) -> Turn:
+        """Process one delivery from any channel."""
+        t0 = time.perf_counter()
+        turn = Turn()
+        if self.staff is not None and await self.staff.try_handle(msg, sender):
+            return turn
+        text = clean_text(msg.text)
+        truncated = len(text) > MAX_TEXT_CHARS
+        text = text[:MAX_TEXT_CHARS]
+
+        async def say(body: str, *, urgent: bool = False) -> None:
+            turn.replies += 1
+            await sender.send(OutgoingMessage(recipient_id=msg.sender_id, text=body, urgent=urgent))
+
+        # The safety net runs before any I/O: its verdict needs no server.
+        danger = detect_danger(text)
+        lang: Lang = "en" if _looks_english(text) else "id"
+        if danger.level == "emergency":
+            await say(texts.emergency_block(lang), urgent=True)
+            turn.emergency_sent = True
+
+        try:
+            stored = await self.store.run(lambda s: _record(s, msg, text))
+        except StoreUnavailable:
+            log.error("database unavailable; message spooled (conv %s)", pseudonym(msg.sender_id))
+            await self.spool.keep(dataclasses.replace(msg, text=text))
+            turn.stored = False
+            if not turn.emergency_sent:
+                await say(texts.text("fallback_service_down", lang) + "\n" + texts.EMERGENCY_NUMBERS[lang])
+            return turn
+        if stored is None:
+            turn.duplicate = True
+            log.info("duplicate delivery ignored (%s)", msg.channel)
+            return turn
+        conv_id, message_id, is_new, state, stored_lang, handoff = stored
+        if not _looks_english(text) and len(text.split()) < 4:
+            lang = "en" if stored_lang == "en" else lang  # a short "yes"/"ok" keeps the conversation's language
+
+        try:
+            await self._dispatch(msg, text, lang, truncated, conv_id, message_id, is_new, state, handoff,
+                                 danger.level, turn, say)
+        finally:
+            log.info("turn conv=%s urgency=%s intent=%s rasa=%s replies=%d in %.0f ms",
+                     pseudonym(msg.sender_id), turn.urgency, turn.intent, turn.rasa_ok, turn.replies,
+                     (time.perf_counter() - t0) * 1000)
+        return turn
+
+    async def _dispatch(self, msg: IncomingMessage, text: str, lang: Lang, truncated: bool, conv_id: int,
+                        message_id: int, is_new: bool, state: dict[str, Any], handoff: bool,
+                        danger_level: str | None, turn: Turn, say: Callable[..., Awaitable[None]]) -> None:
+        # Quick exit first: a person who types "hapus" may be watched right now.
+        if _DELETE.match(text):
+            await self._erase(msg, lang, say)
+            return
+        if _STOP.match(text):
+            await self.store.run(lambda s: crud.set_opted_out(s, sender_id=msg.sender_id, opted_out=True))
+            await say(texts.text("stopped", lang))
+            return
+        if handoff and self.staff is not None and text:
+            if await self.staff.relay_to_staff(conversation_id=conv_id, sender_id=msg.sender_id, text=text):
+                await self._mark(message_id, "processed", None)
+                return
+
+        welcomed = bool(state.get("welcomed"))
+        if is_new or not welcomed or _START.match(text):
+            if not turn.emergency_sent:
+                await say(texts.text("welcome", lang) + "\n\n" + texts.EMERGENCY_NUMBERS[lang])
+            state["welcomed"] = True
+            if _START.match(text):
+                await self._save_state(msg.sender_id, state, lang)
+                await self._mark(message_id, "processed", None)
+                return
+
+        if truncated:
+            await say(texts.text("too_long", lang))
+        if not has_words(text):
+            await say(texts.text("media_only" if msg.media_count else "empty", lang))
+            await self._save_state(msg.sender_id, state, lang)
+            await self._mark(message_id, "processed", None)
+            return
+
+        result, rasa_ok = await analyse(text, self.rasa)
+        turn.rasa_ok, turn.urgency, turn.intent = rasa_ok, result.urgency, result.intent
+        lang = result.language if has_words(text) and len(text.split()) >= 4 else lang
+        if result.urgency == "emergency" and not turn.emergency_sent:
+            await say(texts.emergency_block(lang), urgent=True)
+            turn.emergency_sent = True
+
+        if result.intent == "delete_data":
+            await self._erase(msg, lang, say)
+            return
+
+        current = Intake.from_state(state.get("intake"))
+        if result.urgency != "none" or current is not None:
+            await self._intake(msg, text, lang, conv_id, state, current, result, turn, say)
+        else:
+            await self._dialogue(msg, lang, result, rasa_ok, say)
+        await self._save_state(msg.sender_id, state, lang)
+        # Without Rasa, the rules-only answer stands but the message is re-read when Rasa is back.
+        await self._mark(message_id, "processed" if rasa_ok else "pending_retry", result)
+
+    # ------------------------------------------------------------------------------------------------ intake
+    async def _intake(self, msg: IncomingMessage, text: str, lang: Lang, conv_id: int, state: dict[str, Any],
+                      current: Intake | None, result: TriageResult, turn: Turn,
+                      say: Callable[..., Awaitable[None]]) -> None:
+        if current is None or (result.urgency != "none" and current.step in (None, "done")):
+            current = Intake(urgency=result.urgency)
+            current.answers.update(intake_mod.known_from_triage(result))
+            current.case_code = await self.cases.open_case(conversation_id=conv_id, result=result)
+            if result.urgency == "emergency":
+                await say(texts.text("emergency_paged", lang))
+        else:
+            step = current.step
+            if step is not None and step in intake_mod.STEPS:
+                answer = intake_mod.interpret(step, text, result)
+                current.answers.update(answer)
+                if answer.get(step) == "skipped":
+                    await say(texts.text("skip_ok", lang))
+                await self._apply_answer(current, answer, result, lang, say)
+            # A new report inside the intake can only raise urgency, never lower it.
+            if _rank(result.urgency) > _rank(current.urgency):
+                current.urgency = result.urgency
+                if current.case_code:
+                    await self.cases.update_case(code=current.case_code, fields={"urgency": result.urgency})
+                    if result.urgency == "emergency":
+                        await self.cases.escalate(code=current.case_code)
+                        await say(texts.text("emergency_paged", lang))
+        turn.case_code = current.case_code
+        nxt = intake_mod.next_step(current)
+        if nxt is None:
+            key = {"emergency": "report_done_emergency", "high": "report_done_high"}.get(current.urgency,
+                                                                                       "report_done_normal")
+            await say(texts.text(key, lang, code=current.case_code or "-"))
+            if result.category == "sexual" or current.answers.get("category") == "sexual":
+                await say(texts.text("tpks_note", lang))
+            current.step = "done"
+            state["intake"] = None
+            return
+        current.asked.append(nxt)
+        current.step = nxt
+        await say(texts.text(intake_mod.QUESTION[nxt], lang))
+        state["intake"] = current.to_state()
+
+    async def _apply_answer(self, current: Intake, answer: dict[str, Any], result: TriageResult, lang: Lang,
+                            say: Callable[..., Awaitable[None]]) -> None:
+        if not current.case_code:
+            return
+        fields: dict[str, Any] = {}
+        if answer.get("victim") in ("child", "adult"):
+            fields["victim_age_group"] = answer["victim"]
+        if isinstance(answer.get("victim_age"), int):
+            fields["victim_age"] = answer["victim_age"]
+        if answer.get("location") not in (None, "unknown", "skipped"):
+            fields["region"] = answer["location"]
+        if "contact" in answer and answer["contact"] != "skipped":
+            fields["safe_contact"] = answer["contact"]
+        if result.relationship:
+            fields["relationship"] = result.relationship
+        if fields:
+            await self.cases.update_case(code=current.case_code, fields=fields)
+        if answer.get("nearby") == "yes" and current.urgency != "emergency":
+            current.urgency = "emergency"
+            await say(texts.emergency_block(lang), urgent=True)
+            await self.cases.update_case(code=current.case_code, fields={"urgency": "emergency"})
+            await self.cases.escalate(code=current.case_code)
+            await say(texts.text("emergency_paged", lang))
+
+    # ---------------------------------------------------------------------------------------------- dialogue
+    async def _dialogue(self, msg: IncomingMessage, lang: Lang, result: TriageResult, rasa_ok: bool,
+                        say: Callable[..., Awaitable[None]]) -> None:
+        intent = result.intent or "nlu_fallback"
+        slots = {"lang": lang, "faq_topic": result.faq_key, "region": result.region}
+        if rasa_ok and self.rasa is not None:
+            try:
+                entities = {k: v for k, v in slots.items() if v}
+                replies = await self.rasa.turn(msg.sender_id, intent, entities)
+                for body in replies:
+                    await say(body)
+                if replies:
+                    return
+            except RasaUnavailable as exc:
+                log.warning("rasa dialogue unavailable (%s); answering locally", exc)
+        if not rasa_ok:
+            await say(texts.text("fallback_service_down", lang) + "\n" + texts.EMERGENCY_NUMBERS[lang])
+            return
+        # Rasa parsed but its dialogue (or the tracker store on Redis) failed: same answer, rendered here.
+        await say(render(INTENT_RESPONSE.get(intent, "utter_out_of_scope"), slots))
+
+    # ------------------------------------------------------------------------------------------------- erase
+    async def _erase(self, msg: IncomingMessage, lang: Lang, say: Callable[..., Awaitable[None]]) -> None:
+        report = await self.store.run(lambda s: crud.erase_conversation(s, sender_id=msg.sender_id))
+        chat_ids = list(getattr(report, "chat_message_ids", []) or [])
+        if msg.chat_message_id is not None:
+            chat_ids.append(msg.chat_message_id)
+        if self.rasa is not None:
+            try:
+                await self.rasa.forget(msg.sender_id)
+            except RasaUnavailable:
+                log.warning("rasa tracker not erased (unavailable)")
+        if self.delete_chat_messages is not None and chat_ids:
+            await self.delete_chat_messages(msg.sender_id, chat_ids)
+        await say(texts.text("deleted", lang))
+
+    # ---------------------------------------------------------------------------------------------- helpers
+    async def _save_state(self, sender_id: str, state: dict[str, Any], lang: Lang) -> None:
+        await self.store.run(lambda s: crud.update_conversation_state(s, sender_id=sender_id, state=state,
+                                                                      lang=lang))
+
+    async def _mark(self, message_id: int, status: str, result: TriageResult | None) -> None:
+        summary = None
+        if result is not None:
+            summary = jsonable({"urgency": result.urgency, "category": result.category,
+                                "victim": result.victim, "intent": result.intent})
+        await self.store.run(lambda s: crud.set_message_status(s, message_id=message_id, status=status,
+                                                               triage=summary))
+
+    async def replay_spool(self, sender_for: Callable[[str], Sender]) -> int:
+        """Store and process messages spooled while the database was down; returns how many were taken."""
+        taken = await self.spool.take_all()
+        done = 0
+        for i, msg in enumerate(taken):
+            try:
+                await self.handle(msg, sender_for(msg.channel))
+                done += 1
+            except StoreUnavailable:
+                for rest in taken[i:]:
+                    await self.spool.keep(rest)
+                break
+        return done
+
+    async def retry_pending(self, sender_for: Callable[[str], Sender], *, limit: int = 50) -> int:
+        """Re-triage messages answered without Rasa, now that it is back; returns how many were processed."""
+        if self.rasa is None:
+            return 0
+        pending = await self.store.run(lambda s: _pending(s, limit))
+        count = 0
+        for message_id, sender_id, channel, text in pending:
+            result, rasa_ok = await analyse(text or "", self.rasa)
+            if not rasa_ok:
+                break
+            sender = sender_for(channel)
+            lang: Lang = result.language
+            if result.urgency == "none":
+                await self._dialogue(IncomingMessage(channel=channel, sender_id=sender_id,
+                                                     external_id=f"retry:{message_id}", text=text or ""),
+                                     lang, result, True,
+                                     lambda body, urgent=False: sender.send(
+                                         OutgoingMessage(recipient_id=sender_id, text=body, urgent=urgent)))
+            await self._mark(message_id, "processed", result)
+            count += 1
+        return count
+
+
+def _rank(urgency: str) -> int:
+    return {"none": 0, "normal": 1, "high": 2, "emergency": 3}.get(urgency, 0)
+
+
+_EN = re.compile(r"\b(the|my|is|are|me|help|please|i|he|she|you|what|how|where|hello|hi|thanks|thank|"
+                 r"want|can|not|and|with|of|to)\b", re.I)
+_ID = re.compile(r"\b(saya|aku|yang|dan|tidak|ga|gak|sama|di|ke|dari|tolong|apa|ini|itu|ada|mau|sy|gw)\b", re.I)
+
+
+def _looks_english(text: str) -> bool:
+    en = len(_EN.findall(text))
+    return en >= 2 and en > len(_ID.findall(text))
+
+
+def _record(session: Any, msg: IncomingMessage, text: str) -> tuple[int, int, bool, dict[str, Any], str, bool] | None:
+    conv, created = crud.get_or_create_conversation(session, sender_id=msg.sender_id, channel=msg.channel)
+    stored = crud.record_inbound(session, conversation=conv, channel=msg.channel, external_id=msg.external_id,
+                                 text=text, media_count=msg.media_count, chat_message_id=msg.chat_message_id)
+    if stored is None:
+        return None
+    if conv.opted_out:  # a new message from someone who opted out means they want to talk again
+        conv.opted_out = False
+    return conv.id, stored.id, created, dict(conv.state or {}), conv.lang, conv.handoff_staff_id is not None
+
+
+def _pending(session: Any, limit: int) -> list[tuple[int, str, str, str | None]]:
+    rows = crud.list_pending_messages(session, limit=limit)
+    return [(m.id, m.conversation.sender_id, m.channel, m.text) for m in rows]

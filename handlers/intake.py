@@ -1,0 +1,125 @@
+"""The report intake: ask only what triage does not already know, and let the person skip any question.
+
+State diagram (also in docs/conversation.md):
+
+```mermaid
+stateDiagram-v2
+    [*] --> what: report seen, story unknown
+    [*] --> victim: report message (story known)
+    what --> victim
+    victim --> location: victim unknown -> asked; known -> skipped
+    location --> nearby: urgency emergency/high and no presence cue
+    location --> contact
+    nearby --> contact: "ya" upgrades to emergency (page)
+    contact --> done
+    done --> [*]
+```
+
+Every answer may be "lewati" / "skip". Each step is asked at most once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from handlers.triage import TriageResult
+
+STEPS = ("what", "victim", "location", "nearby", "contact")
+QUESTION = {"what": "ask_what", "victim": "ask_victim", "location": "ask_location", "nearby": "ask_nearby",
+            "contact": "ask_contact"}
+
+_SKIP = re.compile(r"^\s*/?(lewat(i|in)?|skip|lanjut|ga(k)? mau( jawab)?|tidak mau( jawab)?|tdk mau|"
+                   r"rahasia|pass|nanti( saja| aja)?|gak usah|ga usah|tidak usah)\b", re.I)
+_YES = re.compile(r"^\s*(ya+|iya+|iyaa*|y|yes|yup|betul|benar|bener|masih|ada|he+e|iy)\b", re.I)
+_NO = re.compile(r"^\s*(tidak|tdk|ga|gak|nggak|engga|enggak|ndak|no|nope|sudah pergi|udah pergi|ga ada|gak ada|"
+                 r"tidak ada)\b", re.I)
+_AGE = re.compile(r"\b(\d{1,2})\s*(th|thn|tahun|taun|tahunan|yo|y\.?o\.?|years?)?\b", re.I)
+
+
+@dataclass
+class Intake:
+    """The collected answers of one report; serialised into the conversation's state."""
+
+    case_code: str | None = None
+    urgency: str = "normal"
+    asked: list[str] = field(default_factory=list)
+    step: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-safe dict for the conversation state."""
+        return {"case_code": self.case_code, "urgency": self.urgency, "asked": self.asked, "step": self.step,
+                "answers": self.answers}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any] | None) -> Intake | None:
+        """The intake in ``state``, or None when no intake is running."""
+        if not state:
+            return None
+        return cls(case_code=state.get("case_code"), urgency=state.get("urgency", "normal"),
+                   asked=list(state.get("asked", [])), step=state.get("step"),
+                   answers=dict(state.get("answers", {})))
+
+
+def known_from_triage(result: TriageResult) -> dict[str, Any]:
+    """What a report message already tells us, so those questions are not asked."""
+    known: dict[str, Any] = {}
+    if result.urgency != "none":
+        known["what"] = True
+    if result.victim != "unknown" or result.age is not None:
+        known["victim"] = result.victim
+        if result.age is not None:
+            known["victim_age"] = result.age
+    if result.region:
+        known["location"] = result.region
+    if any("present" in c or "now" in c for c in result.danger_cues):
+        known["nearby"] = "yes"
+    return known
+
+
+def next_step(intake: Intake) -> str | None:
+    """The next question to ask, or None when the intake is complete."""
+    for step in STEPS:
+        if step in intake.answers or step in intake.asked:
+            continue
+        if step == "nearby" and intake.urgency not in ("emergency", "high"):
+            continue
+        return step
+    return None
+
+
+def is_skip(text: str) -> bool:
+    """The person chose not to answer."""
+    return bool(_SKIP.match(text))
+
+
+def interpret(step: str, text: str, result: TriageResult) -> dict[str, Any]:
+    """Turn the answer to ``step`` into intake fields (an empty dict when nothing usable was said)."""
+    if is_skip(text) or result.intent == "skip":
+        return {step: "skipped"}
+    if step == "what":
+        return {"what": True}
+    if step == "victim":
+        out: dict[str, Any] = {"victim": result.victim}
+        age = result.age
+        if age is None:
+            m = _AGE.search(text)
+            if m and 0 < int(m.group(1)) < 100:
+                age = int(m.group(1))
+        if age is not None:
+            out["victim_age"] = age
+            out["victim"] = "child" if age < 18 else "adult"
+        return out
+    if step == "location":
+        return {"location": result.region or "unknown"}
+    if step == "nearby":
+        if _YES.match(text) or result.intent == "affirm":
+            return {"nearby": "yes"}
+        if _NO.match(text) or result.intent == "deny":
+            return {"nearby": "no"}
+        return {"nearby": "unclear"}
+    if step == "contact":
+        return {"contact": text.strip()[:300]}
+    return {}

@@ -1,0 +1,55 @@
+"""Response rendering for Rasa's NLG endpoint (``POST /nlg``) and for the local fallback.
+
+Rasa predicts *which* response to give (``utter_faq``, ``utter_greet``...); the text comes from here, so staff
+edits to answers are live without retraining and every answer exists in Indonesian and English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers import texts
+from handlers.texts import Lang
+
+# Which response Rasa's rules give to each intent; used when Rasa's dialogue cannot be reached.
+INTENT_RESPONSE = {
+    "greet": "utter_greet", "thanks": "utter_thanks", "goodbye": "utter_goodbye", "faq": "utter_faq",
+    "ask_directory": "utter_directory", "human": "utter_human", "out_of_scope": "utter_out_of_scope",
+    "nlu_fallback": "utter_out_of_scope", "affirm": "utter_ack", "deny": "utter_ack", "skip": "utter_ack",
+    "inform": "utter_ack",
+}
+
+_SIMPLE = {"utter_greet": "greet", "utter_thanks": "thanks", "utter_goodbye": "goodbye",
+           "utter_human": "human", "utter_out_of_scope": "out_of_scope", "utter_ack": "ack",
+           "utter_delete": "deleted", "utter_stop": "stopped", "utter_report_received": "ask_what"}
+
+
+def directory(region: str | None, lang: Lang) -> str:
+    """The services of ``region`` (national services when unknown)."""
+    from handlers.regions import directory_for, region_label
+
+    if not region or region in ("unknown", "nasional"):
+        return texts.text("directory_ask_region", lang) + "\n\n" + texts.faq("sapa129", lang).__str__()
+    lines = [texts.text("directory_header", lang, region=region_label(region))]
+    for svc in directory_for(region):
+        lines.append(f"• {svc}")
+    return "\n".join(lines)
+
+
+def render(response: str, slots: dict[str, Any]) -> str:
+    """The text of ``response`` for a tracker with ``slots`` (``lang``, ``faq_topic``, ``region``)."""
+    lang: Lang = "en" if slots.get("lang") == "en" else "id"
+    if response == "utter_faq":
+        return texts.faq(slots.get("faq_topic"), lang) or texts.text("out_of_scope", lang)
+    if response == "utter_directory":
+        return directory(slots.get("region"), lang)
+    key = _SIMPLE.get(response)
+    if key is None:
+        return texts.text("ack", lang)
+    return texts.text(key, lang)
+
+
+def nlg_response(body: dict[str, Any]) -> dict[str, Any]:
+    """Answer one Rasa NLG request (``{"response", "tracker": {"slots"}, ...}``)."""
+    slots = (body.get("tracker") or {}).get("slots") or {}
+    return {"text": render(str(body.get("response") or body.get("template") or ""), slots)}
