@@ -9,4 +9,4 @@ COPY storage storage
 RUN pip install --no-cache-dir .
 ENV PORT=8080
 EXPOSE 8080
-CMD ["hotline", "serve"]
+CMD ["hotline", "run"]

@@ -36,6 +36,7 @@ from handlers.texts import Lang
 from handlers.triage import TriageResult
 from hotline.rasa_client import RasaClient, RasaUnavailable
 from storage import crud
+from storage.models import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ class Hotline:
             await self._erase(msg, lang, say)
             return
         if _STOP.match(text):
-            await self.store.run(lambda s: crud.set_opted_out(s, sender_id=msg.sender_id, opted_out=True))
+            await self.store.run(lambda s: _opt_out(s, conv_id))
             await say(texts.text("stopped", lang))
             return
         if handoff and self.staff is not None and text:
@@ -293,7 +294,7 @@ class Hotline:
     # ------------------------------------------------------------------------------------------------- erase
     async def _erase(self, msg: IncomingMessage, lang: Lang, say: Callable[..., Awaitable[None]]) -> None:
         report = await self.store.run(lambda s: crud.erase_conversation(s, sender_id=msg.sender_id))
-        chat_ids = list(getattr(report, "chat_message_ids", []) or [])
+        chat_ids = list(report.telegram_message_ids)
         if msg.chat_message_id is not None:
             chat_ids.append(msg.chat_message_id)
         if self.rasa is not None:
@@ -307,8 +308,7 @@ class Hotline:
 
     # ---------------------------------------------------------------------------------------------- helpers
     async def _save_state(self, sender_id: str, state: dict[str, Any], lang: Lang) -> None:
-        await self.store.run(lambda s: crud.update_conversation_state(s, sender_id=sender_id, state=state,
-                                                                      lang=lang))
+        await self.store.run(lambda s: _save(s, sender_id, state, lang))
 
     async def _mark(self, message_id: int, status: str, result: TriageResult | None) -> None:
         summary = None
@@ -342,17 +342,21 @@ class Hotline:
             result, rasa_ok = await analyse(text or "", self.rasa)
             if not rasa_ok:
                 break
-            sender = sender_for(channel)
             lang: Lang = result.language
             if result.urgency == "none":
-                await self._dialogue(IncomingMessage(channel=channel, sender_id=sender_id,
-                                                     external_id=f"retry:{message_id}", text=text or ""),
-                                     lang, result, True,
-                                     lambda body, urgent=False: sender.send(
-                                         OutgoingMessage(recipient_id=sender_id, text=body, urgent=urgent)))
+                msg = IncomingMessage(channel=channel, sender_id=sender_id,  # type: ignore[arg-type]
+                                      external_id=f"retry:{message_id}", text=text or "")
+                await self._dialogue(msg, lang, result, True, _say_to(sender_for(channel), sender_id))
             await self._mark(message_id, "processed", result)
             count += 1
         return count
+
+
+def _say_to(sender: Sender, recipient_id: str) -> Callable[..., Awaitable[None]]:
+    async def say(body: str, *, urgent: bool = False) -> None:
+        await sender.send(OutgoingMessage(recipient_id=recipient_id, text=body, urgent=urgent))
+
+    return say
 
 
 def _rank(urgency: str) -> int:
@@ -378,6 +382,18 @@ def _record(session: Any, msg: IncomingMessage, text: str) -> tuple[int, int, bo
     if conv.opted_out:  # a new message from someone who opted out means they want to talk again
         conv.opted_out = False
     return conv.id, stored.id, created, dict(conv.state or {}), conv.lang, conv.handoff_staff_id is not None
+
+
+def _opt_out(session: Any, conv_id: int) -> None:
+    conv = session.get(Conversation, conv_id)
+    if conv is not None:
+        crud.set_opted_out(session, conversation=conv, opted_out=True)
+
+
+def _save(session: Any, sender_id: str, state: dict[str, Any], lang: str) -> None:
+    conv = crud.get_conversation(session, sender_id=sender_id)
+    if conv is not None:
+        crud.update_conversation_state(session, conversation=conv, state=state, lang=lang)
 
 
 def _pending(session: Any, limit: int) -> list[tuple[int, str, str, str | None]]:

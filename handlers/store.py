@@ -45,7 +45,7 @@ class Store:
 
     async def run(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` in a transaction on a worker thread; database errors become StoreUnavailable."""
-        from sqlalchemy.exc import OperationalError, InterfaceError
+        from sqlalchemy.exc import InterfaceError, OperationalError
 
         try:
             return await asyncio.to_thread(self._call, fn)

@@ -30,9 +30,9 @@ class RasaClient:
         if self._owns_client:
             await self._client.aclose()
 
-    async def _post(self, path: str, payload: Any, timeout: float | None = None) -> Any:
+    async def _post(self, path: str, payload: Any) -> Any:
         try:
-            r = await self._client.post(f"{self.base_url}{path}", json=payload, timeout=timeout or self.timeout)
+            r = await self._client.post(f"{self.base_url}{path}", json=payload, timeout=self.timeout)
         except httpx.HTTPError as exc:
             raise RasaUnavailable(type(exc).__name__) from exc
         if r.status_code >= 400:

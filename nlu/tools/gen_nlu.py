@@ -2,7 +2,7 @@
 
 usage: python nlu/tools/gen_nlu.py        (any Python >= 3.10, standard library only)
 
-Writes nlu/domain.yml, nlu/data/nlu.yml, nlu/data/responses.yml and nlu/data/rules.yml. Output is
+Writes nlu/domain.yml, nlu/data/nlu.yml and nlu/data/rules.yml. Output is
 deterministic (fixed seed), so a re-run without edits gives identical files. Edit the inputs (examples.py,
 lexicon.py, texts.py, the templates below), never the generated files.
 """
@@ -340,13 +340,6 @@ def yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # JSON strings are valid YAML double-quoted scalars
 
 
-def write_responses() -> None:
-    parts = [HEADER, 'version: "3.1"\n\nresponses:\n']
-    for key in FAQ_KEYS:
-        parts.append(f"  utter_faq/{key}:\n    - text: {yaml_str(FAQ_ANSWERS[key])}\n")
-    (NLU_DIR / "data" / "responses.yml").write_text("".join(parts), encoding="utf-8")
-
-
 def write_rules() -> None:
     parts = [HEADER, 'version: "3.1"\n\nrules:\n']
     for intent, action in INTENT_ACTION.items():
@@ -373,8 +366,8 @@ def write_domain() -> None:
     )
     actions = sorted(set(INTENT_ACTION.values()) | {"utter_default"})
     parts.append("# Texts are served by the app through the NLG endpoint (POST /nlg); the defaults below are for\n"
-                 "# running Rasa on its own. utter_faq/<key> defaults live in data/responses.yml.\n")
-    parts.append("actions:\n" + "".join(f"  - {a}\n" for a in actions) + "  - utter_faq\n\n")
+                 "# running Rasa on its own.\n")
+    parts.append("actions:\n" + "".join(f"  - {a}\n" for a in actions) + "\n")
     parts.append("responses:\n")
     for name in actions:
         text_id, text_en = UTTERANCES[name]
@@ -384,6 +377,8 @@ def write_domain() -> None:
             f"          value: en\n"
             f"    - text: {yaml_str(text_id)}\n"
         )
+    for key in FAQ_KEYS:  # defaults, and what the ResponseSelector learns to match questions against
+        parts.append(f"  utter_faq/{key}:\n    - text: {yaml_str(FAQ_ANSWERS[key])}\n")
     parts.append("\nsession_config:\n  session_expiration_time: 60\n  carry_over_slots_to_new_session: true\n")
     (NLU_DIR / "domain.yml").write_text("".join(parts), encoding="utf-8")
 
@@ -392,7 +387,6 @@ def main() -> int:
     rng = random.Random(SEED)
     (NLU_DIR / "data").mkdir(exist_ok=True)
     counts = write_nlu(rng)
-    write_responses()
     write_rules()
     write_domain()
     total = sum(counts.values())

@@ -1,0 +1,269 @@
+"""Wiring: settings → services → the core → the FastAPI app with its channels.
+
+``build_runtime`` connects the parts (database, Rasa client, core, adapters); ``build_app`` exposes them over
+HTTP; ``run`` is ``hotline run``: it starts a local Redis and Rasa when ``REDIS_URL`` / ``RASA_URL`` are unset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy import text as sql_text
+from handlers.cases import CaseService
+
+from bot.types import IncomingMessage, OutgoingMessage, Sender
+from handlers.conversation import Hotline
+from handlers.nlg import nlg_response
+from handlers.store import Spool, Store
+from hotline.rasa_client import RasaClient
+from hotline.settings import Settings
+from storage import crud
+from storage.db import make_engine, make_session_factory, migrate
+
+log = logging.getLogger(__name__)
+
+
+class ChannelSenders:
+    """One ``Sender`` that delivers to whichever channel a recipient id belongs to (``tg:``, ``wa:``, ``web:``)."""
+
+    def __init__(self) -> None:
+        self.by_prefix: dict[str, Sender] = {}
+
+    def register(self, prefix: str, sender: Sender) -> None:
+        """Deliver recipients starting with ``prefix`` (e.g. ``"tg"``) through ``sender``."""
+        self.by_prefix[prefix] = sender
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        """Send through the channel of ``message.recipient_id``; undeliverable ids are logged and dropped."""
+        prefix = message.recipient_id.split(":", 1)[0]
+        sender = self.by_prefix.get(prefix)
+        if sender is None:
+            log.warning("no sender for channel %s; message dropped", prefix)
+            return None
+        return await sender.send(message)
+
+    def for_channel(self, channel: str) -> Sender:
+        """The sender used to answer messages that arrived on ``channel``."""
+        return self
+
+
+@dataclass
+class Runtime:
+    """Everything one running hotline holds, built once in ``main()`` (or a test) and passed down."""
+
+    settings: Settings
+    store: Store
+    spool: Spool
+    rasa: RasaClient | None
+    cases: CaseService
+    core: Hotline
+    senders: ChannelSenders
+    http: httpx.AsyncClient
+    background: list[asyncio.Task[Any]] = field(default_factory=list)
+    extra_routers: list[Any] = field(default_factory=list)
+    closers: list[Any] = field(default_factory=list)
+
+    async def handle(self, msg: IncomingMessage, sender: Sender) -> None:
+        """The adapters' entry point."""
+        await self.core.handle(msg, sender)
+
+
+def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | None) -> Runtime:
+    """Connect database, Rasa client, case service and core. Channels are added in the app's lifespan."""
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    store = Store(make_session_factory(engine))
+    spool = Spool(settings.var_dir / "spool.jsonl")
+    http = httpx.AsyncClient(timeout=settings.rasa_timeout_s)
+    rasa = RasaClient(rasa_url, client=http, timeout=settings.rasa_timeout_s) if rasa_url else None
+    senders = ChannelSenders()
+    cases = CaseService(store=store, settings=settings, redis_url=redis_url)
+    core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=None,
+                   delete_chat_messages=None)
+    return Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
+                   senders=senders, http=http)
+
+
+async def _recovery_loop(rt: Runtime, interval_s: float = 5.0) -> None:
+    """Replay spooled messages and re-triage messages answered without Rasa, once services are back."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            if len(rt.spool):
+                n = await rt.core.replay_spool(rt.senders.for_channel)
+                if n:
+                    log.info("replayed %d spooled messages", n)
+            n = await rt.core.retry_pending(rt.senders.for_channel)
+            if n:
+                log.info("re-triaged %d messages after a Rasa outage", n)
+        except Exception as exc:  # the loop must survive any outage it exists to recover from
+            log.warning("recovery pass failed (%s)", type(exc).__name__)
+
+
+async def _start_channels(rt: Runtime, app: FastAPI) -> None:
+    from bot.webchat import WebChatOutbox, webchat_router
+
+    s = rt.settings
+    outbox = WebChatOutbox()
+    rt.senders.register("web", outbox)
+    app.include_router(webchat_router(rt.handle, outbox=outbox, fallback=rt.senders))
+
+    if s.telegram_bot_token:
+        from bot.telegram import TelegramSender, build_bot, run_polling, set_webhook, telegram_router
+
+        bot = build_bot(s)
+        await bot.initialize()
+        tg = TelegramSender(bot)
+        rt.senders.register("tg", tg)
+
+        async def delete_chat(sender_id: str, ids: list[int]) -> int:
+            if not sender_id.startswith("tg:"):
+                return 0
+            return await tg.delete_messages(sender_id.removeprefix("tg:"), ids)
+
+        rt.core.delete_chat_messages = delete_chat
+        if s.telegram_mode == "webhook":
+            app.include_router(telegram_router(s, rt.handle, rt.senders))
+            await set_webhook(bot, s)
+        else:
+            stop = asyncio.Event()
+            rt.background.append(asyncio.create_task(run_polling(bot, rt.handle, rt.senders, stop)))
+            rt.closers.append(stop.set)
+        rt.closers.append(bot.shutdown)
+
+    if s.twilio_account_sid and s.twilio_auth_token and s.twilio_whatsapp_from:
+        from bot.whatsapp import WhatsAppSender, build_twilio_client, whatsapp_router
+
+        client = build_twilio_client(s)
+
+        async def last_inbound(recipient_id: str) -> datetime | None:
+            conv = await rt.store.run(lambda sess: crud.get_conversation(sess, sender_id=recipient_id))
+            return conv.last_inbound_at if conv is not None else None
+
+        rt.senders.register("wa", WhatsAppSender(s, client, last_inbound))
+        app.include_router(whatsapp_router(s, rt.handle, rt.senders))
+        rt.closers.append(client.http_client.close)  # type: ignore[union-attr]
+
+
+def build_app(rt: Runtime) -> FastAPI:
+    """The HTTP face of the hotline: webhooks, web chat, Rasa's NLG endpoint and a health check."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await _start_channels(rt, app)
+        rt.cases.sender = rt.senders
+        await rt.cases.start()
+        rt.background.append(asyncio.create_task(_recovery_loop(rt)))
+        try:
+            yield
+        finally:
+            for close in rt.closers:
+                result = close()
+                if asyncio.iscoroutine(result):
+                    with contextlib.suppress(Exception):
+                        await result
+            for task in rt.background:
+                task.cancel()
+            await asyncio.gather(*rt.background, return_exceptions=True)
+            await rt.cases.stop()
+            await rt.http.aclose()
+
+    app = FastAPI(title="hotline", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        checks: dict[str, bool] = {"app": True}
+        try:
+            await rt.store.run(lambda s: s.execute(sql_text("SELECT 1")))
+            checks["database"] = True
+        except Exception:
+            checks["database"] = False
+        if rt.rasa is not None:
+            try:
+                await rt.rasa.status()
+                checks["rasa"] = True
+            except Exception:
+                checks["rasa"] = False
+        checks["redis"] = await rt.cases.redis_ok()
+        ok = all(checks.values())
+        return JSONResponse({"ok": ok, **checks, "spooled": len(rt.spool)}, status_code=200 if ok else 503)
+
+    @app.post("/nlg")
+    async def nlg(request: Request) -> JSONResponse:
+        return JSONResponse(nlg_response(await request.json()))
+
+    @app.get("/")
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/chat")
+
+    return app
+
+
+def configure_logging(verbose: bool = False) -> None:
+    """Application logs at INFO; libraries that would log message texts or tokens stay at WARNING."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    for noisy in ("httpx", "httpcore", "telegram", "twilio", "uvicorn.access", "aiohttp"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def run(settings: Settings, *, terminal: bool = False) -> int:
+    """``hotline run``: start what is missing (Redis, Rasa), then serve until interrupted."""
+    import uvicorn
+
+    from hotline.services import RasaServer, RedisServer
+
+    configure_logging()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    started: list[Any] = []
+    try:
+        redis_url = settings.redis_url
+        if not redis_url:
+            redis = RedisServer(data_dir=settings.var_dir / "redis", port=0).start()
+            started.append(redis)
+            redis_url = redis.url
+            log.info("started a local Redis on port %s", redis.port)
+        rasa_url = settings.rasa_url
+        if not rasa_url:
+            log.info("starting a local Rasa server (about a minute)")
+            rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project,
+                              work_dir=settings.var_dir / "rasa", redis_url=redis_url,
+                              nlg_url=f"http://127.0.0.1:{settings.port}/nlg").start()
+            started.append(rasa)
+            rasa_url = rasa.url
+        rt = build_runtime(settings, rasa_url=rasa_url, redis_url=redis_url)
+        app = build_app(rt)
+        if terminal:
+            return asyncio.run(_terminal(rt, app, settings))
+        print(f"\n  Hotline is running: open http://127.0.0.1:{settings.port}/chat to chat.\n"
+              "  Press Ctrl+C to stop.\n", file=sys.stderr)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        return 0
+    finally:
+        for svc in reversed(started):
+            svc.stop()
+
+
+async def _terminal(rt: Runtime, app: FastAPI, settings: Settings) -> int:
+    import uvicorn
+
+    from bot.webchat import terminal_chat
+
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        await terminal_chat(rt.handle)
+    finally:
+        server.should_exit = True
+        await serving
+    return 0

@@ -1,0 +1,1 @@
+"""Reusable test helpers (real servers started by the tests themselves)."""
