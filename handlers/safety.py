@@ -224,7 +224,7 @@ def _alt(words: str) -> str:
 
 def _w(n: int) -> str:
     """A bounded window of up to ``n`` whole tokens (each followed by a space)."""
-    return r"(?:\S+ ){0,%d}" % n
+    return r"(?:\S+ ){0," + str(n) + "}"
 
 
 VIOLENCE = _alt(
@@ -311,7 +311,8 @@ _RE_GAME = re.compile(r"\b(?:petak umpet|main|permainan|game|hide and seek)\b")
 _RE_RETURNING = re.compile(
     r"\b(?:malam ini|nanti malam|sebentar lagi|hari ini|tonight|nanti)\b " + _w(5)
     + r"(?:di rumah|datang|pulang|ke rumah|menginap|nginep|tidur di|balik|kesini|ke sini|masuk)\b"
-    r"|\b(?:mau|akan|bakal|otw|segera|will) " + _w(1) + r"(?:pulang|datang|balik|kesini|ke sini|kemari|be back|come back)\b"
+    r"|\b(?:mau|akan|bakal|otw|segera|will) " + _w(1)
+    + r"(?:pulang|datang|balik|kesini|ke sini|kemari|be back|come back)\b"
     + _w(4) + r"(?:malam ini|nanti|sebentar lagi|tonight|soon)?"
     r"|\b(?:dia|pelaku|paman|om|bapak|ayah|suami|pacar|mantan) " + _w(3)
     + r"(?:di rumah|datang|pulang|menginap|nginep) " + _w(2) + r"(?:malam ini|nanti malam|lagi|sekarang)\b"
@@ -395,6 +396,10 @@ _RE_TRAFFICK_CTX = re.compile(
 )
 
 
+_RE_RE_RETURN_CTX = re.compile(r"\b(?:mabuk|marah|ancam|mengancam|bunuh|pukul|hajar|sering|tiap|lagi|"
+                               r"masuk kamar|drunk|angry)\b")
+
+
 @dataclass
 class DangerReport:
     """What the safety net found: the level and the name of every cue that fired."""
@@ -403,10 +408,26 @@ class DangerReport:
     cues: list[str] = field(default_factory=list)
 
 
+_MAX_CLAUSE_TOKENS = 40
+
+
 def _clauses(norm: str) -> list[str]:
-    """Split normalised text into clauses on punctuation and contrast words (bounded, linear)."""
-    parts = re.split(r" ?[.,?!] ?| (?:tapi|namun|sedangkan|but|however) ", norm)
-    return [p.strip() for p in parts if p.strip()]
+    """Split normalised text into clauses on punctuation and contrast words.
+
+    Clauses longer than 40 tokens are cut into overlapping chunks, so the per-match windows below stay
+    bounded and a 20,000-character message without punctuation is still processed in linear time.
+    """
+    out: list[str] = []
+    for part in re.split(r" ?[.,?!] ?| (?:tapi|namun|sedangkan|but|however) ", norm):
+        toks = part.split()
+        if len(toks) <= _MAX_CLAUSE_TOKENS:
+            if toks:
+                out.append(" ".join(toks))
+            continue
+        step = _MAX_CLAUSE_TOKENS - 10
+        for i in range(0, len(toks), step):
+            out.append(" ".join(toks[i : i + _MAX_CLAUSE_TOKENS]))
+    return out
 
 
 def _near(rx: re.Pattern[str], text: str, start: int, end: int, before: int, after: int) -> bool:
@@ -518,7 +539,3 @@ def detect_danger(text: str) -> DangerReport:
         return DangerReport()
     level: DangerLevel = "emergency" if "emergency" in found.values() else "high"
     return DangerReport(level=level, cues=sorted(found))
-
-
-_RE_RE_RETURN_CTX = re.compile(r"\b(?:mabuk|marah|ancam|mengancam|bunuh|pukul|hajar|sering|tiap|lagi|"
-                               r"masuk kamar|drunk|angry)\b")

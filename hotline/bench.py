@@ -96,10 +96,14 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of ``hotline bench``."""
-    if args.what != "triage":
+    if args.what == "e2e":
         from hotline import bench_e2e
 
         return bench_e2e.main(args, settings)
+    if args.what == "paging":
+        from hotline import bench_paging
+
+        return int(bench_paging.main(args, settings))
     from hotline.services import RasaServer
 
     texts = load_texts(Path(args.file))

@@ -467,13 +467,14 @@ def record_inbound(
         status="received",
         created_at=at,
     )
-    session.add(message)
-    session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation.id)
-        .values(last_inbound_at=at, updated_at=at)
-    )
     try:
+        session.add(message)
+        session.flush()  # the INSERT meets UNIQUE(channel, external_id) here if another worker won the race
+        session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation.id)
+            .values(last_inbound_at=at, updated_at=at)
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

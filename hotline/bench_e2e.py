@@ -1,0 +1,165 @@
+"""``hotline bench e2e``: webhook received → reply sent at a local fake Telegram Bot API.
+
+Everything is real except Telegram: Redis, Rasa (tracker and lock store on Redis, texts from the app's NLG
+endpoint), SQLite, the app over HTTP. The reference, measured in the same run on the same messages, is a bare
+Rasa REST-channel turn (``/webhooks/rest/webhook``). Messages are sent at 1 and at 20 per second; for each we
+record the time to the first reply (for emergencies: the safety reply) and to the last reply of the turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from hotline.bench import load_texts, percentile, print_table, summarise
+from hotline.settings import PROJECT_ROOT, Settings
+
+SECRET = "bench-secret"
+
+
+def _fakes() -> Any:
+    # The fakes live with the tests; the benchmark runs from a checkout.
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from tests.fakes import telegram_api
+
+    return telegram_api
+
+
+async def _drive(base_url: str, fake: Any, texts: list[str], rate: float, chat_base: int,
+                 emergencies: set[int]) -> tuple[list[float], list[float], list[float], int]:
+    """Send each text from its own (pre-greeted) chat at ``rate`` per second; collect reply latencies."""
+    first: list[float] = []
+    last: list[float] = []
+    emergency_first: list[float] = []
+    sent_at: dict[int, float] = {}
+    async with httpx.AsyncClient(timeout=30) as client:
+        async def post(i: int, text: str) -> None:
+            chat = chat_base + i
+            update = {"update_id": chat * 10 + 1, "message": {
+                "message_id": 1, "date": int(time.time()), "text": text,
+                "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "B"}}}
+            sent_at[chat] = time.time()
+            await client.post(f"{base_url}/webhooks/telegram", json=update,
+                              headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+
+        tasks = []
+        start = time.perf_counter()
+        for i, text in enumerate(texts):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(post(i, text)))
+        await asyncio.gather(*tasks)
+    # Let every turn finish (quiet for 1.5 s).
+    seen = -1
+    while True:
+        n = len(fake.calls)
+        if n == seen:
+            break
+        seen = n
+        await asyncio.sleep(1.5)
+    by_chat: dict[int, list[float]] = {}
+    for call in fake.calls_to("sendMessage"):
+        chat = int(call.params.get("chat_id", 0))
+        if chat in sent_at:
+            by_chat.setdefault(chat, []).append(call.timestamp)
+    lost = 0
+    for i in range(len(texts)):
+        chat = chat_base + i
+        stamps = sorted(by_chat.get(chat, []))
+        if not stamps:
+            lost += 1
+            continue
+        first.append((stamps[0] - sent_at[chat]) * 1000)
+        last.append((stamps[-1] - sent_at[chat]) * 1000)
+        if i in emergencies:
+            emergency_first.append((stamps[0] - sent_at[chat]) * 1000)
+    return first, last, emergency_first, lost
+
+
+async def _bare_rasa(rasa_url: str, texts: list[str], rate: float, tag: str) -> list[float]:
+    out: list[float] = []
+    async with httpx.AsyncClient(timeout=30) as client:
+        async def one(i: int, text: str) -> None:
+            t0 = time.perf_counter()
+            await client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": f"{tag}{i}", "message": text})
+            out.append((time.perf_counter() - t0) * 1000)
+
+        tasks = []
+        start = time.perf_counter()
+        for i, text in enumerate(texts):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i, text)))
+        await asyncio.gather(*tasks)
+    return out
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the end-to-end benchmark and print its figures."""
+    import uvicorn
+
+    from handlers.safety import detect_danger
+    from hotline.app import build_app, build_runtime, configure_logging
+    from hotline.services import RasaServer, RedisServer, free_port
+
+    configure_logging()
+    import logging
+
+    logging.getLogger().setLevel(logging.WARNING)
+    fakes = _fakes()
+    texts = load_texts(Path(args.file))
+    emergencies = {i for i, t in enumerate(texts) if detect_danger(t).level == "emergency"}
+    tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    port = free_port()
+    redis = RedisServer(data_dir=tmp / "redis").start()
+    rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=tmp / "rasa",
+                      redis_url=redis.url, nlg_url=f"http://127.0.0.1:{port}/nlg").start()
+    fake = fakes.FakeTelegramAPI()
+    fake.start()
+    try:
+        s = settings.model_copy(update={
+            "telegram_bot_token": fake.token, "telegram_mode": "webhook", "telegram_api_base_url": fake.api_base_url,
+            "telegram_webhook_secret": SECRET, "twilio_account_sid": None, "port": port,
+            "database_url": f"sqlite:///{tmp / 'bench.db'}", "var_dir": tmp / "var"})
+        rt = build_runtime(s, rasa_url=rasa.url, redis_url=redis.url)
+        server = uvicorn.Server(uvicorn.Config(build_app(rt), host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        rows: list[dict[str, Any]] = []
+        n_slow = min(len(texts), 40)
+        plan = [(1.0, texts[:n_slow], 1_000_000), (20.0, texts * 3, 2_000_000)]
+        for rate, batch, chat_base in plan:
+            # Greet every chat first so first-contact welcomes are not in the measured turn.
+            asyncio.run(_drive(f"http://127.0.0.1:{port}", fake, ["halo"] * len(batch), 50.0, chat_base, set()))
+            fake.clear()
+            em = {i for i in range(len(batch)) if i % len(texts) in emergencies}
+            bare = asyncio.run(_bare_rasa(rasa.url, batch, rate, f"bare{int(rate)}-"))
+            first, last, em_first, lost = asyncio.run(
+                _drive(f"http://127.0.0.1:{port}", fake, batch, rate, chat_base, em))
+            rows += [summarise(f"bare Rasa REST turn @{rate:g}/s", bare),
+                     summarise(f"hotline first reply @{rate:g}/s", first),
+                     summarise(f"hotline full turn @{rate:g}/s", last),
+                     summarise(f"emergency safety reply @{rate:g}/s", em_first)]
+            rows[-1]["name"] += f" (lost {lost})"
+            ratio = percentile(first, 50) / percentile(bare, 50)
+            print(f"@{rate:g}/s: first-reply p50 / bare Rasa p50 = {ratio:.2f}; lost messages: {lost}")
+        server.should_exit = True
+        thread.join(10)
+    finally:
+        fake.stop()
+        rasa.stop()
+        redis.stop()
+    print_table(rows)
+    return 0
