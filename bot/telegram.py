@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
@@ -311,7 +312,13 @@ def _callback_query_id(update: Mapping[str, Any]) -> str | None:
 
 
 def _schedule(
-    tasks: PendingTasks, update: Mapping[str, Any], handle: Handle, sender: Sender, *, edits: bool
+    tasks: PendingTasks,
+    update: Mapping[str, Any],
+    handle: Handle,
+    sender: Sender,
+    *,
+    edits: bool,
+    answer: Callable[[str], Awaitable[None]] | None = None,
 ) -> bool:
     """Start processing one update in the background; False if the update is not for the core."""
     msg = update_to_incoming(update, edits=edits)
@@ -320,8 +327,8 @@ def _schedule(
     query_id = _callback_query_id(update)
 
     async def work() -> None:
-        if query_id is not None and isinstance(sender, TelegramSender):
-            await sender.answer_callback(query_id)
+        if query_id is not None and answer is not None:
+            await answer(query_id)
         await handle(msg, sender)
 
     tasks.spawn(msg.sender_id, msg.external_id, work)
@@ -350,8 +357,9 @@ def telegram_router(
 
     The ``X-Telegram-Bot-Api-Secret-Token`` header is compared (constant time) with
     ``settings.telegram_webhook_secret`` before the body is read; with no secret configured every
-    request is refused, so a missing setting can never open the webhook. Pass ``tasks`` to drain the
-    background work on shutdown.
+    request is refused, so a missing setting can never open the webhook. Button presses are acknowledged
+    in the response (``answerCallbackQuery``). ``sender`` is what ``handle`` receives (any ``Sender``,
+    e.g. a dispatcher over all channels). Pass ``tasks`` to drain the background work on shutdown.
     """
     router = APIRouter()
     pending = tasks if tasks is not None else PendingTasks()
@@ -373,6 +381,10 @@ def telegram_router(
             return Response(status_code=400)
         if not scheduled:
             logger.debug("telegram update %s ignored (type not handled)", update["update_id"])
+        elif (query_id := _callback_query_id(update)) is not None:
+            # Telegram runs a Bot API method given in the webhook's response: the button press is
+            # acknowledged (the client's spinner stops) without a request of our own or a bot object.
+            return JSONResponse({"method": "answerCallbackQuery", "callback_query_id": query_id})
         return Response(status_code=200)
 
     return router
@@ -399,6 +411,7 @@ async def run_polling(
     active. On stop, the poll in flight is cancelled and running handlers are awaited.
     """
     pending = tasks if tasks is not None else PendingTasks()
+    answerer = TelegramSender(bot)  # acknowledges button presses; replies go through ``sender``
     await bot.delete_webhook(drop_pending_updates=False)
     offset: int | None = None
     backoff = 1.0
@@ -429,7 +442,7 @@ async def run_polling(
             for update in updates:
                 offset = update.update_id + 1
                 try:
-                    _schedule(pending, update.to_dict(), handle, sender, edits=edits)
+                    _schedule(pending, update.to_dict(), handle, sender, edits=edits, answer=answerer.answer_callback)
                 except (ValueError, KeyError, TypeError) as exc:
                     _log_failure("parsing update", str(update.update_id), exc)
     finally:
@@ -439,6 +452,7 @@ async def run_polling(
             # batch now so a restart does not deliver it again.
             try:
                 await bot.get_updates(offset=offset, limit=1, timeout=0)
-            except TelegramError as exc:
+            except (TelegramError, RuntimeError) as exc:
+                # RuntimeError: the bot was already shut down by the application's closers.
                 logger.info("could not confirm the last updates (%s)", type(exc).__name__)
         await pending.drain(grace_s=10.0)

@@ -85,9 +85,7 @@ class WebChatOutbox:
     """
 
     def __init__(self) -> None:
-        self._queues: defaultdict[str, deque[OutgoingMessage]] = defaultdict(
-            lambda: deque(maxlen=_MAX_QUEUED)
-        )
+        self._queues: defaultdict[str, deque[OutgoingMessage]] = defaultdict(lambda: deque(maxlen=_MAX_QUEUED))
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Queue a reply for the session in ``message.recipient_id`` (``web:<session>``)."""
@@ -110,9 +108,7 @@ def _option_data(buttons: Sequence[Button], text: str) -> str | None:
     return buttons[index].data if 0 <= index < len(buttons) else None
 
 
-def webchat_router(
-    handle: Handle, *, outbox: WebChatOutbox | None = None, fallback: Sender | None = None
-) -> APIRouter:
+def webchat_router(handle: Handle, *, outbox: WebChatOutbox | None = None, fallback: Sender | None = None) -> APIRouter:
     """``GET /chat`` (the page), ``POST /chat/send`` (one turn) and ``GET /chat/messages`` (late replies).
 
     ``outbox`` holds replies the core sends to a web session outside a request; ``fallback`` receives

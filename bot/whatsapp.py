@@ -249,17 +249,27 @@ def _twiml(status_code: int = 200) -> Response:
 
 
 def whatsapp_router(
-    settings: Settings, handle: Handle, sender: Sender, *, tasks: PendingTasks | None = None
+    settings: Settings,
+    handle: Handle,
+    sender: Sender,
+    *,
+    options: WhatsAppSender | None = None,
+    tasks: PendingTasks | None = None,
 ) -> APIRouter:
     """``POST /webhooks/whatsapp``: verify ``X-Twilio-Signature``, answer empty TwiML, process in background.
 
     The signature is checked with the auth token over ``PUBLIC_BASE_URL + /webhooks/whatsapp`` (plus the
     query string) and the form fields, so it also holds behind a reverse proxy that changes Host. Without a
     configured auth token every request is refused. Status callbacks posted to the same URL are ignored.
+
+    ``sender`` is what ``handle`` receives (any ``Sender``, e.g. a dispatcher over all channels).
+    ``options`` is the ``WhatsAppSender`` whose numbered options turn a reply "2" into ``callback_data``
+    (defaults to ``sender`` when that is a ``WhatsAppSender``).
     """
     router = APIRouter()
     pending = tasks if tasks is not None else PendingTasks()
     validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
+    numbered = options if options is not None else sender if isinstance(sender, WhatsAppSender) else None
 
     @router.post(WEBHOOK_PATH, include_in_schema=False)
     async def whatsapp_webhook(request: Request) -> Response:
@@ -286,8 +296,8 @@ def whatsapp_router(
         except ValueError:
             logger.warning("whatsapp webhook: signed body is not an inbound message")
             return _twiml(400)
-        if isinstance(sender, WhatsAppSender) and msg.callback_data is None:
-            if (data := sender.option_for(msg.sender_id, msg.text)) is not None:
+        if numbered is not None and msg.callback_data is None:
+            if (data := numbered.option_for(msg.sender_id, msg.text)) is not None:
                 msg = dataclasses.replace(msg, callback_data=data)
 
         incoming = msg

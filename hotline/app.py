@@ -19,9 +19,9 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text as sql_text
-from handlers.cases import CaseService
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
+from handlers.cases import CaseService
 from handlers.conversation import Hotline
 from handlers.nlg import nlg_response
 from handlers.store import Spool, Store
@@ -111,9 +111,13 @@ async def _recovery_loop(rt: Runtime, interval_s: float = 5.0) -> None:
 
 
 async def _start_channels(rt: Runtime, app: FastAPI) -> None:
+    from bot.telegram import PendingTasks
     from bot.webchat import WebChatOutbox, webchat_router
 
     s = rt.settings
+    # Background handling of webhook deliveries: in order per conversation, drained on shutdown.
+    tasks = PendingTasks()
+    shutdowns: list[Any] = []
     outbox = WebChatOutbox()
     rt.senders.register("web", outbox)
     app.include_router(webchat_router(rt.handle, outbox=outbox, fallback=rt.senders))
@@ -133,13 +137,18 @@ async def _start_channels(rt: Runtime, app: FastAPI) -> None:
 
         rt.core.delete_chat_messages = delete_chat
         if s.telegram_mode == "webhook":
-            app.include_router(telegram_router(s, rt.handle, rt.senders))
+            app.include_router(telegram_router(s, rt.handle, rt.senders, tasks=tasks))
             await set_webhook(bot, s)
         else:
             stop = asyncio.Event()
-            rt.background.append(asyncio.create_task(run_polling(bot, rt.handle, rt.senders, stop)))
-            rt.closers.append(stop.set)
-        rt.closers.append(bot.shutdown)
+            polling = asyncio.create_task(run_polling(bot, rt.handle, rt.senders, stop, tasks=tasks))
+
+            async def stop_polling() -> None:
+                stop.set()
+                await asyncio.wait({polling}, timeout=30)
+
+            rt.closers.append(stop_polling)
+        shutdowns.append(bot.shutdown)
 
     if s.twilio_account_sid and s.twilio_auth_token and s.twilio_whatsapp_from:
         from bot.whatsapp import WhatsAppSender, build_twilio_client, whatsapp_router
@@ -150,9 +159,13 @@ async def _start_channels(rt: Runtime, app: FastAPI) -> None:
             conv = await rt.store.run(lambda sess: crud.get_conversation(sess, sender_id=recipient_id))
             return conv.last_inbound_at if conv is not None else None
 
-        rt.senders.register("wa", WhatsAppSender(s, client, last_inbound))
-        app.include_router(whatsapp_router(s, rt.handle, rt.senders))
-        rt.closers.append(client.http_client.close)  # type: ignore[union-attr]
+        wa = WhatsAppSender(s, client, last_inbound)
+        rt.senders.register("wa", wa)
+        app.include_router(whatsapp_router(s, rt.handle, rt.senders, options=wa, tasks=tasks))
+        shutdowns.append(client.http_client.close)  # type: ignore[union-attr]
+    # Closers run in order: stop polling, let running handlers finish (they may still send), close clients.
+    rt.closers.append(lambda: tasks.drain(10))
+    rt.closers.extend(shutdowns)
 
 
 def build_app(rt: Runtime) -> FastAPI:

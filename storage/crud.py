@@ -157,9 +157,7 @@ class InvalidTransition(StorageError, ValueError):
         self.from_status = from_status
         self.to_status = to_status
         allowed = ", ".join(sorted(ALLOWED_TRANSITIONS.get(from_status, ()))) or "none, the case is closed"
-        message = (
-            reason or f"case {code}: cannot go from {from_status!r} to {to_status!r} (allowed: {allowed})"
-        )
+        message = reason or f"case {code}: cannot go from {from_status!r} to {to_status!r} (allowed: {allowed})"
         super().__init__(message)
 
 
@@ -259,9 +257,7 @@ def _deny(session: Session, *, viewer: Staff, action: str, case: Case) -> Access
             entity_id=case.id,
             detail={"viewer_role": viewer.role, "viewer_region": viewer.region},
         )
-    return AccessDenied(
-        f"staff {viewer.id} ({viewer.role}, {viewer.region}) may not {action} case {case.code}"
-    )
+    return AccessDenied(f"staff {viewer.id} ({viewer.role}, {viewer.region}) may not {action} case {case.code}")
 
 
 def audit(
@@ -279,9 +275,7 @@ def audit(
     ids, statuses and field names only: never message text, names or phone numbers.
     """
     with _unit_of_work(session):
-        row = _add_audit(
-            session, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail
-        )
+        row = _add_audit(session, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail)
     return row
 
 
@@ -394,9 +388,7 @@ def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
             )
             if v is not None
         )
-        messages_deleted = _rowcount(
-            session.execute(delete(Message).where(Message.conversation_id == conv_id))
-        )
+        messages_deleted = _rowcount(session.execute(delete(Message).where(Message.conversation_id == conv_id)))
         case_ids = list(session.scalars(select(Case.id).where(Case.conversation_id == conv_id)))
         if case_ids:
             cleared: dict[str, Any] = dict.fromkeys(_PERSONAL_CASE_FIELDS)
@@ -406,9 +398,7 @@ def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
                 .values(**cleared, conversation_id=None, erased_at=now, updated_at=now)
             )
             # A page payload may repeat the location or a safe-contact hint; the notifier has the case id.
-            session.execute(
-                update(Outbox).where(Outbox.case_id.in_(case_ids)).values(payload={"erased": True})
-            )
+            session.execute(update(Outbox).where(Outbox.case_id.in_(case_ids)).values(payload={"erased": True}))
         session.delete(conversation)
         _add_audit(
             session,
@@ -471,9 +461,7 @@ def record_inbound(
         session.add(message)
         session.flush()  # the INSERT meets UNIQUE(channel, external_id) here if another worker won the race
         session.execute(
-            update(Conversation)
-            .where(Conversation.id == conversation.id)
-            .values(last_inbound_at=at, updated_at=at)
+            update(Conversation).where(Conversation.id == conversation.id).values(last_inbound_at=at, updated_at=at)
         )
         session.commit()
     except IntegrityError:
@@ -539,9 +527,7 @@ def set_message_status(
     return message
 
 
-def list_pending_messages(
-    session: Session, *, limit: int, received_before: datetime | None = None
-) -> list[Message]:
+def list_pending_messages(session: Session, *, limit: int, received_before: datetime | None = None) -> list[Message]:
     """Inbound messages to process again after a Rasa/Redis outage, oldest first.
 
     Always the ``pending_retry`` ones; with ``received_before``, also ``received`` messages older than that
@@ -551,10 +537,7 @@ def list_pending_messages(
     if received_before is not None:
         pending = or_(pending, and_(Message.status == "received", Message.created_at < received_before))
     stmt = (
-        select(Message)
-        .where(Message.direction == "in", pending)
-        .order_by(Message.created_at, Message.id)
-        .limit(limit)
+        select(Message).where(Message.direction == "in", pending).order_by(Message.created_at, Message.id).limit(limit)
     )
     return list(session.scalars(stmt))
 
@@ -820,9 +803,7 @@ def _change_status(
             "to": to_status,
             **{k: v for k, v in extra.items() if k in ("outcome", "assigned_staff_id")},
         }
-        _add_audit(
-            session, actor=actor, action=action, entity="case", entity_id=case.id, detail=detail, at=now
-        )
+        _add_audit(session, actor=actor, action=action, entity="case", entity_id=case.id, detail=detail, at=now)
     return _load(session, Case, case.id)
 
 
@@ -916,9 +897,7 @@ def assign_case(session: Session, *, case: Case, staff: Staff, actor: Staff | st
     return current
 
 
-def update_case_details(
-    session: Session, *, case: Case, actor: Staff | str, changes: Mapping[str, Any]
-) -> Case:
+def update_case_details(session: Session, *, case: Case, actor: Staff | str, changes: Mapping[str, Any]) -> Case:
     """Fill in or correct case fields collected later (kelurahan, age, place, safe contact, ...), audited.
 
     Only the fields in ``_EDITABLE_CASE_FIELDS``; the audit row lists field names, not values. A change of
@@ -952,12 +931,7 @@ def update_case_details(
 
 def list_unpublished_outbox(session: Session, *, limit: int) -> list[Outbox]:
     """Outbox rows not yet published to Redis, oldest first (the relay publishes, then marks them)."""
-    stmt = (
-        select(Outbox)
-        .where(Outbox.published_at.is_(None))
-        .order_by(Outbox.created_at, Outbox.id)
-        .limit(limit)
-    )
+    stmt = select(Outbox).where(Outbox.published_at.is_(None)).order_by(Outbox.created_at, Outbox.id).limit(limit)
     return list(session.scalars(stmt))
 
 
@@ -1027,9 +1001,7 @@ def get_staff(session: Session, *, staff_id: int) -> Staff | None:
 
 def get_staff_by_contact(session: Session, *, channel: str, contact_id: str) -> Staff | None:
     """The staff member behind a Telegram chat id / WhatsApp number, or None (then: a citizen)."""
-    return session.scalars(
-        select(Staff).where(Staff.channel == channel, Staff.contact_id == contact_id)
-    ).first()
+    return session.scalars(select(Staff).where(Staff.channel == channel, Staff.contact_id == contact_id)).first()
 
 
 def set_staff_active(session: Session, *, staff: Staff, active: bool, actor: Staff | str = "system") -> Staff:
@@ -1085,9 +1057,7 @@ def on_call_staff(session: Session, *, region: str, at: datetime | None = None) 
         or_(Shift.ends_at.is_(None), Shift.ends_at > when),
     )
     stmt = (
-        select(Staff)
-        .where(Staff.region == region, Staff.active.is_(True), on_shift)
-        .order_by(_role_rank(), Staff.id)
+        select(Staff).where(Staff.region == region, Staff.active.is_(True), on_shift).order_by(_role_rank(), Staff.id)
     )
     return list(session.scalars(stmt))
 
@@ -1112,9 +1082,7 @@ def record_escalation_attempt(
 
     Record before sending: a None answer means another worker owns this page, so nobody is paged twice.
     """
-    key = escalation_dedup_key(
-        case_id=case.id, staff_id=None if staff is None else staff.id, attempt_no=attempt_no
-    )
+    key = escalation_dedup_key(case_id=case.id, staff_id=None if staff is None else staff.id, attempt_no=attempt_no)
     if session.scalars(select(EscalationAttempt.id).where(EscalationAttempt.dedup_key == key)).first():
         return None
     attempt = EscalationAttempt(

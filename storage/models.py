@@ -41,9 +41,7 @@ Direction = Literal["in", "out"]
 DIRECTIONS: Final[tuple[str, ...]] = get_args(Direction)
 MessageStatus = Literal["received", "processed", "pending_retry"]
 MESSAGE_STATUSES: Final[tuple[str, ...]] = get_args(MessageStatus)
-ViolenceType = Literal[
-    "physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"
-]
+ViolenceType = Literal["physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"]
 VIOLENCE_TYPES: Final[tuple[str, ...]] = get_args(ViolenceType)
 AgeGroup = Literal["child", "adult", "unknown"]
 AGE_GROUPS: Final[tuple[str, ...]] = get_args(AgeGroup)
@@ -176,9 +174,7 @@ class Message(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     direction: Mapped[str] = mapped_column(String(3))
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str | None] = mapped_column(String(128))
@@ -208,9 +204,7 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)  # public code for staff commands: "K-7F3A2"
     # NULL once the citizen erased their conversation; the anonymous case row stays for statistics.
-    conversation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
-    )
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="SET NULL"), index=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
     city: Mapped[str | None] = mapped_column(String(120))
     kecamatan: Mapped[str | None] = mapped_column(String(120))

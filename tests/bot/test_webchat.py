@@ -31,9 +31,7 @@ async def test_send_returns_the_replies_for_the_session(serve: Callable[[FastAPI
     base = serve(app)
     async with httpx.AsyncClient(base_url=base) as client:
         response = await client.post("/chat/send", json={"session": "sesi-1", "text": "halo"})
-        pressed = await client.post(
-            "/chat/send", json={"session": "sesi-1", "text": "Ya", "callback_data": "safe:yes"}
-        )
+        pressed = await client.post("/chat/send", json={"session": "sesi-1", "text": "Ya", "callback_data": "safe:yes"})
     assert response.status_code == 200
     assert response.json() == [
         {"text": "diterima: halo", "buttons": [], "urgent": True},

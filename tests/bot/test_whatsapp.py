@@ -11,8 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from twilio.base.exceptions import TwilioRestException
+from twilio.rest import Client
 
-from bot.types import Button, OutgoingMessage
+from bot.types import Button, OutgoingMessage, Sender
 from bot.whatsapp import (
     EMPTY_TWIML,
     OutsideWindow,
@@ -77,9 +78,11 @@ def test_split_text_respects_twilio_limit() -> None:
 # Webhook
 
 
-def _app(settings: Settings, handle: RecordingHandle, sender: object | None = None) -> FastAPI:
+def _app(
+    settings: Settings, handle: RecordingHandle, sender: Sender | None = None, options: WhatsAppSender | None = None
+) -> FastAPI:
     app = FastAPI()
-    app.include_router(whatsapp_router(settings, handle, sender or NullSender()))  # type: ignore[arg-type]
+    app.include_router(whatsapp_router(settings, handle, sender or NullSender(), options=options))
     return app
 
 
@@ -211,17 +214,17 @@ async def wa_settings(make_settings: Callable[..., Settings], twilio_api: FakeTw
 
 
 @pytest.fixture
-async def twilio_client(wa_settings: Settings) -> AsyncIterator[object]:
+async def twilio_client(wa_settings: Settings) -> AsyncIterator[Client]:
     client = build_twilio_client(wa_settings)
     yield client
-    await client.http_client.close()  # type: ignore[attr-defined]
+    await client.http_client.close()
 
 
 async def test_sender_posts_to_twilio_with_basic_auth(
-    wa_settings: Settings, twilio_client: object, twilio_api: FakeTwilioAPI
+    wa_settings: Settings, twilio_client: Client, twilio_api: FakeTwilioAPI
 ) -> None:
     inbound = Inbound(datetime.now(UTC) - timedelta(hours=1))
-    sender = WhatsAppSender(wa_settings, twilio_client, inbound)  # type: ignore[arg-type]
+    sender = WhatsAppSender(wa_settings, twilio_client, inbound)
     sid = await sender.send(
         OutgoingMessage(f"wa:{TEST_PHONE}", "Apakah anda aman?", (Button("Ya", "safe:yes"), Button("Tidak", "safe:no")))
     )
@@ -241,9 +244,9 @@ async def test_sender_posts_to_twilio_with_basic_auth(
 
 
 async def test_long_text_is_sent_in_parts(
-    wa_settings: Settings, twilio_client: object, twilio_api: FakeTwilioAPI
+    wa_settings: Settings, twilio_client: Client, twilio_api: FakeTwilioAPI
 ) -> None:
-    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(datetime.now(UTC)))  # type: ignore[arg-type]
+    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(datetime.now(UTC)))
     await sender.send(OutgoingMessage(f"wa:{TEST_PHONE}", "\n".join(["baris informasi layanan"] * 120)))
     bodies = [p["Body"] for p in twilio_api.sent()]
     assert len(bodies) == 2
@@ -260,7 +263,7 @@ async def test_wrong_credentials_are_refused_by_the_fake(
         with pytest.raises(TwilioRestException) as raised:
             await sender.send(OutgoingMessage(f"wa:{TEST_PHONE}", "halo"))
     finally:
-        await client.http_client.close()  # type: ignore[attr-defined]
+        await client.http_client.close()
     assert raised.value.status == 401
     assert twilio_api.unauthorized == 1
     assert twilio_api.sent() == []
@@ -268,9 +271,9 @@ async def test_wrong_credentials_are_refused_by_the_fake(
 
 @pytest.mark.parametrize("last", [None, datetime.now(UTC) - timedelta(hours=25)])
 async def test_outside_24h_window_nothing_is_sent(
-    wa_settings: Settings, twilio_client: object, twilio_api: FakeTwilioAPI, last: datetime | None
+    wa_settings: Settings, twilio_client: Client, twilio_api: FakeTwilioAPI, last: datetime | None
 ) -> None:
-    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(last))  # type: ignore[arg-type]
+    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(last))
     with pytest.raises(OutsideWindow) as raised:
         await sender.send(OutgoingMessage(f"wa:{TEST_PHONE}", "Kami menghubungi anda kembali."))
     assert raised.value.recipient_id == f"wa:{TEST_PHONE}"
@@ -279,17 +282,17 @@ async def test_outside_24h_window_nothing_is_sent(
     assert twilio_api.calls == []
 
 
-async def test_naive_timestamp_is_utc_and_window_edge(wa_settings: Settings, twilio_client: object) -> None:
+async def test_naive_timestamp_is_utc_and_window_edge(wa_settings: Settings, twilio_client: Client) -> None:
     now = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
     inside = WhatsAppSender(
         wa_settings,
-        twilio_client,  # type: ignore[arg-type]
+        twilio_client,
         Inbound(datetime(2024, 5, 31, 12, 1)),
         now=lambda: now,
     )
     outside = WhatsAppSender(
         wa_settings,
-        twilio_client,  # type: ignore[arg-type]
+        twilio_client,
         Inbound(datetime(2024, 5, 31, 12, 0)),
         now=lambda: now,
     )
@@ -298,9 +301,9 @@ async def test_naive_timestamp_is_utc_and_window_edge(wa_settings: Settings, twi
 
 
 async def test_template_is_sent_outside_the_window(
-    wa_settings: Settings, twilio_client: object, twilio_api: FakeTwilioAPI
+    wa_settings: Settings, twilio_client: Client, twilio_api: FakeTwilioAPI
 ) -> None:
-    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(None))  # type: ignore[arg-type]
+    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(None))
     sid = await sender.send_template(f"wa:{TEST_PHONE}", "HX" + "0" * 32, {"1": "Depok", "2": "darurat"})
     [sent] = twilio_api.sent()
     assert sid.startswith("SM")
@@ -311,13 +314,16 @@ async def test_template_is_sent_outside_the_window(
 
 async def test_numbered_reply_reaches_the_core_as_callback_data(
     wa_settings: Settings,
-    twilio_client: object,
+    twilio_client: Client,
     serve: Callable[[FastAPI], str],
     handle: RecordingHandle,
 ) -> None:
-    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(datetime.now(UTC)))  # type: ignore[arg-type]
-    await sender.send(OutgoingMessage(f"wa:{TEST_PHONE}", "Pilih:", (Button("Ya", "safe:yes"), Button("Tidak", "safe:no"))))
-    base = serve(_app(wa_settings, handle, sender))
+    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(datetime.now(UTC)))
+    await sender.send(
+        OutgoingMessage(f"wa:{TEST_PHONE}", "Pilih:", (Button("Ya", "safe:yes"), Button("Tidak", "safe:no")))
+    )
+    # As in the app: handle gets a dispatcher over all channels; options come from the WhatsApp sender.
+    base = serve(_app(wa_settings, handle, NullSender(), options=sender))
     form = twilio_text_form("1")
     async with httpx.AsyncClient(base_url=base) as client:
         await client.post("/webhooks/whatsapp", data=form, headers=_signed(form))

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import uvicorn
 from starlette.applications import Starlette
@@ -41,7 +41,7 @@ class ServerThread:
     possible. Use as a context manager or call ``start()`` / ``stop()``.
     """
 
-    def __init__(self, app: Any, *, lifespan: str = "auto") -> None:
+    def __init__(self, app: Any, *, lifespan: Literal["auto", "on", "off"] = "auto") -> None:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))

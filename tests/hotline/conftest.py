@@ -20,8 +20,13 @@ from hotline.app import Runtime, build_app, build_runtime
 from hotline.services import RasaServer, RedisServer
 from hotline.settings import Settings
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.fakes.twilio_api import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_WHATSAPP_FROM, FakeTwilioAPI, \
-    sign_twilio_request
+from tests.fakes.twilio_api import (
+    TEST_ACCOUNT_SID,
+    TEST_AUTH_TOKEN,
+    TEST_WHATSAPP_FROM,
+    FakeTwilioAPI,
+    sign_twilio_request,
+)
 
 T = TypeVar("T")
 SECRET = "tg-webhook-secret-test-0001"

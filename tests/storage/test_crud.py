@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,15 +34,22 @@ def make_case(
     **extra: Any,
 ) -> Case:
     case, _ = crud.create_case_with_outbox(
-        session, conversation=conversation, region=region, violence_type=violence_type, urgency=urgency,
-        page_payload={"urgency": urgency, "region": region}, now=now, **extra,
+        session,
+        conversation=conversation,
+        region=region,
+        violence_type=violence_type,
+        urgency=urgency,
+        page_payload={"urgency": urgency, "region": region},
+        now=now,
+        **extra,
     )
     return case
 
 
 def make_staff(session: Session, *, role: str = "counsellor", region: str = "depok", contact: str = "1") -> Staff:
-    return crud.add_staff(session, name=f"Staf Uji {contact}", role=role, region=region, channel="telegram",
-                          contact_id=contact)
+    return crud.add_staff(
+        session, name=f"Staf Uji {contact}", role=role, region=region, channel="telegram", contact_id=contact
+    )
 
 
 # --------------------------------------------------------------------------------------------- conversations
@@ -74,16 +82,38 @@ def test_conversation_state_language_and_opt_out(session: Session) -> None:
 
 def test_duplicate_inbound_returns_none_and_stores_one_row(session: Session) -> None:
     conv = crud.get_or_create_conversation(session, sender_id="tg:1001", channel="telegram")
-    first = crud.record_inbound(session, conversation=conv, channel="telegram", external_id="upd-1",
-                                text="halo", media_count=0, chat_message_id=11, received_at=T0)
+    first = crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="telegram",
+        external_id="upd-1",
+        text="halo",
+        media_count=0,
+        chat_message_id=11,
+        received_at=T0,
+    )
     assert first is not None and first.status == "received"
-    again = crud.record_inbound(session, conversation=conv, channel="telegram", external_id="upd-1",
-                                text="halo", media_count=0, chat_message_id=11)
+    again = crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="telegram",
+        external_id="upd-1",
+        text="halo",
+        media_count=0,
+        chat_message_id=11,
+    )
     assert again is None
     assert count(session, Message) == 1
     # The same delivery id on another channel is another message.
-    other = crud.record_inbound(session, conversation=conv, channel="whatsapp", external_id="upd-1",
-                                text="halo", media_count=0, chat_message_id=None)
+    other = crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="whatsapp",
+        external_id="upd-1",
+        text="halo",
+        media_count=0,
+        chat_message_id=None,
+    )
     assert other is not None
     refreshed = crud.get_conversation(session, sender_id="tg:1001")
     assert refreshed is not None and refreshed.last_inbound_at is not None
@@ -94,8 +124,18 @@ def test_duplicate_inbound_race_is_caught_by_the_unique_constraint(
 ) -> None:
     conv = crud.get_or_create_conversation(session, sender_id="tg:1001", channel="telegram")
     other_worker = new_session()
-    assert crud.record_inbound(other_worker, conversation=conv, channel="telegram", external_id="upd-7",
-                               text="tolong", media_count=1, chat_message_id=12) is not None
+    assert (
+        crud.record_inbound(
+            other_worker,
+            conversation=conv,
+            channel="telegram",
+            external_id="upd-7",
+            text="tolong",
+            media_count=1,
+            chat_message_id=12,
+        )
+        is not None
+    )
     # This worker looked before the other one committed: its lookup saw nothing.
     real_find = crud._find_message
     calls: list[int] = []
@@ -105,8 +145,18 @@ def test_duplicate_inbound_race_is_caught_by_the_unique_constraint(
         return None if len(calls) == 1 else real_find(s, channel=channel, external_id=external_id)
 
     monkeypatch.setattr(crud, "_find_message", stale_find)
-    assert crud.record_inbound(session, conversation=conv, channel="telegram", external_id="upd-7",
-                               text="tolong", media_count=1, chat_message_id=12) is None
+    assert (
+        crud.record_inbound(
+            session,
+            conversation=conv,
+            channel="telegram",
+            external_id="upd-7",
+            text="tolong",
+            media_count=1,
+            chat_message_id=12,
+        )
+        is None
+    )
     assert count(session, Message) == 1
     # The session is usable afterwards.
     assert crud.get_conversation(session, sender_id="tg:1001") is not None
@@ -114,17 +164,42 @@ def test_duplicate_inbound_race_is_caught_by_the_unique_constraint(
 
 def test_outbound_status_pending_and_triage(session: Session) -> None:
     conv = crud.get_or_create_conversation(session, sender_id="tg:1001", channel="telegram")
-    a = crud.record_inbound(session, conversation=conv, channel="telegram", external_id="u1", text="a",
-                            media_count=0, chat_message_id=1, received_at=T0)
-    b = crud.record_inbound(session, conversation=conv, channel="telegram", external_id="u2", text="b",
-                            media_count=0, chat_message_id=2, received_at=T0 + timedelta(minutes=1))
-    c = crud.record_inbound(session, conversation=conv, channel="telegram", external_id="u3", text="c",
-                            media_count=0, chat_message_id=3, received_at=T0 + timedelta(minutes=2))
+    a = crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="telegram",
+        external_id="u1",
+        text="a",
+        media_count=0,
+        chat_message_id=1,
+        received_at=T0,
+    )
+    b = crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="telegram",
+        external_id="u2",
+        text="b",
+        media_count=0,
+        chat_message_id=2,
+        received_at=T0 + timedelta(minutes=1),
+    )
+    c = crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="telegram",
+        external_id="u3",
+        text="c",
+        media_count=0,
+        chat_message_id=3,
+        received_at=T0 + timedelta(minutes=2),
+    )
     out = crud.record_outbound(session, conversation=conv, channel="telegram", text="balasan", chat_message_id=4)
     assert a and b and c and out.direction == "out" and out.external_id is None
 
-    crud.set_message_status(session, message_id=a.id, status="processed",
-                            triage={"urgency": "high", "category": "physical"})
+    crud.set_message_status(
+        session, message_id=a.id, status="processed", triage={"urgency": "high", "category": "physical"}
+    )
     crud.set_message_status(session, message_id=c.id, status="pending_retry")
     with pytest.raises(ValueError, match="text"):
         crud.set_message_status(session, message_id=b.id, status="processed", triage={"text": "b"})
@@ -143,10 +218,26 @@ def test_outbound_status_pending_and_triage(session: Session) -> None:
 def test_purge_messages_older_than(session: Session) -> None:
     conv = crud.get_or_create_conversation(session, sender_id="tg:1001", channel="telegram")
     now = datetime.now(UTC)
-    crud.record_inbound(session, conversation=conv, channel="telegram", external_id="old", text="lama",
-                        media_count=0, chat_message_id=1, received_at=now - timedelta(days=40))
-    crud.record_inbound(session, conversation=conv, channel="telegram", external_id="new", text="baru",
-                        media_count=0, chat_message_id=2, received_at=now - timedelta(days=2))
+    crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="telegram",
+        external_id="old",
+        text="lama",
+        media_count=0,
+        chat_message_id=1,
+        received_at=now - timedelta(days=40),
+    )
+    crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="telegram",
+        external_id="new",
+        text="baru",
+        media_count=0,
+        chat_message_id=2,
+        received_at=now - timedelta(days=2),
+    )
     assert crud.purge_messages_older_than(session, days=30) == 1
     assert [m.external_id for m in session.scalars(select(Message))] == ["new"]
 
@@ -157,9 +248,18 @@ def test_purge_messages_older_than(session: Session) -> None:
 def test_case_and_outbox_created_together(session: Session) -> None:
     conv = crud.get_or_create_conversation(session, sender_id=f"wa:{PHONE_1}", channel="whatsapp")
     case, outbox = crud.create_case_with_outbox(
-        session, conversation=conv, region="depok", violence_type="sexual", urgency="high",
-        victim_age_group="child", victim_age=12, kecamatan="Beji", kelurahan="Kemiri Muka", place="sekolah",
-        page_payload={"urgency": "high"}, now=T0,
+        session,
+        conversation=conv,
+        region="depok",
+        violence_type="sexual",
+        urgency="high",
+        victim_age_group="child",
+        victim_age=12,
+        kecamatan="Beji",
+        kelurahan="Kemiri Muka",
+        place="sekolah",
+        page_payload={"urgency": "high"},
+        now=T0,
     )
     assert case.code.startswith("K-") and len(case.code) == 7
     assert case.status == "new"
@@ -177,7 +277,11 @@ def test_case_and_outbox_are_atomic(session: Session) -> None:
     # The case row is flushed first; the outbox payload then fails to serialise: nothing may remain.
     with pytest.raises(Exception, match="not JSON serializable"):
         crud.create_case_with_outbox(
-            session, conversation=conv, region="depok", violence_type="physical", urgency="emergency",
+            session,
+            conversation=conv,
+            region="depok",
+            violence_type="physical",
+            urgency="emergency",
             page_payload={"not_json": object()},
         )
     assert count(session, Case) == 0
@@ -231,8 +335,13 @@ def test_outbox_publish_flow(session: Session) -> None:
 def test_status_transitions(session: Session, path: list[str], bad_next: str) -> None:
     case = make_case(session)
     for status in path:
-        case = crud.transition_case(session, case=case, to_status=status, actor="system",
-                                    outcome="rujuk_uptd_ppa" if status == "closed" else None)
+        case = crud.transition_case(
+            session,
+            case=case,
+            to_status=status,
+            actor="system",
+            outcome="rujuk_uptd_ppa" if status == "closed" else None,
+        )
         assert case.status == status
     with pytest.raises(crud.InvalidTransition, match=f"'{path[-1]}' to '{bad_next}'"):
         crud.transition_case(session, case=case, to_status=bad_next, actor="system")
@@ -271,8 +380,7 @@ def test_claim_race_has_one_winner(session: Session, new_session: Callable[[], S
     assert won.status == "claimed" and won.assigned_staff_id == a.id
     with pytest.raises(crud.CaseAlreadyClaimed):
         crud.claim_case(new_session(), case=case, staff=b)
-    final = crud.get_case(session, case_id=case.id)
-    session.refresh(final)  # type: ignore[arg-type]
+    final = session.get(Case, case.id, populate_existing=True)
     assert final is not None and final.assigned_staff_id == a.id
 
 
@@ -282,8 +390,9 @@ def test_assign_and_update_details(session: Session) -> None:
     case = make_case(session, violence_type="physical")
     case = crud.assign_case(session, case=case, staff=counsellor, actor=supervisor)
     assert (case.status, case.assigned_staff_id) == ("claimed", counsellor.id)
-    case = crud.update_case_details(session, case=case, actor=counsellor,
-                                    changes={"violence_type": "sexual", "safe_contact": "sore hari"})
+    case = crud.update_case_details(
+        session, case=case, actor=counsellor, changes={"violence_type": "sexual", "safe_contact": "sore hari"}
+    )
     assert case.police_report_due_at == case.created_at + timedelta(hours=72)
     with pytest.raises(ValueError, match="not editable"):
         crud.update_case_details(session, case=case, actor=counsellor, changes={"status": "closed"})
@@ -298,17 +407,42 @@ def test_assign_and_update_details(session: Session) -> None:
 def test_erase_conversation_removes_texts_and_personal_fields_but_keeps_statistics(session: Session) -> None:
     conv = crud.get_or_create_conversation(session, sender_id="tg:5005", channel="telegram")
     other = crud.get_or_create_conversation(session, sender_id=f"wa:{PHONE_2}", channel="whatsapp")
-    crud.record_inbound(session, conversation=conv, channel="telegram", external_id="e1",
-                        text="saya dipukul", media_count=0, chat_message_id=101)
+    crud.record_inbound(
+        session,
+        conversation=conv,
+        channel="telegram",
+        external_id="e1",
+        text="saya dipukul",
+        media_count=0,
+        chat_message_id=101,
+    )
     crud.record_outbound(session, conversation=conv, channel="telegram", text="kamu aman?", chat_message_id=102)
-    crud.record_inbound(session, conversation=conv, channel="telegram", external_id="e2", text=None,
-                        media_count=1, chat_message_id=None)
-    crud.record_inbound(session, conversation=other, channel="whatsapp", external_id="SM1", text="halo",
-                        media_count=0, chat_message_id=None)
+    crud.record_inbound(
+        session, conversation=conv, channel="telegram", external_id="e2", text=None, media_count=1, chat_message_id=None
+    )
+    crud.record_inbound(
+        session,
+        conversation=other,
+        channel="whatsapp",
+        external_id="SM1",
+        text="halo",
+        media_count=0,
+        chat_message_id=None,
+    )
     crud.update_conversation_state(session, conversation=conv, state={"step": "done", "kelurahan": "Beji"})
-    case = make_case(session, conv, kecamatan="Beji", kelurahan="Beji Timur", victim_age=15,
-                     victim_age_group="child", victim_sex="female", safe_contact="setelah jam 5 sore",
-                     relationship="ayah_tiri", place="rumah_tangga", urgency="high")
+    case = make_case(
+        session,
+        conv,
+        kecamatan="Beji",
+        kelurahan="Beji Timur",
+        victim_age=15,
+        victim_age_group="child",
+        victim_sex="female",
+        safe_contact="setelah jam 5 sore",
+        relationship="ayah_tiri",
+        place="rumah_tangga",
+        urgency="high",
+    )
 
     report = crud.erase_conversation(session, sender_id="tg:5005")
 
@@ -326,7 +460,11 @@ def test_erase_conversation_removes_texts_and_personal_fields_but_keeps_statisti
     assert kept.erased_at is not None
     # Anonymous statistics stay for SIMFONI-PPA and the map by kecamatan.
     assert (kept.region, kept.kecamatan, kept.violence_type, kept.victim_age_group, kept.urgency) == (
-        "depok", "Beji", "physical", "child", "high",
+        "depok",
+        "Beji",
+        "physical",
+        "child",
+        "high",
     )
     assert kept.code == case.code
     outbox = session.scalars(select(Outbox).where(Outbox.case_id == case.id)).one()
@@ -408,11 +546,11 @@ def test_queue_is_emergency_first_then_oldest_and_respects_visibility(session: S
 
 def test_staff_registry(session: Session) -> None:
     supervisor = make_staff(session, role="supervisor", contact="51")
-    counsellor = crud.add_staff(session, name="Konselor Uji", role="counsellor", region="depok",
-                                channel="whatsapp", contact_id=PHONE_1)
+    counsellor = crud.add_staff(
+        session, name="Konselor Uji", role="counsellor", region="depok", channel="whatsapp", contact_id=PHONE_1
+    )
     with pytest.raises(crud.DuplicateStaff):
-        crud.add_staff(session, name="Orang Lain", role="admin", region="depok", channel="whatsapp",
-                       contact_id=PHONE_1)
+        crud.add_staff(session, name="Orang Lain", role="admin", region="depok", channel="whatsapp", contact_id=PHONE_1)
     with pytest.raises(ValueError):
         crud.add_staff(session, name="X", role="boss", region="depok", channel="telegram", contact_id="52")
     found = crud.get_staff_by_contact(session, channel="whatsapp", contact_id=PHONE_1)
@@ -505,7 +643,33 @@ def test_escalation_race_is_caught_by_the_unique_constraint(
 
 
 def test_audit_function(session: Session) -> None:
-    row = crud.audit(session, actor="system", action="export", entity="case", entity_id=None,
-                     detail={"rows": 3})
+    row = crud.audit(session, actor="system", action="export", entity="case", entity_id=None, detail={"rows": 3})
     assert row.id is not None
     assert crud.list_audit(session)[0].detail == {"rows": 3}
+
+
+def test_concurrent_duplicate_deliveries_store_one_message(
+    session: Session, new_session: Callable[[], Session]
+) -> None:
+    """Eight threads (as ``asyncio.to_thread`` would run them) deliver the same update at once."""
+    conv = crud.get_or_create_conversation(session, sender_id="tg:1001", channel="telegram")
+    sessions = [new_session() for _ in range(8)]
+
+    def deliver(s: Session) -> bool:
+        return (
+            crud.record_inbound(
+                s,
+                conversation=conv,
+                channel="telegram",
+                external_id="upd-42",
+                text="tolong",
+                media_count=0,
+                chat_message_id=42,
+            )
+            is not None
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        stored = list(pool.map(deliver, sessions))
+    assert stored.count(True) == 1
+    assert count(session, Message) == 1

@@ -15,7 +15,14 @@ from storage.db import downgrade, make_engine, migrate, normalize_url
 from storage.models import Base
 
 TABLES = {
-    "conversations", "messages", "cases", "staff", "shifts", "outbox", "escalation_attempts", "audit_log",
+    "conversations",
+    "messages",
+    "cases",
+    "staff",
+    "shifts",
+    "outbox",
+    "escalation_attempts",
+    "audit_log",
 }
 
 
@@ -71,8 +78,9 @@ def test_bare_postgresql_url_gets_psycopg_driver() -> None:
 
 def test_timestamps_come_back_aware_utc(session: Session) -> None:
     jakarta = timezone(timedelta(hours=7))
-    staff = crud.add_staff(session, name="Konselor Uji", role="counsellor", region="depok", channel="telegram",
-                           contact_id="9001")
+    staff = crud.add_staff(
+        session, name="Konselor Uji", role="counsellor", region="depok", channel="telegram", contact_id="9001"
+    )
     shift = crud.start_shift(session, staff=staff, at=datetime(2025, 1, 6, 15, 0, tzinfo=jakarta))
     session.expire_all()
     row = crud.list_staff(session)[0]
@@ -84,8 +92,9 @@ def test_timestamps_come_back_aware_utc(session: Session) -> None:
 
 
 def test_naive_datetimes_are_refused(session: Session) -> None:
-    staff = crud.add_staff(session, name="Konselor Uji", role="counsellor", region="depok", channel="telegram",
-                           contact_id="9002")
+    staff = crud.add_staff(
+        session, name="Konselor Uji", role="counsellor", region="depok", channel="telegram", contact_id="9002"
+    )
     with pytest.raises(Exception, match="naive datetime"):
         crud.start_shift(session, staff=staff, at=datetime(2025, 1, 6, 8, 0))
 

@@ -96,7 +96,9 @@ def _os_user() -> str | None:
             continue
     subprocess.run(
         ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", DEFAULT_OS_USER],
-        check=True, capture_output=True, timeout=30,
+        check=True,
+        capture_output=True,
+        timeout=30,
     )
     return DEFAULT_OS_USER
 
@@ -145,8 +147,15 @@ class PostgresServer:
         os.chmod(self.root, 0o700)
         # Trust auth on a private socket dir and loopback only: the server lives as long as the test session.
         self._run(
-            str(self.bindir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "--auth=trust",
-            "--encoding=UTF8", "--no-locale", "--no-sync",
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data_dir),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-sync",
         )
         last_error: Exception | None = None
         for _ in range(3):
@@ -158,8 +167,17 @@ class PostgresServer:
             )
             try:
                 self._run(
-                    str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file),
-                    "-o", options, "-w", "-t", "60", "start",
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
                 )
                 self._started = True
                 return self

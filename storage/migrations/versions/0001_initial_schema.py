@@ -67,9 +67,7 @@ def upgrade() -> None:
         sa.Column("last_inbound_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "channel IN ('telegram', 'whatsapp', 'web')", name=op.f("ck_conversations_channel")
-        ),
+        sa.CheckConstraint("channel IN ('telegram', 'whatsapp', 'web')", name=op.f("ck_conversations_channel")),
         sa.CheckConstraint("lang IN ('id', 'en')", name=op.f("ck_conversations_lang")),
         sa.ForeignKeyConstraint(
             ["handoff_staff_id"],
@@ -86,12 +84,8 @@ def upgrade() -> None:
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ends_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "ends_at IS NULL OR ends_at >= starts_at", name=op.f("ck_shifts_ends_after_start")
-        ),
-        sa.ForeignKeyConstraint(
-            ["staff_id"], ["staff.id"], name=op.f("fk_shifts_staff_id_staff"), ondelete="CASCADE"
-        ),
+        sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name=op.f("ck_shifts_ends_after_start")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_shifts_staff_id_staff"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shifts")),
     )
     op.create_index(op.f("ix_shifts_staff_id"), "shifts", ["staff_id"], unique=False)
@@ -131,12 +125,8 @@ def upgrade() -> None:
             name=op.f("ck_cases_status"),
         ),
         sa.CheckConstraint("urgency IN ('emergency', 'high', 'normal')", name=op.f("ck_cases_urgency")),
-        sa.CheckConstraint(
-            "victim_age_group IN ('child', 'adult', 'unknown')", name=op.f("ck_cases_victim_age_group")
-        ),
-        sa.CheckConstraint(
-            "victim_sex IS NULL OR victim_sex IN ('female', 'male')", name=op.f("ck_cases_victim_sex")
-        ),
+        sa.CheckConstraint("victim_age_group IN ('child', 'adult', 'unknown')", name=op.f("ck_cases_victim_age_group")),
+        sa.CheckConstraint("victim_sex IS NULL OR victim_sex IN ('female', 'male')", name=op.f("ck_cases_victim_sex")),
         sa.CheckConstraint(
             "violence_type IN "
             "('physical', 'psychological', 'sexual', 'exploitation', 'trafficking', 'neglect', 'other')",
@@ -162,9 +152,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_cases_conversation_id"), "cases", ["conversation_id"], unique=False)
     op.create_index(op.f("ix_cases_region"), "cases", ["region"], unique=False)
-    op.create_index(
-        "ix_cases_status_urgency_created_at", "cases", ["status", "urgency", "created_at"], unique=False
-    )
+    op.create_index("ix_cases_status_urgency_created_at", "cases", ["status", "urgency", "created_at"], unique=False)
 
     op.create_table(
         "messages",
@@ -181,9 +169,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("channel IN ('telegram', 'whatsapp', 'web')", name=op.f("ck_messages_channel")),
         sa.CheckConstraint("direction IN ('in', 'out')", name=op.f("ck_messages_direction")),
-        sa.CheckConstraint(
-            "status IN ('received', 'processed', 'pending_retry')", name=op.f("ck_messages_status")
-        ),
+        sa.CheckConstraint("status IN ('received', 'processed', 'pending_retry')", name=op.f("ck_messages_status")),
         sa.CheckConstraint("media_count >= 0", name=op.f("ck_messages_media_count")),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
@@ -231,16 +217,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("dedup_key", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_outbox_case_id_cases"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_outbox_case_id_cases"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("dedup_key", name=op.f("uq_outbox_dedup_key")),
     )
     op.create_index(op.f("ix_outbox_case_id"), "outbox", ["case_id"], unique=False)
-    op.create_index(
-        "ix_outbox_published_at_created_at", "outbox", ["published_at", "created_at"], unique=False
-    )
+    op.create_index("ix_outbox_published_at_created_at", "outbox", ["published_at", "created_at"], unique=False)
 
 
 def downgrade() -> None:

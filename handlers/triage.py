@@ -1,0 +1,472 @@
+"""Triage: combine Rasa's ``/model/parse`` answer (or nothing) with the deterministic safety net and rules.
+
+Order of precedence (see docs/ARCHITECTURE.md and the triage guide):
+
+1. the safety net (:mod:`handlers.safety`) first; urgency is never lower than what it finds;
+2. report or not: the Rasa intent plus a rule layer (violence lexicon about a concrete person; mentions in
+   news, films, sport or socialisation are not reports);
+3. category from the report intent, with the lexicon as override/fallback when Rasa is unsure or absent;
+4. urgency for reports: high for recent or recurring violence, normal for past violence or advice requests
+   with nothing recent or ongoing; prefer the higher level when in doubt;
+5. victim, language, region, relationship and age from entities or rules.
+
+Pure: no I/O (the gazetteer is loaded once, lazily, by :mod:`handlers.regions`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from handlers import regions
+from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, normalise
+
+Urgency = Literal["emergency", "high", "normal", "none"]
+Category = Literal["physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other", "none"]
+Victim = Literal["child", "adult", "unknown"]
+Language = Literal["id", "en"]
+
+
+@dataclass
+class TriageResult:
+    """The triage of one message (contract: docs/ARCHITECTURE.md)."""
+
+    urgency: Urgency
+    category: Category
+    victim: Victim
+    language: Language
+    intent: str | None
+    confidence: float | None
+    faq_key: str | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    danger_cues: list[str] = field(default_factory=list)
+    region: str | None = None
+    relationship: str | None = None
+    age: int | None = None
+
+
+REPORT_INTENTS: dict[str, Category] = {
+    "report_physical": "physical",
+    "report_psychological": "psychological",
+    "report_sexual": "sexual",
+    "report_exploitation": "exploitation",
+    "report_trafficking": "trafficking",
+    "report_neglect": "neglect",
+    "report_other": "other",
+}
+# Below this Rasa confidence the lexicon decides the category and whether it is a report.
+CONFIDENT = 0.6
+
+# Messages longer than this are triaged on their head and tail: long pastes are rare, and the safety net
+# still sees the whole text.
+_MAX_RULE_CHARS = 4000
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + pattern + r")\b")
+
+
+# (pattern, weight) per category, on normalised text. A weight >= 2 is a concrete act; < 2 is a weak hint.
+_LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
+    "physical": [
+        (re.compile(r"\b" + VIOLENCE + r"\b"), 2.5),
+        (_rx(r"dicubit|mencubit|cubit|lebam|memar|biru biru|babak belur|luka|disundut|disiram air panas|"
+             r"didorong|mendorong|dilempar|melempar|ditarik rambut|dijewer|menjewer|dipukulkan|kekerasan fisik|"
+             r"pukulan|tamparan|tendangan|dibenturkan|dijedotin|bruise[sd]?|hurt me"), 2.0),
+        (_rx(r"dikurung|disekap|dikunci|mengunci|mengurung|menyekap|diikat|dirantai|dipasung|locked me in|"
+             r"locked in"), 1.5),
+        (re.compile(r"\b" + WEAPON + r"\b"), 1.5),
+        (_rx(r"kdrt|kekerasan dalam rumah tangga|domestic violence"), 2.0),
+        (_rx(r"pingsan|berdarah|patah"), 1.0),
+    ],
+    "psychological": [
+        (_rx(r"dihina|menghina|hina|dimaki|memaki|maki maki|dibentak|membentak|bentak|diancam|mengancam|"
+             r"ancaman|intimidasi|diintimidasi|diteror|meneror|dikekang|mengekang|dikontrol|mengontrol|"
+             r"diisolasi|dikucilkan|disindir|menyindir|merendahkan|direndahkan|dipermalukan|mempermalukan|"
+             r"dikatain|mengatai|dikata katain|ngatain|kata kasar|kata kata kasar|dirundung|merundung|"
+             r"perundungan|dibully|membully|bully|bullying|kekerasan psikis|kekerasan verbal|"
+             r"kekerasan emosional|gaslighting|tidak berguna|nyesel punya anak|menyesal punya anak|"
+             r"dilarang (?:keluar|kerja|bekerja|ketemu|bertemu|bergaul|main)|diawasi terus|dikuntit|"
+             r"cemburu berlebihan|insult\w*|humiliat\w*|threaten\w*|yell\w* at|controlling|stalk\w*|melarang|"
+             r"(?:hp|handphone|ponsel) (?:\S+ ){0,2}(?:diperiksa|dicek|disita)|(?:mau|akan|ingin|bakal) "
+             r"(?:\S+ ){0,2}(?:bunuh|membunuh|habisi|menghabisi)|ngancam|diancam"), 2.0),
+        (_rx(r"dimarahi|memarahi|dimarahin|diomeli|diabaikan|didiamkan|dicuekin|stres|depresi|trauma|"
+             r"takut pulang"), 1.0),
+    ],
+    "sexual": [
+        (re.compile(r"\b" + SEXUAL_ASSAULT + r"\b"), 3.0),
+        (_rx(r"(?:dipegang|memegang|pegang|diremas|meremas|meraba|diraba|menyentuh|disentuh) " + r"(?:\S+ ){0,2}"
+             r"(?:dada\w*|payudara\w*|pantat\w*|bokong\w*|kemaluan\w*|alat kelamin\w*|paha\w*|kelamin\w*|"
+             r"badan\w*|tubuh\w*)|diraba|meraba raba|digerayangi|dicium paksa|diintip|mengintip|mesum|cabul|"
+             r"foto (?:bugil|telanjang|porno|syur|intim|vulgar|tanpa busana)|video (?:pribadi|syur|intim|"
+             r"porno|bugil|telanjang|mesum|asusila)|foto bugil|sextortion|sekstorsi|kbgo|"
+             r"dinikahkan|menikahkan|nikah paksa|kawin paksa|dijodohkan paksa|dipaksa menikah|dipaksa nikah|"
+             r"pernikahan anak|nikah dini|kawin anak|nikah siri paksa|onani|masturbasi|alat kelaminnya|"
+             r"memamerkan kelamin|kekerasan seksual|pelecehan seksual|hubungan badan|berhubungan badan|"
+             r"dipaksa berhubungan|dihamili|menghamili|sexual\w*|harass\w*|nudes?|grope[ds]?|"
+             r"masuk kamar (?:\S+ ){0,2}malam|masuk ke kamar|chat (?:mesum|jorok|porno)|pegang pegang|"
+             r"dipegang pegang|grepe"), 3.0),
+        (_rx(r"sebar (?:\S+ ){0,2}(?:foto|video)|menyebarkan (?:\S+ ){0,2}(?:foto|video)|kirim foto|digoda|"
+             r"disiulin|catcall\w*|dilecehkan secara verbal|minta ketemu berdua"), 1.5),
+    ],
+    "exploitation": [
+        (_rx(r"dipaksa (?:\S+ ){0,1}(?:jualan|berjualan|jual|kerja|bekerja|mengemis|ngemis|ngamen|memulung|"
+             r"mulung|jadi pengemis|jadi kuli)|mengemis|ngemis|pengemis anak|pekerja anak|buruh anak|"
+             r"gaji (?:\S+ ){0,2}(?:tidak|belum) (?:dibayar|dikasih|diberikan)|tidak (?:dibayar|digaji)|"
+             r"tidak bayar gaji|tidak membayar gaji|upah tidak|tanpa (?:upah|gaji|dibayar|bayaran)|"
+             r"kerja paksa|kerja rodi|eksploitasi|dieksploitasi|disuruh kerja|dipekerjakan|"
+             r"tanpa libur|tidak (?:ada|dikasih|diberi|boleh) libur|gaji (?:\S+ ){0,1}dipotong|forced labou?r|"
+             r"unpaid|not paid"), 3.0),
+        (_rx(r"jam kerja|lembur tanpa|disuruh jualan|putus sekolah untuk kerja"), 1.5),
+    ],
+    "trafficking": [
+        (_rx(r"dijanjikan (?:\S+ ){0,1}(?:kerja|pekerjaan|gaji|pekerja)|paspor\w* (?:\S+ ){0,2}(?:ditahan|"
+             r"disita|diambil|dipegang)|perdagangan orang|perdagangan manusia|human trafficking|trafficking|"
+             r"trafficked|dijual (?:ke|kepada|sama|oleh)|menjual (?:anak|adik|istri|saya|dia|perempuan)|"
+             r"dipaksa (?:jadi |menjadi )?(?:psk|pelacur|melayani tamu|jual diri|open bo|ladies)|"
+             r"mucikari|germo|jalur tikus|non prosedural|nonprosedural|unprosedural|tanpa dokumen|"
+             r"disekap (?:\S+ ){0,3}majikan|online scam|scam online|passport (?:taken|kept|withheld)|"
+             r"(?:took|take|kept|keeps) (?:my|her|his) passport"), 3.0),
+        (_rx(r"tppo"), 1.5),
+        (_rx(r"calo|sponsor|tekong|penyalur|agen (?:tki|tkw|pmi|tenaga kerja)|tawaran kerja|lowongan kerja|"
+             r"ditawari kerja|tanpa biaya|gratis berangkat"), 1.5),
+        (_rx(r"luar negeri|malaysia|arab|saudi|hong kong|hongkong|taiwan|singapura|brunei|kamboja|myanmar|"
+             r"timur tengah|tkw|tki|pekerja migran|abroad"), 0.7),
+    ],
+    "neglect": [
+        (_rx(r"nafkah|menafkahi|dinafkahi|ditelantarkan|menelantarkan|terlantar|penelantaran|"
+             r"ditinggal (?:\S+ ){0,2}(?:sendiri|sendirian|begitu saja|tanpa)|ditinggalkan (?:\S+ ){0,2}"
+             r"(?:sendiri|sendirian|begitu saja)|tidak (?:dikasih|diberi) makan|kelaparan|gizi buruk|"
+             r"tidak (?:diurus|dirawat|dipedulikan|disekolahkan|dibawa berobat)|dibuang|tidak pernah pulang|"
+             r"neglect\w*|abandon\w*|uang belanja|tidak (?:pernah )?(?:kasih|memberi|ngasih) uang|"
+             r"(?:dikunci|ditinggal|dibiarkan|dikurung) (?:\S+ ){0,3}sendiri(?:an)?"), 3.0),
+        (_rx(r"tidak makan|kurang gizi|dibiarkan|tidak ada kabar|tidak pulang|pergi begitu saja"), 1.5),
+    ],
+    "other": [
+        (_rx(r"abused|abuse|abusive|dianiaya|dibawa kabur|diculik|menculik"), 2.0),
+        (_rx(r"diselingkuhi|selingkuh|kekerasan|korban|poligami"), 1.0),
+    ],
+}
+# Tie-break when two categories score the same: the rarer, more specific type is usually the primary one.
+_PRIORITY: list[Category] = ["trafficking", "sexual", "exploitation", "neglect", "physical", "psychological",
+                             "other"]
+
+# Contexts in which violence is only mentioned (guide: urgency "none").
+_MENTION_CTX = _rx(
+    r"berita|koran|film|sinetron|drakor|novel|artikel|penelitian|riset|skripsi|makalah|tugas sekolah|"
+    r"sosialisasi|seminar|webinar|narasumber|materi|penyuluhan|kampanye|lomba|gym|olahraga|latihan|"
+    r"sparring|pertandingan|atlet|petinju|bercanda|becanda|cuma bercanda|prank|lagu|drama|episode|"
+    r"cara (?:mengajari|mengajarkan|mencegah|menjaga)|tips|edukasi|pencegahan|anti kekerasan|"
+    r"news|movie|film|research|article"
+)
+# Definition / service questions ("TPPO itu apa?", "apa itu KBGO").
+_DEFINITION = _rx(r"apa itu|itu apa|singkatan|artinya|arti dari|pengertian|definisi|kepanjangan|"
+                  r"maksudnya apa|tugasnya apa|bentuknya|bentuk bentuk|contohnya|jenis jenis|"
+                  r"hukumannya|ancaman hukuman|what is|what does")
+# The writer or someone concrete is involved.
+_PERSONAL = _rx(
+    r"saya|kami|kita|suami|istri|anak|adik|kakak|ibu|bapak|ayah|mama|papa|orang tua|keponakan|cucu|"
+    r"tetangga|teman|pacar|mantan|majikan|mertua|paman|om|tante|bibi|kakek|nenek|guru|dosen|murid|siswa|"
+    r"bayi|balita|sepupu|ipar|i|me|my|he|she"
+)
+_WANT_REPORT = _rx(r"(?:mau|ingin|pengen|ingin) (?:\S+ ){0,1}(?:lapor|melapor|melaporkan|mengadu|pengaduan)"
+                   r"|i want to report")
+_WANT_REPORT_Q = _rx(r"cara|bagaimana|gimana|dimana|di mana|kemana|ke mana|dokumen|syarat|apa saja|berapa")
+
+# Timing and advice markers for the high/normal decision.
+_RECENT = _rx(
+    r"kemarin|tadi|semalam|barusan|baru saja|baru|hari ini|minggu ini|bulan ini|minggu lalu|bulan lalu|"
+    r"\S+ hari (?:yang )?lalu|beberapa hari|minggu kemarin|bulan kemarin|pagi ini|malam ini|lusa|besok|"
+    r"yesterday|last night|last week|last month|this week|today|recently|akhir akhir ini|belakangan"
+)
+_NOW_REAL = _rx(r"sekarang|saat ini|masih")
+_NOW_FALSE = _rx(r"sekarang (?:sudah|tidak lagi|aman)|sampai sekarang|hingga sekarang|sampai saat ini|"
+                 r"masih (?:kepikiran|trauma|takut|sering takut|pendiam|ingat|sedih|teringat|terbayang|"
+                 r"mimpi|malu|menyesal|marah)")
+_ONGOING = _rx(r"(?:dari|sejak) (?:dulu|kecil|awal menikah) (?:\S+ ){0,2}(?:sampai|hingga) (?:sekarang|saat ini)")
+_RECURRING = _rx(r"sering|selalu|tiap|setiap|terus|terus menerus|suka|kadang|berkali kali|lagi|"
+                 r"always|often|every|keeps|again")
+_PAST = re.compile(
+    r"\b(?:dulu|dahulu|tahun lalu|tahun yang lalu|tahun silam|waktu (?:kecil|sd|smp|sma|masih kecil|remaja|"
+    r"kuliah|itu)|ketika (?:kecil|sd|smp|sma)|semasa|masa kecil|sudah cerai|sudah pisah|"
+    r"sudah (?:pulang|keluar dari|berhenti|pindah|aman|tidak (?:tinggal|kerja|bekerja) )|"
+    r"mantan suami|mantan istri|bertahun tahun lalu|years ago|when i was|used to|as a child|last year)\b"
+    r"|\b(?:\d+|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa) tahun (?:yang )?lalu\b"
+)
+_ADVICE = _rx(
+    r"konsultasi|konseling|curhat|pendampingan|didampingi|pendamping|bantuan hukum|pengacara|lbh|"
+    r"psikolog|psikiater|bisa dilaporkan|bisa dipidana|bisa dituntut|termasuk kekerasan|termasuk kdrt|"
+    r"harus bagaimana|harus gimana|saran|solusi|cerai|gugat|menuntut|mediasi|advice|counsel\w*|lawyer|"
+    r"apakah (?:\S+ ){0,6}(?:bisa|boleh|termasuk)"
+)
+_SEVERE_CATS = {"physical", "sexual", "trafficking", "exploitation"}
+
+# Victim cues.
+_AGE = re.compile(
+    r"\b(?:umur|usia|umurnya|usianya|berumur|berusia|age|aged)? ?(\d{1,2}) ?(?:tahun|thn|th|taun|yo|"
+    r"years? old|y o)\b(?! (?:lalu|yang lalu|silam|terakhir|belakangan|ini|menikah|nikah|pacaran|kerja|"
+    r"bekerja|lebih|kemudian|kemarin|ago))"
+)
+_AGE_DURATION = re.compile(r"\b(?:sudah|selama|sejak|hampir|lebih dari|sekitar|udah|for) $")
+_AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age)\s+(\d{1,2})\b")
+_CHILD = _rx(
+    r"anak saya|anak kami|anak ku|anakku|anaknya|anak tetangga|anak kecil|anak perempuan|anak laki laki|"
+    r"anak tiri|anak angkat|anak sd|anak smp|anak sma|anak tk|anak paud|anak yatim|"
+    r"adik kecil|adik saya yang masih|bayi|balita|batita|bocah|siswa sd|siswi sd|siswa smp|siswi smp|"
+    r"murid sd|murid smp|pelajar smp|pelajar sd|keponakan|cucu|di bawah umur|dibawah umur|masih kecil|"
+    r"putri saya|putra saya|putri kami|putra kami|santri|santriwati|my daughter|my son|my child|"
+    r"a child|children|kid|kids|baby|toddler|minor|(?:dia|korban|ia) masih (?:kelas|sd|smp|tk|paud|kecil)|"
+    r"kelas \d+ (?:sd|smp)|anak (?:\S+ ){0,3}(?:disuruh|dipukul|dipukuli|dicabuli|"
+    r"diperkosa|dilecehkan|dipaksa|ditinggal|disiksa|dianiaya|ditendang|dicubit|dirundung)"
+)
+_CHILD_WITNESS = _rx(r"di depan anak(?: anak| saya| kami)?|anak anak (?:melihat|lihat|nonton|menyaksikan|"
+                     r"dengar|mendengar|ketakutan|nangis|menangis)|in front of (?:the|my) (?:kids|children)")
+_WRITER_CHILD = _rx(r"saya (?:masih )?(?:kelas \d+|sd|smp|sma|smk|masih sekolah|pelajar|siswa|siswi)|"
+                    r"saya masih (?:kecil|anak anak|di bawah umur)|i am \d{1,2}|i m \d{1,2}")
+_ADULT = _rx(
+    r"suami|istri|mertua|majikan|teman kerja|rekan kerja|atasan|bos|dosen|kampus|mahasiswa|mahasiswi|"
+    r"cerai|menikah|pernikahan|rumah tangga|kdrt|ibu saya|ibu kami|mama saya|kakak saya|kakak perempuan|"
+    r"nenek|tkw|tki|pekerja migran|kerja di|bekerja di|dijanjikan kerja|tawaran kerja|gaji|my husband|"
+    r"my wife|husband|wife|my mother|my mom|ibu (?:\S+ ){0,1}(?:dipukul|dipukuli|dicekik|dimaki|dihina)|"
+    r"(?:me|mem|men|meng|ng|ny)[a-z]+ (?:ibu|mama|istri)|ditawari kerja|as an adult|"
+    r"salaki"
+)
+_ADULT_PAST_WRITER = _rx(r"waktu (?:kecil|sd|smp|sma|masih kecil)|ketika (?:kecil|sd|smp)|semasa kecil|"
+                         r"masa kecil|as a child|when i was (?:a )?(?:kid|child|little)|"
+                         r"saya korban (?:\S+ ){0,3}(?:\d+|beberapa|dua|tiga|lima|sepuluh) tahun lalu")
+
+_RELATIONSHIPS = (
+    "ayah tiri|bapak tiri|ibu tiri|kakak ipar|adik ipar|kakak kelas|teman kerja|rekan kerja|mantan suami|"
+    "mantan istri|mantan pacar|orang tua|orang asing|suami|istri|ayah|bapak|ibu|paman|om|kakek|nenek|"
+    "mertua|tetangga|majikan|pacar|mantan|guru|dosen|ustadz|ustad|teman|sopir|calo|sponsor|agen|atasan|"
+    "bos|sepupu|tante|kakak|adik|boyfriend|husband|wife|father|stepfather|uncle|employer|neighbour|neighbor"
+)
+_REL_AFTER_PASSIVE = re.compile(r"\bdi[a-z]+ (?:oleh |sama |dengan |by )?(?:si )?(" + _RELATIONSHIPS + r")\b")
+_REL_BEFORE_ACTIVE = re.compile(r"\b(" + _RELATIONSHIPS + r") (?:saya |kami |nya )?(?:\S+ )?"
+                                r"(?:me|mem|men|meng|meny|ng|ny|n)[a-z]{3,}\b")
+_REL_ANY = re.compile(r"\b(" + _RELATIONSHIPS + r")\b")
+_VICTIM_REL = re.compile(r"\b(?:ibu|istri|mama|anak|adik|kakak|keponakan) (?:saya|kami)\b"
+                         r"|\b(?:me|mem|men|meng|ng|ny)[a-z]+ (?:ibu|mama|istri)\b")
+
+_EN_WORDS = frozenset(
+    "i my me he she is the and to please help you him her was am are of in it what how where can do does "
+    "have has this that with for not don t boyfriend husband wife father mother hit want die kill hello "
+    "hi thanks thank locked hurt scared afraid now right who when will would been being they them our "
+    "your a an at on from by so if".split()
+)
+_ID_WORDS = frozenset(
+    "saya aku yang dan di ke dari tidak gak ga ini itu ada dengan sama apa mau bisa suami istri anak tolong "
+    "sudah udah sekarang dia tapi kalau untuk karena lagi juga ya kak bagaimana gimana nya kok dong sih "
+    "ibu bapak sy yg tlg dgn".split()
+)
+
+
+def _primary(scores: dict[Category, float]) -> Category | None:
+    """The highest-scoring category; ties broken by :data:`_PRIORITY`."""
+    best: Category | None = None
+    for cat in _PRIORITY:
+        if scores.get(cat, 0.0) > 0 and (best is None or scores[cat] > scores[best]):
+            best = cat
+    return best
+
+
+def _score(norm: str) -> dict[Category, float]:
+    """Lexicon scores per category (each pattern counted once)."""
+    scores: dict[Category, float] = {}
+    for cat, rules in _LEXICON.items():
+        total = sum(weight for rx, weight in rules if rx.search(norm))
+        if total:
+            scores[cat] = total
+    return scores
+
+
+def _language(text: str) -> Language:
+    """"en" when English function words clearly outnumber Indonesian ones."""
+    words = re.findall(r"[a-z]+", text.lower()[:_MAX_RULE_CHARS])
+    en = sum(w in _EN_WORDS for w in words)
+    ind = sum(w in _ID_WORDS for w in words)
+    return "en" if en >= 2 and en > ind else "id"
+
+
+def _age(norm: str, entities: list[dict[str, Any]]) -> int | None:
+    """An age in years, from Rasa's ``age`` entity or from "14 tahun" / "umur 12" (not "2 tahun lalu")."""
+    for ent in entities:
+        if ent.get("entity") == "age":
+            m = re.search(r"\d{1,3}", str(ent.get("value", "")))
+            if m and 0 < int(m.group()) < 120:
+                return int(m.group())
+    m = _AGE_LEAD.search(norm)
+    if m and 0 < int(m.group(1)) < 100:
+        return int(m.group(1))
+    for m in _AGE.finditer(norm):
+        if _AGE_DURATION.search(norm[max(0, m.start() - 15) : m.start()]):
+            continue  # "sudah 8 tahun menikah" is a duration, not an age
+        value = int(m.group(1))
+        if 0 < value < 100:
+            return value
+    return None
+
+
+def _victim(norm: str, age: int | None) -> Victim:
+    """Child when someone harmed is under 18, adult when clearly an adult, else unknown."""
+    if age is not None:
+        return "child" if age < 18 else "adult"
+    if _ADULT_PAST_WRITER.search(norm):
+        return "adult"  # "waktu SD saya pernah dilecehkan": the writer is an adult now
+    witness_free = _CHILD_WITNESS.sub(" ", norm)
+    if _CHILD.search(witness_free):
+        return "child"
+    if _WRITER_CHILD.search(norm) and not _VICTIM_REL.search(norm):
+        return "child"
+    if _ADULT.search(norm):
+        return "adult"
+    return "unknown"
+
+
+def _relationship(norm: str, entities: list[dict[str, Any]]) -> str | None:
+    """The perpetrator's relationship to the victim, from Rasa's entity or a rule."""
+    for ent in entities:
+        if ent.get("entity") == "relationship" and ent.get("value"):
+            return str(ent["value"]).lower()
+    for rx in (_REL_AFTER_PASSIVE, _REL_BEFORE_ACTIVE, _REL_ANY):
+        m = rx.search(norm)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _region(text: str, entities: list[dict[str, Any]]) -> str | None:
+    """Region key from the gazetteer, then from Rasa location entities."""
+    match = regions.find_region(text[:_MAX_RULE_CHARS])
+    if match:
+        return match.region
+    for ent in entities:
+        if ent.get("entity") == "location" and ent.get("value"):
+            value = str(ent["value"])
+            found = regions.find_region("di " + value) or None
+            if found:
+                return found.region
+            key = regions.resolve_region_name(value)
+            if key:
+                return key
+    return None
+
+
+def _clause_has(rx: re.Pattern[str], norm: str) -> bool:
+    """Whether ``rx`` matches in a clause that also names a concrete act from the lexicon."""
+    for clause in re.split(r" ?[.,?!] ?", norm):
+        if rx.search(clause) and any(r.search(clause) for rules in _LEXICON.values() for r, w in rules if w >= 1.5):
+            return True
+    return False
+
+
+def _report_urgency(norm: str, category: Category) -> Urgency:
+    """High for recent, ongoing or recurring violence; normal for past-only or advice-only (guide)."""
+    cleaned = _NOW_FALSE.sub(" ", norm)
+    # "pernah" alone is not a time: without a real past marker ("tahun lalu", "waktu SD") it stays high.
+    recent = bool(_RECENT.search(cleaned) or _ONGOING.search(norm)) or _clause_has(_NOW_REAL, cleaned)
+    recurring = _clause_has(_RECURRING, cleaned)
+    past = bool(_PAST.search(norm))
+    if past and not recent:
+        return "normal"
+    if _ADVICE.search(norm) and not recent and (not recurring or category not in _SEVERE_CATS):
+        return "normal"
+    return "high"
+
+
+def _parse_fields(parse: dict[str, Any] | None) -> tuple[str | None, float | None, str | None, list[dict[str, Any]]]:
+    """Intent name, confidence, FAQ key and entities from a Rasa parse dict (tolerant of missing keys)."""
+    if not isinstance(parse, dict):
+        return None, None, None, []
+    intent_obj = parse.get("intent") or {}
+    intent = intent_obj.get("name") if isinstance(intent_obj, dict) else None
+    conf_raw = intent_obj.get("confidence") if isinstance(intent_obj, dict) else None
+    confidence = float(conf_raw) if isinstance(conf_raw, int | float) else None
+    faq_key = None
+    selector = parse.get("response_selector") or {}
+    if isinstance(selector, dict):
+        resp = ((selector.get("faq") or {}).get("response") or {}) if isinstance(selector.get("faq"), dict) else {}
+        key = resp.get("intent_response_key") if isinstance(resp, dict) else None
+        if isinstance(key, str) and "/" in key:
+            faq_key = key.split("/", 1)[1]
+    if isinstance(intent, str) and intent.startswith("faq/"):
+        faq_key = faq_key or intent.split("/", 1)[1]
+        intent = "faq"
+    if intent != "faq":
+        faq_key = None
+    entities = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
+    return (intent if isinstance(intent, str) else None), confidence, faq_key, entities
+
+
+def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
+    """Triage one citizen message. ``parse`` is Rasa's ``/model/parse`` JSON, or None when Rasa is down.
+
+    Never raises on odd input (empty, huge, emoji-only, control characters); always returns a valid result.
+    """
+    text = text if isinstance(text, str) else ""
+    intent, confidence, faq_key, entities = _parse_fields(parse)
+    danger = detect_danger(text)
+    half = _MAX_RULE_CHARS // 2
+    rule_text = text if len(text) <= _MAX_RULE_CHARS else text[:half] + " . " + text[-half:]
+    norm = normalise(rule_text)
+
+    scores = _score(norm)
+    rule_cat = _primary(scores)
+    strength = max(scores.values(), default=0.0)
+    personal = bool(_PERSONAL.search(norm))
+    mention_only = bool(_MENTION_CTX.search(norm)) or bool(_DEFINITION.search(norm))
+    # A weak hint alone ("pisau dapur", "kekerasan") is not a report: it needs a concrete act (weight >= 2).
+    # Writers often drop the pronoun ("pernah kerja di taiwan gaji dipotong"): a strong act needs no person.
+    rules_report = not mention_only and (strength >= 3.0 or (strength >= 2.0 and personal))
+    if _WANT_REPORT.search(norm) and not _WANT_REPORT_Q.search(norm):
+        rules_report = True
+
+    confident = confidence is not None and confidence >= CONFIDENT
+    intent_cat = REPORT_INTENTS.get(intent or "")
+    if danger.level is not None:
+        is_report = True
+    elif intent_cat is not None and (confident or rules_report or confidence is None):
+        is_report = True
+    elif intent_cat is not None:
+        is_report = strength > 0 and not mention_only  # an unsure report intent needs some lexicon support
+    else:
+        is_report = rules_report
+
+    category: Category = "none"
+    if is_report:
+        if intent_cat is not None and (confident or rule_cat is None):
+            category = intent_cat
+        elif rule_cat is not None:
+            category = rule_cat
+        elif intent_cat is not None:
+            category = intent_cat
+        else:
+            category = "other"
+
+    urgency: Urgency
+    if danger.level == "emergency":
+        urgency = "emergency"
+    elif not is_report:
+        urgency = "none"
+    else:
+        urgency = _report_urgency(norm, category)
+        if danger.level == "high":
+            urgency = "high"  # never lower than the safety net
+
+    age = _age(norm, entities)
+    victim = _victim(norm, age) if is_report or age is not None else "unknown"
+    return TriageResult(
+        urgency=urgency,
+        category=category,
+        victim=victim,
+        language=_language(text),
+        intent=intent,
+        confidence=confidence,
+        faq_key=faq_key,
+        entities=entities,
+        danger_cues=list(danger.cues),
+        region=_region(text, entities),
+        relationship=_relationship(norm, entities),
+        age=age,
+    )

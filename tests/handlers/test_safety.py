@@ -1,0 +1,150 @@
+"""Tests of the deterministic safety net (invented messages only)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from handlers.safety import detect_danger, normalise
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("TOLONGGG", "tolong"),
+        ("sakiiit", "sakit"),
+        ("t o l o n g", "tolong"),
+        ("tlg sy d pukul skrg", "tolong saya dipukul sekarang"),
+        ("di pukul", "dipukul"),
+        ("di rumah", "di rumah"),
+        ("malem2", "malam malam"),
+        ("gak udh gw", "tidak sudah saya"),
+        ("t0l0ng", "tolong"),
+        ("sy dsekap", "saya disekap"),
+        ("14thn", "14 tahun"),
+        ("to\u200blong\u202e", "tolong"),
+        ("ｔｏｌｏｎｇ", "tolong"),
+        ("anak-anak", "anak anak"),
+        ("P2TP2A", "p2tp2a"),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+EMERGENCIES = {
+    "violence_now": [
+        "tolong saya dipukuli suami sekarang",
+        "ibu saya lagi dicekik bapak",
+        "tulung bapakku nggebuki ibuku saiki",
+        "tolong ambo dipukuan suami kini",
+        "he is hitting me right now",
+        "sakiiit, dipukulin suamiii lagiii skrggg",
+    ],
+    "help_violence": ["tlg, aku ditendang"],
+    "perpetrator_present": ["tadi dipukul, dia masih di dalam rumah"],
+    "hiding_or_chased": ["saya sembunyi di kamar mandi, suami ngamuk"],
+    "weapon_threat": ["suami mengancam pakai golok", "mantan bawa pisau dan teriak"],
+    "kill_threat": ["pacar ngancem mau bunuh saya", "he said he will kill me"],
+    "serious_injury": ["istri dipukul sampai pingsan", "kepala anak berdarah ditendang ayahnya"],
+    "suicide_self_harm": [
+        "mau bunuh diri",
+        "mending mati aja",
+        "minum racun aja",
+        "barusan minum obat banyak banget",
+        "udah ga kuat hidup",
+        "pengen mati",
+        "pengen nyilet tangan",
+        "i want to kill myself",
+        "i want to die",
+    ],
+    "sexual_assault_recent": [
+        "saya diperkosa semalam",
+        "anak saya barusan dicabuli",
+        "dirudapaksa kemarin",
+        "i was raped last night",
+    ],
+    "confined_now": [
+        "saya dikurung suami",
+        "sy dsekap majikan",
+        "dikunci di kamar sama pacar",
+        "tidak boleh pulang sama majikan",
+        "my boyfriend locked me in",
+    ],
+    "child_left_alone": ["bayi tetangga ditinggal sendirian dari pagi"],
+    "handover_imminent": ["besok adik saya dibawa calo ke malaysia", "mau dijemput calo malam ini, aku takut"],
+    "abuser_returning_now": ["paman sering masuk kamar, malam ini dia di rumah lagi"],
+    "abduction_now": ["anak saya barusan dibawa kabur ayahnya"],
+}
+
+
+@pytest.mark.parametrize(
+    ("cue", "text"), [(cue, t) for cue, texts in EMERGENCIES.items() for t in texts]
+)
+def test_emergency_cue_fires(cue: str, text: str) -> None:
+    report = detect_danger(text)
+    assert report.level == "emergency", (text, report)
+    assert cue in report.cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tahun lalu saya dipukul suami sampai pingsan",
+        "dulu waktu kecil saya pernah dikurung ayah",
+        "tahun lalu dia pernah ngancam bunuh saya",
+        "saya tidak mau bunuh diri kok, cuma capek",
+    ],
+)
+def test_past_or_negated_lowers_to_high(text: str) -> None:
+    assert detect_danger(text).level == "high"
+
+
+def test_present_marker_wins_over_past() -> None:
+    assert detect_danger("dulu sering, sekarang dia lagi mukulin saya lagi").level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "puspaga itu apa ya?",
+        "dua tahun lalu saya ditendang suami, sekarang sudah cerai",
+        "apakah KDRT bisa dilaporkan?",
+        "tolong info alamat UPTD PPA",
+        "baca berita kekerasan anak di koran, kasihan ya",
+        "suami saya tinju sama temennya di gym tiap sabtu",
+        "anak saya batuk pilek, obat batuk anak apa ya",
+        "hp saya mau mati baterainya",
+        "pisau dapur saya tumpul",
+        "besok anak saya dijemput sekolah jam 12",
+        "lagu yang judulnya bunuh diri itu siapa penyanyinya",
+        "saya tidak sadar kalau pesannya sudah terkirim",
+        "patah hati diputusin pacar",
+        "selamat malam kak",
+        "",
+    ],
+)
+def test_calm_messages_do_not_fire(text: str) -> None:
+    assert detect_danger(text).level is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "😭😭😭",
+        "\u200b\u200e\u202e\u2066",
+        "?!?!...,,,",
+        "'; DROP TABLE cases; --",
+        "a" * 20000,
+        "dipukul " * 2500,
+        "tolong " * 3000,
+        "x y " * 10000,
+    ],
+)
+def test_bad_input_is_fast_and_safe(text: str) -> None:
+    t0 = time.perf_counter()
+    report = detect_danger(text)
+    assert report.level in (None, "high", "emergency")
+    assert time.perf_counter() - t0 < 2.0

@@ -1,0 +1,196 @@
+"""Tests of the triage combiner (rules only and with hand-built Rasa parse dicts). Invented data only."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handlers.privacy import pseudonym
+from handlers.triage import TriageResult, triage
+
+CASES = Path(__file__).parent / "data" / "triage_cases.jsonl"
+
+
+def _cases() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _parse(intent: str, confidence: float = 0.95, entities: list[dict[str, Any]] | None = None,
+           faq_key: str | None = None) -> dict[str, Any]:
+    parse: dict[str, Any] = {
+        "text": "(invented)",
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+    }
+    if faq_key:
+        parse["response_selector"] = {
+            "faq": {"response": {"intent_response_key": f"faq/{faq_key}", "confidence": 0.9}}
+        }
+    return parse
+
+
+def test_invented_set_is_large_and_varied() -> None:
+    cases = _cases()
+    assert len(cases) >= 120
+    urg = {c["urgency"][0] for c in cases}
+    assert urg == {"emergency", "high", "normal", "none"}
+
+
+def test_rules_only_safety_metrics_on_invented_set() -> None:
+    cases = _cases()
+    results = {c["id"]: triage(c["text"], None) for c in cases}
+    emerg = [c for c in cases if c["urgency"] == ["emergency"]]
+    calm = [c for c in cases if not {"emergency", "high"} & set(c["urgency"])]
+    missed = [c["text"] for c in emerg if results[c["id"]].urgency != "emergency"]
+    false = [c["text"] for c in calm if results[c["id"]].urgency == "emergency"]
+    assert not missed, missed  # emergency recall must be 1.0
+    assert len(false) / len(calm) <= 0.05, false
+    # Not the target of this test, but a regression guard on the other labels.
+    urgency_ok = sum(results[c["id"]].urgency in c["urgency"] for c in cases) / len(cases)
+    assert urgency_ok >= 0.85
+    scored = [c for c in cases if "none" not in c["urgency"]]
+    category_ok = sum(results[c["id"]].category in c["category"] for c in scored) / len(scored)
+    assert category_ok >= 0.80
+    with_victim = [c for c in cases if c["victim"] in ("child", "adult")]
+    victim_ok = sum(results[c["id"]].victim == c["victim"] for c in with_victim) / len(with_victim)
+    assert victim_ok >= 0.85
+
+
+def test_result_shape_matches_contract() -> None:
+    names = [f.name for f in dataclasses.fields(TriageResult)]
+    assert names == ["urgency", "category", "victim", "language", "intent", "confidence", "faq_key",
+                     "entities", "danger_cues", "region", "relationship", "age"]
+
+
+def test_rules_only_emergency_fields() -> None:
+    r = triage("tlg istri sy d pukul kakak ipar smpe pingsan skrg di Sukmajaya", None)
+    assert r.urgency == "emergency" and r.category == "physical" and r.victim == "adult"
+    assert r.intent is None and r.confidence is None and r.faq_key is None
+    assert r.region == "depok" and "serious_injury" in r.danger_cues
+    assert r.relationship == "kakak ipar"
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("suami sering mukul, terakhir kemarin", "high"),
+        ("dulu waktu SD saya pernah dipukuli guru", "normal"),
+        ("mertua sering menyindir saya, saya ingin konsultasi", "normal"),
+        ("kantor UPTD PPA buka hari minggu?", "none"),
+        ("suami saya tinju sama temennya di gym", "none"),
+    ],
+)
+def test_rules_only_urgency(text: str, urgency: str) -> None:
+    assert triage(text, None).urgency == urgency
+
+
+@pytest.mark.parametrize(
+    ("text", "victim", "age"),
+    [
+        ("keponakan saya dipukul pamannya, dia 10 tahun", "child", 10),
+        ("umur 25, dipukul pacar kemarin", "adult", 25),
+        ("sudah 8 tahun menikah, suami sering memukul", "adult", None),
+        ("saya diperkosa 5 tahun lalu", "unknown", None),
+        ("suami membentak saya di depan anak-anak", "adult", None),
+        ("bayi tetangga ditinggal sendirian", "child", None),
+    ],
+)
+def test_victim_and_age(text: str, victim: str, age: int | None) -> None:
+    r = triage(text, None)
+    assert (r.victim, r.age) == (victim, age)
+
+
+def test_report_intent_sets_category() -> None:
+    # The rules alone would say physical ("dipukul"); a confident report_sexual intent wins.
+    text = "om itu dulu sering pukul dan pegang saya"
+    r = triage(text, _parse("report_sexual", 0.9))
+    assert r.category == "sexual" and r.intent == "report_sexual" and r.confidence == 0.9
+    assert r.urgency in ("high", "normal")
+
+
+def test_low_confidence_report_intent_falls_back_to_lexicon() -> None:
+    r = triage("majikan tidak bayar gaji saya 3 bulan", _parse("report_other", 0.3))
+    assert r.category == "exploitation" and r.urgency == "high"
+
+
+def test_non_report_intent_overridden_by_rules() -> None:
+    r = triage("apakah suami yang tidak menafkahi bisa dilaporkan?", _parse("faq", 0.8, faq_key="how_to_report"))
+    assert r.urgency == "normal" and r.category == "neglect"
+
+
+def test_faq_intent_is_none_without_danger() -> None:
+    r = triage("puspaga itu apa?", _parse("faq", 0.97, faq_key="puspaga"))
+    assert (r.urgency, r.category, r.faq_key, r.intent) == ("none", "none", "puspaga", "faq")
+
+
+def test_faq_intent_never_hides_danger() -> None:
+    r = triage("bagaimana cara lapor, suami lagi mukulin saya sekarang", _parse("faq", 0.99, faq_key="how_to_report"))
+    assert r.urgency == "emergency" and r.category == "physical"
+
+
+def test_report_intent_on_calm_text_is_report() -> None:
+    r = triage("saya mau cerita soal keluarga", _parse("report_psychological", 0.85))
+    assert r.urgency in ("high", "normal") and r.category == "psychological"
+
+
+def test_out_of_scope_mention_stays_none() -> None:
+    r = triage("nonton film tentang penculikan anak tadi malam", _parse("out_of_scope", 0.9))
+    assert r.urgency == "none" and r.category == "none"
+
+
+def test_entities_are_used() -> None:
+    entities = [
+        {"entity": "relationship", "value": "ayah tiri", "start": 0, "end": 9, "extractor": "DIETClassifier"},
+        {"entity": "location", "value": "Kedungwuni", "start": 20, "end": 30, "extractor": "DIETClassifier"},
+        {"entity": "age", "value": "13", "start": 31, "end": 33, "extractor": "DIETClassifier"},
+    ]
+    r = triage("dia sering memukul adik", _parse("report_physical", 0.9, entities))
+    assert r.relationship == "ayah tiri" and r.region == "pekalongan_kab" and r.age == 13
+    assert r.victim == "child" and r.entities == entities
+
+
+def test_english_language() -> None:
+    assert triage("please help, my husband is hitting me", None).language == "en"
+    assert triage("tolong saya dipukul suami", None).language == "id"
+
+
+def test_malformed_parse_is_tolerated() -> None:
+    for parse in ({}, {"intent": None}, {"intent": {"name": 3}}, {"entities": "x"}, {"response_selector": 1}):
+        r = triage("halo", parse)  # type: ignore[arg-type]
+        assert r.urgency == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😭🙏🏻😭",
+        "\u200b\u200f\u202e\u2067tolong\u2069",
+        "!!!???...",
+        "'; DROP TABLE cases; -- OR 1=1",
+        "a" * 20000,
+        "suami mukul " * 1700,
+        "ا" * 5000,
+    ],
+)
+def test_bad_input_gives_valid_result_fast(text: str) -> None:
+    t0 = time.perf_counter()
+    r = triage(text, None)
+    assert time.perf_counter() - t0 < 2.0
+    assert r.urgency in ("emergency", "high", "normal", "none")
+    assert r.category in ("physical", "psychological", "sexual", "exploitation", "trafficking", "neglect",
+                          "other", "none")
+    assert r.victim in ("child", "adult", "unknown") and r.language in ("id", "en")
+
+
+def test_pseudonym_is_short_stable_and_not_the_id() -> None:
+    a = pseudonym("tg:100000001")
+    assert a == pseudonym("tg:100000001") and a != pseudonym("tg:100000002")
+    assert len(a) == 12 and "100000001" not in a
