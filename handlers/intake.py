@@ -30,6 +30,10 @@ STEPS = ("what", "victim", "location", "nearby", "contact")
 QUESTION = {"what": "ask_what", "victim": "ask_victim", "location": "ask_location", "nearby": "ask_nearby",
             "contact": "ask_contact"}
 
+# Safety-net cues that already say the perpetrator is, or is about to be, near the person.
+PRESENCE_CUES = frozenset({"perpetrator_present", "abuser_returning_now", "violence_now", "help_violence",
+                           "weapon_threat", "kill_threat", "hiding_or_chased"})
+
 _SKIP = re.compile(r"^\s*/?(lewat(i|in)?|skip|lanjut|ga(k)? mau( jawab)?|tidak mau( jawab)?|tdk mau|"
                    r"rahasia|pass|nanti( saja| aja)?|gak usah|ga usah|tidak usah)\b", re.I)
 _YES = re.compile(r"^\s*(ya+|iya+|iyaa*|y|yes|yup|betul|benar|bener|masih|ada|he+e|iy)\b", re.I)
@@ -74,7 +78,7 @@ def known_from_triage(result: TriageResult) -> dict[str, Any]:
             known["victim_age"] = result.age
     if result.region:
         known["location"] = result.region
-    if any("present" in c or "now" in c for c in result.danger_cues):
+    if PRESENCE_CUES.intersection(result.danger_cues):
         known["nearby"] = "yes"
     return known
 

@@ -372,6 +372,7 @@ _RE_CONFINED = re.compile(
     r"(?:kamar|rumah|gudang|kamar mandi|mobil|luar)|"
     r"(?:tidak|dilarang) (?:boleh |dibolehkan |diizinkan |diijinkan |dikasih )?(?:pulang|keluar|kabur|pergi)|"
     r"tidak dibiarkan (?:pulang|keluar|pergi)|"
+    r"tidak bisa keluar dari (?:mes|mess|asrama|penampungan|tempat kerja|tempat karaoke|kamar|rumah|gudang)|"
     r"locked (?:me |her |him |us |them )?(?:in|up)|held (?:captive|hostage)|"
     r"(?:won ?t|doesn ?t|will not|does not) let (?:me|us|her|him) (?:leave|out|go)|"
     r"can ?t leave|cannot leave|tied (?:me )?up)\b"

@@ -106,7 +106,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"memamerkan kelamin|kekerasan seksual|pelecehan seksual|hubungan badan|berhubungan badan|"
              r"dipaksa berhubungan|dihamili|menghamili|sexual\w*|harass\w*|nudes?|grope[ds]?|"
              r"masuk kamar (?:\S+ ){0,2}malam|masuk ke kamar|chat (?:mesum|jorok|porno)|pegang pegang|"
-             r"dipegang pegang|grepe"), 3.0),
+             r"dipegang pegang|grepe|ngintip|intip|diintipin|(?:ngomong|omongan|kata kata|bicara|ngobrol) "
+             r"(?:\S+ ){0,1}(?:jorok|cabul|mesum|porno)"), 3.0),
         (_rx(r"sebar (?:\S+ ){0,2}(?:foto|video)|menyebarkan (?:\S+ ){0,2}(?:foto|video)|kirim foto|digoda|"
              r"disiulin|catcall\w*|dilecehkan secara verbal|minta ketemu berdua"), 1.5),
     ],
@@ -124,7 +125,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
         (_rx(r"dijanjikan (?:\S+ ){0,1}(?:kerja|pekerjaan|gaji|pekerja)|paspor\w* (?:\S+ ){0,2}(?:ditahan|"
              r"disita|diambil|dipegang)|perdagangan orang|perdagangan manusia|human trafficking|trafficking|"
              r"trafficked|dijual (?:ke|kepada|sama|oleh)|menjual (?:anak|adik|istri|saya|dia|perempuan)|"
-             r"dipaksa (?:jadi |menjadi )?(?:psk|pelacur|melayani tamu|jual diri|open bo|ladies)|"
+             r"(?:dipaksa|disuruh) (?:jadi |menjadi )?(?:psk|pelacur|melayani tamu|layani tamu|nemenin tamu|jual diri|"
+             r"open bo|ladies)|"
              r"mucikari|germo|jalur tikus|non prosedural|nonprosedural|unprosedural|tanpa dokumen|"
              r"disekap (?:\S+ ){0,3}majikan|online scam|scam online|passport (?:taken|kept|withheld)|"
              r"(?:took|take|kept|keeps) (?:my|her|his) passport"), 3.0),
@@ -139,7 +141,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"ditinggal (?:\S+ ){0,2}(?:sendiri|sendirian|begitu saja|tanpa)|ditinggalkan (?:\S+ ){0,2}"
              r"(?:sendiri|sendirian|begitu saja)|tidak (?:dikasih|diberi) makan|kelaparan|gizi buruk|"
              r"tidak (?:diurus|dirawat|dipedulikan|disekolahkan|dibawa berobat)|dibuang|tidak pernah pulang|"
-             r"neglect\w*|abandon\w*|uang belanja|tidak (?:pernah )?(?:kasih|memberi|ngasih) uang|"
+             r"neglect\w*|abandon\w*|uang belanja|ninggalin (?:\S+ ){0,1}(?:bayi|anak)|"
+             r"meninggalkan (?:\S+ ){0,1}(?:bayi|anak)|tidak (?:pernah )?(?:kasih|memberi|ngasih) uang|"
              r"(?:dikunci|ditinggal|dibiarkan|dikurung) (?:\S+ ){0,3}sendiri(?:an)?"), 3.0),
         (_rx(r"tidak makan|kurang gizi|dibiarkan|tidak ada kabar|tidak pulang|pergi begitu saja"), 1.5),
     ],
@@ -155,11 +158,13 @@ _PRIORITY: list[Category] = ["trafficking", "sexual", "exploitation", "neglect",
 # Contexts in which violence is only mentioned (guide: urgency "none").
 _MENTION_CTX = _rx(
     r"berita|koran|film|sinetron|drakor|novel|artikel|penelitian|riset|skripsi|makalah|tugas sekolah|"
-    r"sosialisasi|seminar|webinar|narasumber|materi|penyuluhan|kampanye|lomba|gym|olahraga|latihan|"
-    r"sparring|pertandingan|atlet|petinju|bercanda|becanda|cuma bercanda|prank|lagu|drama|episode|"
+    r"sosialisasi|seminar|webinar|narasumber|materi|penyuluhan|kampanye|lomba|"
+    r"bercanda|becanda|cuma bercanda|prank|lagu|drama|episode|"
     r"cara (?:mengajari|mengajarkan|mencegah|menjaga)|tips|edukasi|pencegahan|anti kekerasan|"
     r"news|movie|film|research|article"
 )
+# Sport: "tinju di gym" is not a report, but "ditampar guru olahraga" is (a concrete act wins).
+_SPORT_CTX = _rx(r"gym|olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding")
 # Definition / service questions ("TPPO itu apa?", "apa itu KBGO").
 _DEFINITION = _rx(r"apa itu|itu apa|singkatan|artinya|arti dari|pengertian|definisi|kepanjangan|"
                   r"maksudnya apa|tugasnya apa|bentuknya|bentuk bentuk|contohnya|jenis jenis|"
@@ -416,6 +421,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     strength = max(scores.values(), default=0.0)
     personal = bool(_PERSONAL.search(norm))
     mention_only = bool(_MENTION_CTX.search(norm)) or bool(_DEFINITION.search(norm))
+    mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and strength < 2.5)
     # A weak hint alone ("pisau dapur", "kekerasan") is not a report: it needs a concrete act (weight >= 2).
     # Writers often drop the pronoun ("pernah kerja di taiwan gaji dipotong"): a strong act needs no person.
     rules_report = not mention_only and (strength >= 3.0 or (strength >= 2.0 and personal))
