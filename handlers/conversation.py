@@ -23,6 +23,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sqlalchemy import select
+
 from bot.types import IncomingMessage, OutgoingMessage, Sender
 from handlers import intake as intake_mod
 from handlers import texts
@@ -167,7 +169,8 @@ class Hotline:
                 return
 
         welcomed = bool(state.get("welcomed"))
-        if is_new or not welcomed or _START.match(text):
+        welcomed_now = is_new or not welcomed or bool(_START.match(text))
+        if welcomed_now:
             if not turn.emergency_sent:
                 await say(texts.text("welcome", lang) + "\n\n" + texts.EMERGENCY_NUMBERS[lang])
             state["welcomed"] = True
@@ -191,6 +194,11 @@ class Hotline:
             await say(texts.emergency_block(lang), urgent=True)
             turn.emergency_sent = True
 
+        if welcomed_now and result.urgency == "none" and result.intent == "greet":
+            # The welcome already greeted; a second "halo" would only push the numbers off the screen.
+            await self._save_state(msg.sender_id, state, lang)
+            await self._mark(message_id, "processed" if rasa_ok else "pending_retry", result)
+            return
         if result.intent == "delete_data":
             await self._erase(msg, lang, say)
             return
@@ -374,7 +382,8 @@ def _looks_english(text: str) -> bool:
 
 
 def _record(session: Any, msg: IncomingMessage, text: str) -> tuple[int, int, bool, dict[str, Any], str, bool] | None:
-    conv, created = crud.get_or_create_conversation(session, sender_id=msg.sender_id, channel=msg.channel)
+    created = crud.get_conversation(session, sender_id=msg.sender_id) is None
+    conv = crud.get_or_create_conversation(session, sender_id=msg.sender_id, channel=msg.channel)
     stored = crud.record_inbound(session, conversation=conv, channel=msg.channel, external_id=msg.external_id,
                                  text=text, media_count=msg.media_count, chat_message_id=msg.chat_message_id)
     if stored is None:
@@ -398,4 +407,6 @@ def _save(session: Any, sender_id: str, state: dict[str, Any], lang: str) -> Non
 
 def _pending(session: Any, limit: int) -> list[tuple[int, str, str, str | None]]:
     rows = crud.list_pending_messages(session, limit=limit)
-    return [(m.id, m.conversation.sender_id, m.channel, m.text) for m in rows]
+    senders = {c.id: c.sender_id for c in session.scalars(
+        select(Conversation).where(Conversation.id.in_({m.conversation_id for m in rows})))}
+    return [(m.id, senders[m.conversation_id], m.channel, m.text) for m in rows if m.conversation_id in senders]

@@ -302,6 +302,17 @@ def _chain(session: Session, *, case: Case, now: datetime) -> tuple[list[Staff],
     """(who to page in order, whether anyone is on shift): on-call counsellors, then the region's supervisors."""
     on_call = crud.on_call_staff(session, region=case.region, at=now)
     counsellors = [s for s in on_call if s.role == "counsellor"]
+    if len(counsellors) > 1:
+        # Spread the load: fewest open cases first, then the one paged longest ago (a round robin).
+        ids = [s.id for s in counsellors]
+        open_cases: dict[int | None, int] = {k: v for k, v in session.execute(
+            select(Case.assigned_staff_id, func.count()).where(
+                Case.assigned_staff_id.in_(ids), Case.status.in_(("claimed", "in_progress")))
+            .group_by(Case.assigned_staff_id))}
+        last_paged: dict[int | None, int] = {k: v for k, v in session.execute(
+            select(EscalationAttempt.staff_id, func.max(EscalationAttempt.id))
+            .where(EscalationAttempt.staff_id.in_(ids)).group_by(EscalationAttempt.staff_id))}
+        counsellors.sort(key=lambda s: (open_cases.get(s.id, 0), last_paged.get(s.id, 0), s.id))
     supervisors = [s for s in on_call if s.role == "supervisor"]
     # A supervisor off shift is still the escalation point for an unclaimed emergency of their region.
     supervisors += [s for s in session.scalars(select(Staff).where(
@@ -453,7 +464,11 @@ class Dispatcher:
             return 0
         published = await self.publish(rows)
         now = self.clock()
-        await self.store.run(lambda s: [crud.mark_outbox_published(s, outbox_id=i, at=now) for i in published])
+        # One statement for the batch (a commit per row would queue behind the webhooks' writes in a burst);
+        # "published_at IS NULL" keeps the first stamp when two dispatchers race, as mark_outbox_published does.
+        await self.store.run(lambda s: s.execute(update(Outbox).where(Outbox.id.in_(published),
+                                                                      Outbox.published_at.is_(None))
+                                                 .values(published_at=now)))
         return len(published)
 
 
@@ -491,8 +506,9 @@ class Notifier:
             # Emergencies first: read their stream alone, without blocking; only then both streams.
             resp = await redis.xreadgroup(GROUP, self.consumer, {emergency: ">"}, count=count)
             if not resp:
+                # BLOCK 0 would wait forever: only a positive block time blocks.
                 resp = await redis.xreadgroup(GROUP, self.consumer, {emergency: ">", other: ">"}, count=count,
-                                              block=block_ms)
+                                              block=block_ms if block_ms and block_ms > 0 else None)
         except ResponseError as exc:
             if "NOGROUP" not in str(exc):
                 raise

@@ -34,8 +34,11 @@ QUESTION = {"what": "ask_what", "victim": "ask_victim", "location": "ask_locatio
 PRESENCE_CUES = frozenset({"perpetrator_present", "abuser_returning_now", "violence_now", "help_violence",
                            "weapon_threat", "kill_threat", "hiding_or_chased"})
 
-_SKIP = re.compile(r"^\s*/?(lewat(i|in)?|skip|lanjut|ga(k)? mau( jawab)?|tidak mau( jawab)?|tdk mau|"
-                   r"rahasia|pass|nanti( saja| aja)?|gak usah|ga usah|tidak usah)\b", re.I)
+# Only a message that is nothing but a refusal is a skip ("lewat chat ini aja" is an answer, not a skip).
+_SKIP = re.compile(r"^\s*/?(lewati|lewatin|skip|pass|next|lanjut|rahasia|ga(k)? mau( jawab| jawab dulu)?|"
+                   r"tidak mau( jawab)?|tdk mau( jawab)?|ga(k)? usah|tidak usah|nggak usah|gausah|"
+                   r"ga(k)? (mau )?(kasih tau|ngasih tau)|prefer not( to say)?|no comment)"
+                   r"(\s+(aja|saja|dulu|ya|deh|kak|min))*\s*[.!]*\s*$", re.I)
 _YES = re.compile(r"^\s*(ya+|iya+|iyaa*|y|yes|yup|betul|benar|bener|masih|ada|he+e|iy)\b", re.I)
 _NO = re.compile(r"^\s*(tidak|tdk|ga|gak|nggak|engga|enggak|ndak|no|nope|sudah pergi|udah pergi|ga ada|gak ada|"
                  r"tidak ada)\b", re.I)

@@ -13,15 +13,18 @@ from handlers.texts import Lang
 
 # Which response Rasa's rules give to each intent; used when Rasa's dialogue cannot be reached.
 INTENT_RESPONSE = {
-    "greet": "utter_greet", "thanks": "utter_thanks", "goodbye": "utter_goodbye", "faq": "utter_faq",
-    "ask_directory": "utter_directory", "human": "utter_human", "out_of_scope": "utter_out_of_scope",
-    "nlu_fallback": "utter_out_of_scope", "affirm": "utter_ack", "deny": "utter_ack", "skip": "utter_ack",
-    "inform": "utter_ack",
+    "greet": "utter_greet", "thanks": "utter_thanks", "goodbye": "utter_goodbye", "faq": "utter_faq_answer",
+    "ask_directory": "utter_directory", "human": "utter_handoff", "out_of_scope": "utter_out_of_scope",
+    "nlu_fallback": "utter_out_of_scope", "affirm": "utter_ack", "deny": "utter_ack", "skip": "utter_skip_ok",
+    "inform": "utter_ack_inform",
 }
 
+# Response names of nlu/domain.yml → keys of handlers/texts.py.
 _SIMPLE = {"utter_greet": "greet", "utter_thanks": "thanks", "utter_goodbye": "goodbye",
-           "utter_human": "human", "utter_out_of_scope": "out_of_scope", "utter_ack": "ack",
-           "utter_delete": "deleted", "utter_stop": "stopped", "utter_report_received": "ask_what"}
+           "utter_handoff": "human", "utter_out_of_scope": "out_of_scope", "utter_default": "out_of_scope",
+           "utter_ack": "ack", "utter_ack_inform": "ack", "utter_skip_ok": "skip_ok",
+           "utter_delete_confirm": "deleted", "utter_stop_confirm": "stopped", "utter_report_received": "ask_what"}
+_FAQ_RESPONSES = ("utter_faq", "utter_faq_answer")
 
 
 def directory(region: str | None, lang: Lang) -> str:
@@ -39,8 +42,9 @@ def directory(region: str | None, lang: Lang) -> str:
 def render(response: str, slots: dict[str, Any]) -> str:
     """The text of ``response`` for a tracker with ``slots`` (``lang``, ``faq_topic``, ``region``)."""
     lang: Lang = "en" if slots.get("lang") == "en" else "id"
-    if response == "utter_faq":
-        return texts.faq(slots.get("faq_topic"), lang) or texts.text("out_of_scope", lang)
+    if response in _FAQ_RESPONSES or response.startswith("utter_faq/"):
+        topic = response.removeprefix("utter_faq/") if "/" in response else slots.get("faq_topic")
+        return texts.faq(topic, lang) or texts.text("out_of_scope", lang)
     if response == "utter_directory":
         return directory(slots.get("region"), lang)
     key = _SIMPLE.get(response)

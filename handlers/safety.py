@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from collections.abc import Callable
 from typing import Literal
 
 DangerLevel = Literal["emergency", "high"]
@@ -86,6 +88,18 @@ SLANG: dict[str, str] = {
     "dikurungin": "dikurung", "nelen": "menelan", "diperkosah": "diperkosa", "perkosa": "perkosa",
     "dilecehin": "dilecehkan", "dicabulin": "dicabuli", "digerepe": "digerayangi", "digrepe": "digerayangi",
     "digrepein": "digerayangi", "ngamuk": "mengamuk", "dijambakin": "dijambak",
+    # more time words and regional function words (Minang, Sundanese, Javanese, Betawi)
+    "semalem": "semalam", "smlm": "semalam", "smalam": "semalam", "smlem": "semalam", "sadang": "sedang",
+    "bntr": "sebentar", "bentar": "sebentar", "bntar": "sebentar", "alun": "belum", "alum": "belum",
+    "pai": "pergi", "inyo": "dia", "ado": "ada", "ketek": "kecil", "budak": "anak", "hoyong": "ingin",
+    "tos": "sudah", "parantos": "sudah", "tere": "tiri", "terena": "tiri", "getihan": "berdarah",
+    "getih": "darah", "pakdhe": "paman", "pakde": "paman", "mlebu": "masuk", "wedi": "takut",
+    "mkn": "makan", "plg": "pulang", "brgkt": "berangkat", "dpn": "depan", "tmpt": "tempat",
+    "nyekek": "mencekik", "nyekik": "mencekik", "dicekek": "dicekik", "ngiles": "menghilang",
+    "ngilang": "menghilang", "ilang": "hilang", "dunya": "dunia", "ti": "dari", "abis": "habis",
+    "ntar": "nanti", "entar": "nanti", "tar": "nanti", "gpp": "tidak apa apa", "adekku": "adik saya",
+    "ponakan": "keponakan", "ponakanku": "keponakan saya", "anakku": "anak saya", "anakq": "anak saya",
+    "im": "i am", "hes": "he is", "shes": "she is", "dont": "do not", "cant": "can not",
 }
 
 # Stems that make "di <stem>" / "d <stem>" one passive verb ("di pukul" -> "dipukul"). A closed list, so
@@ -112,6 +126,9 @@ _RUN3 = re.compile(r"([a-z])\1{2,}")
 _II_UU = re.compile(r"([iu])\1")
 _NUM_UNIT = re.compile(r"^(\d+)([a-z]+)$")
 _REDUP = re.compile(r"^([a-z]{2,})2$")
+_REDUP_SUFFIX = re.compile(r"^([a-z]{2,})2(in|an|i|nya|kan)$")  # "ngapa2in" -> "ngapa ngapain"
+# "ii"/"uu" at a morpheme boundary are real: "diikat", "diinjak", "matiin", "diuber" stay as they are.
+_II_BOUNDARY = re.compile(r"^di[iu]|iin(?:nya)?$|uin$")
 _D_PREFIX = re.compile(r"^d([bcdfghjklmnpqrstvwxyz][a-z]{3,})$")
 _D_EXCEPT = frozenset("dll dkk dsb dst dlm dpt dgn dprd dpr dr drg dpo dp".split())
 
@@ -144,6 +161,9 @@ def _fix_token(tok: str) -> list[str]:
         if m:  # "malem2" -> "malem malem" (Indonesian reduplication written with a 2)
             base = _fix_token(m.group(1))
             return base + base
+        m = _REDUP_SUFFIX.match(tok)
+        if m:
+            return _fix_token(m.group(1)) + _fix_token(m.group(1) + m.group(2))
         m = _NUM_UNIT.match(tok)
         if m and m.group(2) in ("thn", "th", "tahun", "taun", "bln", "bulan", "yo", "hr", "hari", "mgg", "x"):
             return [m.group(1), *_fix_token(m.group(2))]
@@ -154,7 +174,8 @@ def _fix_token(tok: str) -> list[str]:
             return [word]
     if word.isalpha():
         word = _RUN3.sub(r"\1", word)  # "tolonggg" -> "tolong"
-        word = _II_UU.sub(r"\1", word)  # "sakiit" -> "sakit"; ii/uu do not occur in Indonesian words
+        if not _II_BOUNDARY.search(word):
+            word = _II_UU.sub(r"\1", word)  # "sakiit" -> "sakit"; ii/uu occur only at a morpheme boundary
         if len(word) > 3 and word[-1] == word[-2] and word not in _KEEP_DOUBLE:
             word = word[:-1]  # "tolongg" -> "tolong"
         if word in SLANG:
@@ -210,6 +231,85 @@ def normalise(text: str) -> str:
         out.append("di" if tok == "d" else tok)
         i += 1
     return " ".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Morphology: verb stems behind affixed and slang surface forms
+# ---------------------------------------------------------------------------------------------------------
+
+# Harm families by stem. Matching works on stems so that dipukul / dipukuli / mukul / mukulin / memukuli /
+# pukulin / dipukul2 / mamukuli (Minang) all reach "pukul" without listing every surface form.
+HarmFamily = Literal["physical", "sexual", "confine", "abduct", "kill", "threat", "selfharm"]
+_STEM_FAMILY: dict[str, HarmFamily] = {}
+for _fam, _stems in (
+    ("physical", "pukul pukua pukuh gebuk gebug hajar tendang tajong sepak tampar gampar tabok tempeleng tonjok "
+                 "tinju jotos cekik cekek jambak siksa aniaya bacok tusuk banting injak sabet cambuk sundut "
+                 "gorok keplak getok injek tampol teunggeul tenggeul keroyok jedot jedut bekap hantam timpuk gaplok kemplang "
+                 "tempiling tampiling pites gebok lempar seret pentung gibeng gampor cakar"),
+    ("sexual", "perkosa cabul rudapaksa setubuh gagahi leceh grepe gerayang raba colek remas perkaos"),
+    ("confine", "kurung sekap kunci rantai pasung sandera ikat gembok"),
+    ("abduct", "culik"),
+    ("physical", "hitting beating kicking punching choking strangling slapping stabbing kicked punched choked "
+                 "strangled slapped stabbed"),
+    ("sexual", "raped molested groped molesting groping"),
+    ("kill", "bunuh habisi pateni paeh maeh"),
+    ("threat", "ancam ancem"),
+    ("selfharm", "silet sayat iris"),
+):
+    for _stem in _stems.split():
+        _STEM_FAMILY[_stem] = _fam  # type: ignore[assignment]
+
+# Stems that are ordinary words when bare ("pukul 3" is a time, "kunci" a key, "ikat pinggang" a belt,
+# "habis" means finished): only an affixed form counts for these.
+_AFFIX_ONLY = frozenset("kunci ikat habis raba seret iris remas colek rantai gembok pasung cakar "
+                        "sayat silet paeh maeh tinju sepak".split())
+# "mematikan" / "matiin" only threaten a person when suffixed; handled by the kill regex, not here.
+_PREFIXES = ("memper", "diper", "menge", "meng", "meny", "mem", "men", "nge", "ng", "ny", "di", "ter", "ke",
+             "me", "mang", "many", "mam", "man", "ma", "ba", "m", "n")
+_SUFFIXES = ("nya", "kan", "in", "an", "i", "na")
+# Nasal prefixes replace the stem's first consonant: m+pukul -> mukul, n+tendang -> nendang,
+# ny+siksa -> nyiksa, ng+kunci -> ngunci.
+_NASAL_RESTORE: dict[str, tuple[str, ...]] = {
+    "m": ("p",), "mem": ("p", ""), "mam": ("p",), "n": ("t",), "men": ("t", ""), "man": ("t",),
+    "ny": ("s", "c"), "meny": ("s", "c"), "many": ("s", "c"), "ng": ("k", ""), "meng": ("k", ""),
+    "mang": ("k", ""),
+}
+
+
+@lru_cache(maxsize=8192)
+def harm_family(token: str) -> HarmFamily | None:
+    """The harm family of one normalised token, found by stripping Indonesian/regional affixes.
+
+    Handles di-/me(m/n/ng/ny)-/nge-/ng-/ny-/ter-/ke-/ma- (Minang) prefixes with nasal assimilation,
+    -in/-i/-kan/-an/-nya suffixes and combinations ("dipukulinnya"). Bare stems that are ordinary words
+    ("pukul 3", "kunci motor") only count for the stems not in ``_AFFIX_ONLY``.
+    """
+    if len(token) < 3 or len(token) > 24 or not token.isalpha():
+        return None
+    fam = _STEM_FAMILY.get(token)
+    if fam is not None and token not in _AFFIX_ONLY:
+        return fam
+    bodies = [(token, False)]
+    for suf in _SUFFIXES:
+        if token.endswith(suf) and len(token) - len(suf) >= 3:
+            body = token[: -len(suf)]
+            bodies.append((body, True))
+            for suf2 in ("in", "i", "kan"):  # "pukulinnya": -nya after -in
+                if suf == "nya" and body.endswith(suf2) and len(body) - len(suf2) >= 3:
+                    bodies.append((body[: -len(suf2)], True))
+    for body, suffixed in bodies:
+        if suffixed and body in _STEM_FAMILY:
+            return _STEM_FAMILY[body]
+        for pre in _PREFIXES:
+            if not body.startswith(pre) or len(body) - len(pre) < 3:
+                continue
+            rest = body[len(pre):]
+            if rest.startswith("nge"):  # "dingegebukin" style double prefixes
+                rest = rest[3:]
+            for cand in (rest, *(r + rest for r in _NASAL_RESTORE.get(pre, ()))):
+                if cand in _STEM_FAMILY:
+                    return _STEM_FAMILY[cand]
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -370,7 +470,7 @@ _RE_CONFINED = re.compile(
     r"\b(?:dikurung|terkurung|mengurung|disekap|menyekap|disandera|dipasung|dirantai|diikat|"
     r"(?:dikunci|terkunci|mengunci saya|mengunci kami) " + _w(2) + r"(?:di|dari) (?:dalam |luar )?"
     r"(?:kamar|rumah|gudang|kamar mandi|mobil|luar)|"
-    r"(?:tidak|dilarang) (?:boleh |dibolehkan |diizinkan |diijinkan |dikasih )?(?:pulang|keluar|kabur|pergi)|"
+    r"tidak (?:boleh |dibolehkan |diizinkan |diijinkan |dikasih )(?:pulang|keluar|kabur|pergi)|"
     r"tidak dibiarkan (?:pulang|keluar|pergi)|"
     r"tidak bisa keluar dari (?:mes|mess|asrama|penampungan|tempat kerja|tempat karaoke|kamar|rumah|gudang)|"
     r"locked (?:me |her |him |us |them )?(?:in|up)|held (?:captive|hostage)|"
@@ -404,6 +504,129 @@ _RE_TRAFFICK_CTX = re.compile(
 
 _RE_RE_RETURN_CTX = re.compile(r"\b(?:mabuk|marah|ancam|mengancam|bunuh|pukul|hajar|sering|tiap|lagi|"
                                r"masuk kamar|drunk|angry)\b")
+
+
+# Structural rules on stems: a harm act plus a "now / within hours" marker in the same or an adjacent clause.
+_RE_NOW_STRONG = re.compile(
+    r"\b(?:sekarang|saat ini|detik ini|barusan|baru saja|tadi|semalam|malam ini|hari ini|pagi ini|siang ini|"
+    r"sore ini|subuh ini|sebentar lagi|right now|just now|tonight|last night|this morning|currently|"
+    r"at the moment|as we speak)\b"
+)
+# Right before the verb these mean "in progress" ("lagi mukulin"); after it, "lagi" means "again".
+_PRE_NOW_TOKENS = frozenset("lagi sedang masih baru barusan keur is are keeps still tengah".split())
+_RE_RECENT72_WIDE = re.compile(
+    r"\b(?:semalam|tadi|barusan|baru saja|kemarin|hari ini|pagi ini|malam ini|sekarang|sedang|kemarin lusa|"
+    r"(?:dua|2|tiga|3|satu|1) (?:hari|malam) (?:yang )?lalu|(?:two|three|2|3) (?:nights|days) ago|"
+    r"last night|yesterday|today|tonight|this morning|just now|earlier today)\b"
+)
+_RE_OLDER = re.compile(
+    r"\b(?:dulu|dahulu|tahun lalu|tahun yang lalu|waktu (?:kecil|sd|smp|sma|masih kecil|kuliah)|masa kecil|"
+    r"(?:\d+|dua|tiga|empat|lima|beberapa|berapa) (?:minggu|bulan|tahun) (?:yang )?lalu|minggu lalu|"
+    r"bulan lalu|sebulan lalu|seminggu lalu|years ago|last (?:year|month|week)|when i was)\b"
+)
+_RE_BODY_CUT = re.compile(r"\b(?:tangan\w*|nadi\w*|lengan\w*|pergelangan\w*|diri|paha\w*|kulit\w*|wrist\w*|arm\w*)\b")
+_RE_JOKE_RAW = re.compile(r"[\U0001F602\U0001F923\U0001F606\U0001F605]|\b(?:wk(?:wk)+\w*|w?k{2,}w\w*|"
+                          r"(?:ha){2,}|(?:he){2,}|(?:hi){2,}|lol|lmao|canda\w*|becanda\w*|bercanda\w*|"
+                          r"ngakak|kidding|jk)\b", re.IGNORECASE)
+# Presence of the perpetrator, or a return within hours, beyond the literal "masih di rumah".
+_RE_PRESENT_MORE = re.compile(
+    r"\b(?:masih|lagi|sedang) (?:\S+ )?(?:nongkrong|duduk|tidur|mabuk|ngamuk|mengamuk|marah|teriak\w*|"
+    r"nunggu\w*|di situ|di sana|disitu|disana|di sini|disini|di luar|diluar|ada di)\b"
+    r"|\b(?:belum|tidak) (?:juga )?(?:pergi|keluar|pulang) dari\b"
+    r"|\b(?:di ?luar|depan) (?:kamar|pintu|rumah|kost)\b (?:\S+ ){0,4}(?:gedor|teriak|marah|ngamuk|mengamuk|"
+    r"maksa|memaksa|nunggu|mau)\w*"
+    r"|\bgedor\w*|\bdobrak\w*|\b(?:nyoba|mencoba|coba) (?:\S+ )?buka pintu\b"
+    r"|\b(?:sebentar lagi|nanti|bentar lagi) (?:\S+ )?(?:balik|pulang|datang|kesini|ke sini|sampai)\b"
+    r"|\b(?:mau|akan|bakal|lagi) (?:\S+ )?(?:pulang|balik|datang|otw|on the way) (?:\S+ ){0,3}"
+    r"(?:sekarang|malam ini|sebentar lagi|nanti)\b"
+    r"|\b(?:otw|on the way|coming (?:for|after|back|home)|is coming|on his way|on her way|outside my)\b"
+)
+# Suicide and self-harm said indirectly: leaving for ever, not waking up, a letter of goodbye, a rope ready,
+# pills collected or swallowed.
+_RE_SUICIDE_EUPH = re.compile(
+    r"\b(?:pergi (?:untuk )?selamanya|tidur (?:\S+ ){0,2}(?:selamanya|tidak bangun)|tidak (?:usah )?bangun lagi|"
+    r"tidak mau bangun|(?:menghilang|hilang|lenyap) (?:saja )?(?:dari|dr) (?:dunia|muka bumi|hidup)|"
+    r"(?:ingin|mau) (?:menghilang|hilang) (?:saja )?(?:dari|selamanya)|(?:ingin|mau) (?:\S+ )?menghilang saja|"
+    r"siapin tali|nyiapin tali|menyiapkan tali|sudah siap tali|tali (?:\S+ ){0,3}(?:siap|sudah)|"
+    r"obat\w* (?:\S+ ){0,3}(?:kukumpulin|dikumpulin|dikumpulkan|kukumpulkan|saya kumpulin|saya kumpulkan|"
+    r"sudah (?:saya |ku )?kumpul\w*)|(?:ngumpulin|mengumpulkan|kumpulin) (?:\S+ ){0,1}obat|"
+    r"minum (?:\S+ ){0,1}(?:semua|seluruh|sebotol|segenggam|satu strip|\d+ (?:biji|butir|tablet|strip|pil)) "
+    r"(?:\S+ ){0,1}(?:obat|pil)|minum (?:semua )?obat\w* (?:\S+ ){0,2}(?:semua|sekaligus|\d+ (?:biji|butir|"
+    r"tablet|strip|pil))|(?:telan|nelen|menelan|nelan) (?:\S+ ){0,2}(?:semua|\d+ (?:biji|butir|tablet))|"
+    r"surat (?:\S+ ){0,1}(?:untuk|kanggo|ke|for) (?:\S+ ){0,2}(?:anak|ibu|mama|bapak|ayah|suami|keluarga|"
+    r"orang tua|adik|kakak|kalian|my)\w*|nulis surat terakhir|surat (?:perpisahan|wasiat)|"
+    r"(?:nulis|menulis|nyerat|nyerat\w*|ninggalin) surat (?:\S+ ){0,3}(?:maaf|selamat tinggal)|"
+    r"selamat tinggal (?:semua|dunia|kalian)|goodbye (?:everyone|world|forever)|"
+    r"(?:ingin|mau|sudah) (?:\S+ )?(?:tidak )?(?:ada di dunia|tidak ada lagi)|"
+    r"(?:tidak|sudah tidak) (?:kuat|sanggup) (?:lagi )?(?:hidup|menjalani hidup|di dunia)|"
+    r"(?:ngapain|untuk apa|buat apa|apa gunanya) (?:\S+ )?hidup|"
+    r"(?:capek|capai|lelah|cape|cuapek) (?:\S+ ){0,2}hidup|hidup (?:\S+ )?(?:tidak ada artinya|percuma|sia sia)|"
+    r"lebih baik (?:saya )?(?:tidak ada|tiada|mati)|(?:ingin|mau) mati|(?:ingin|mau) (?:ikut )?mati saja|"
+    r"end it|end this|no reason to live|better off dead|not wake up|never wake up|sleep forever|"
+    r"sudah tidak kuat lagi (?:\S+ ){0,3}(?:dunia|hidup|pergi|maaf)|hayang paeh|hoyong paeh|pengen modar|modar)\b"
+)
+_RE_FAREWELL = re.compile(r"\b(?:maaf|maafin|maafkan|sorry|selamat tinggal|pamit)\b")
+_RE_PILLS_TAKEN = re.compile(r"\b(?:sudah|barusan|baru|tadi|habis) (?:\S+ ){0,2}(?:minum|telan|nelen|menelan) "
+                             r"(?:\S+ ){0,2}(?:semua |banyak )?(?:obat|pil)\w*")
+# A child out alone late at night or since hours.
+_RE_CHILD_ALONE_LATE = re.compile(
+    r"\b(?:sendirian|sendiri|seorang diri|alone) (?:\S+ ){0,8}(?:malam|subuh|dari sore|dari pagi|dari siang|"
+    r"sejak sore|sejak pagi|berjam jam|seharian|jam \d+|night|hours)\b"
+    r"|\b(?:malam|jam \d+ malam) (?:\S+ ){0,8}(?:sendirian|seorang diri|alone)\b"
+    r"|\b(?:nangis|menangis|nyari|mencari|crying) (?:\S+ ){0,4}(?:ibu|mama|orang tua|ibunya|mamanya)\b"
+)
+# Being dragged into a vehicle / taken away right now.
+_RE_DRAGGED = re.compile(
+    r"\b(?:mobil|car|van|angkot|taksi|taxi) (?:\S+ ){0,6}(?:ditarik|diseret|dipaksa|dragged|pulled|forced) "
+    r"(?:\S+ ){0,2}(?:masuk|into)\b|"
+    r"\b(?:ditarik|diseret|dipaksa|didorong|digotong|diangkut|dimasukin|dimasukkan|dragged|pulled|forced)"
+    r" (?:\S+ ){0,4}(?:masuk|ke dalam|ke|into) (?:\S+ ){0,2}(?:mobil|mobilnya|van|motor|truk|angkot|"
+    r"car|taksi|taxi|rumah kosong|kebun|semak)\b"
+)
+_RE_TAKE_AWAY = re.compile(
+    r"\b(?:bawa kabur|membawa kabur|dibawa kabur|bawa lari|dibawa lari|bawa pergi|membawa pergi|culik|"
+    r"menculik|diculik|dijemput|menjemput|jemput|ambil paksa|take (?:my|the) (?:kids?|child|children|son|"
+    r"daughter|baby)|pick (?:her|him) up|picked up)\b"
+)
+_RE_STRANGER_ONLINE = re.compile(
+    r"\b(?:online|game|medsos|media sosial|sosmed|instagram|ig|fb|facebook|tiktok|discord|whatsapp|wa|"
+    r"michat|dikenal di|kenal di|kenalan di|baru kenal|tidak dikenal|orang asing|stranger|met online)\b"
+)
+_RE_IMMINENT_WIDE = re.compile(
+    r"\b(?:malam ini|nanti malam|sekarang|sebentar lagi|hari ini|pagi ini|subuh ini|sore ini|besok subuh|"
+    r"besok pagi|tonight|right now|now|today|lagi dijemput|sedang dijemput)\b"
+)
+# An abuser with access to the child tonight: visiting the child's room, calling the child to his room.
+_RE_ROOM_TONIGHT = re.compile(
+    r"\b(?:masuk (?:ke )?kamar|ke kamar\w*|panggil\w* (?:\S+ ){0,3}kamar|manggil (?:\S+ ){0,3}kamar|"
+    r"memanggil (?:\S+ ){0,3}kamar|tidur (?:di kamar|bareng|sama|dengan)|ngapa ngapain\w*|apa apain\w*|"
+    r"diapa apain|pegang pegang|nginep|menginap|into my room)\b"
+)
+_RE_TONIGHT = re.compile(r"\b(?:malam ini|nanti malam|tonight|sekarang|sebentar lagi|malam malam)\b")
+_RE_SEX_INDIRECT = re.compile(
+    r"\b(?:dipaksa|memaksa|maksa|paksa|forced) (?:\S+ ){0,4}(?:berhubungan|hubungan|begituan|ngelakuin|"
+    r"melakukan|tidur|ml|gituan|layani|melayani|sex|have sex|buka baju)\w*"
+    r"|\bbaju\w* (?:\S+ ){0,2}(?:robek|dirobek|sobek|disobek)\b|\bsakit (?:di )?(?:bawah|bagian bawah|"
+    r"kemaluan|selangkangan)\w*|\bngapa ngapain\w*|\bdiapa apain\w*"
+)
+_RE_HELD_NOW = re.compile(
+    r"\b(?:tidak (?:boleh|bisa|dibolehkan|diizinkan|diijinkan|dikasih) (?:\S+ )?(?:keluar|pulang|pergi|kabur)|"
+    r"dilarang (?:keluar|pulang|pergi)|tidak dikasih makan (?:\S+ ){0,2}(?:\d+|dua|tiga|berapa) hari|"
+    r"tidak (?:diberi|dikasih) makan (?:dari|sejak)|can ?not leave|can t leave)\b"
+)
+_RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat|diberangkatkan|dikirim|dibawa|terbang|pergi|leaving|"
+                                 r"fly|flight) (?:\S+ ){0,3}(?:malam ini|nanti malam|sekarang|hari ini|"
+                                 r"besok subuh|besok pagi|tonight|today)\b")
+
+
+_NUMBER_WORDS = frozenset("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas dua belas".split())
+
+
+def _tokens_family(tokens: list[str]) -> list[HarmFamily | None]:
+    return [harm_family(t) for t in tokens]
+
+
+_RE_RE_RETURN_CTX2 = re.compile(r"\b(?:kekerasan|kdrt|abuse\w*|takut|ketakutan|scared|afraid)\b")
 
 
 @dataclass
@@ -448,6 +671,70 @@ def _negated(text: str, start: int) -> bool:
     """A negation in the two tokens before position ``start``."""
     left = text[:start].split()[-2:]
     return any(re.fullmatch(NEGATION, t) for t in left)
+
+
+def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None], help_now: bool) -> None:
+    """Stem-based cues: a harm act with a now/within-hours marker in its own or an adjacent clause, and the
+    indirect families (self-harm euphemisms, child alone at night, abduction now, held now)."""
+    toks_per = [cl.split() for cl in clauses]
+    fams_per = [_tokens_family(t) for t in toks_per]
+    any_harm = any(f is not None for fams in fams_per for f in fams)
+    for ci, cl in enumerate(clauses):
+        toks, fams = toks_per[ci], fams_per[ci]
+        window = " ".join(clauses[max(0, ci - 1) : ci + 2])
+        # "sekarang sudah cerai" in the next clause is not a present marker.
+        window = _RE_NOW_FALSE.sub(" ", window)
+        older = bool(_RE_OLDER.search(cl))
+        now_ctx = bool(_RE_NOW_STRONG.search(window))
+        recent72 = bool(_RE_RECENT72_WIDE.search(window))
+        for j, fam in enumerate(fams):
+            if fam is None:
+                continue
+            pre = toks[max(0, j - 2) : j]
+            if any(re.fullmatch(NEGATION, t) for t in pre):
+                continue
+            pre_now = any(t in _PRE_NOW_TOKENS for t in pre)
+            if older and not pre_now:
+                continue  # "tahun lalu dipukul": past violence is for the report urgency, not a page now
+            if j + 1 < len(toks) and (toks[j + 1].isdigit() or toks[j + 1] in _NUMBER_WORDS):
+                continue  # "pukul 3" / "pukul tujuh" is a time of day
+            if fam in ("physical", "confine", "abduct") and (pre_now or now_ctx):
+                cue = {"physical": "violence_now", "confine": "confined_now", "abduct": "abduction_now"}[fam]
+                fire(cue, older and not pre_now)
+            elif fam == "sexual" and (pre_now or recent72):
+                fire("sexual_assault_recent", older and not pre_now)
+            elif fam == "kill" and (pre_now or now_ctx or _RE_PRESENT.search(norm) or _RE_PRESENT_MORE.search(norm)):
+                if not re.search(r"\b(?:diri|myself)\b", " ".join(toks[j + 1 : j + 3])):
+                    fire("kill_threat", older)
+            elif fam == "selfharm" and _RE_BODY_CUT.search(" ".join(toks[j + 1 : j + 4])):
+                fire("suicide_self_harm", older)
+        if any_harm or ABUSE_CONTEXT.search(norm):
+            if _RE_PRESENT_MORE.search(cl):
+                fire("perpetrator_present", older)
+        if _RE_SEX_INDIRECT.search(cl) and (recent72 or _RE_TONIGHT.search(window)):
+            fire("sexual_assault_recent", older)
+        em = _RE_SUICIDE_EUPH.search(cl)
+        if em and not _RE_SUICIDE_FALSE.search(cl) and not _negated(cl, em.start()):
+            fire("suicide_self_harm", older)
+        if _RE_PILLS_TAKEN.search(cl) and (_RE_FAREWELL.search(norm) or "semua" in cl or "banyak" in cl):
+            fire("suicide_self_harm", False)
+        if _RE_CHILD_ALONE_LATE.search(cl) and _RE_CHILD_WORD.search(window) and not older:
+            fire("child_left_alone", False)
+        if _RE_DRAGGED.search(window) and not older:
+            fire("abduction_now", False)
+        tm = _RE_TAKE_AWAY.search(cl)
+        if tm and _RE_IMMINENT_WIDE.search(window) and not older and not _negated(cl, tm.start()):
+            if (_RE_STRANGER_ONLINE.search(norm) or _RE_THREAT.search(norm) or _RE_TRAFFICK_CTX.search(norm)
+                    or any_harm):
+                fire("abduction_now", False)
+        if _RE_ROOM_TONIGHT.search(norm) and _RE_TONIGHT.search(cl) and (
+            _RE_CHILD_WORD.search(norm) or re.search(r"\b(?:kelas|sd|smp|pesantren|santri\w*|sekolah)\b", norm)
+        ):
+            fire("abuser_returning_now", older)
+        if _RE_HELD_NOW.search(cl) and (now_ctx or any(t in _PRE_NOW_TOKENS for t in toks)) and not older:
+            fire("confined_now", False)
+        if _RE_PASSPORT.search(norm) and _RE_LEAVING_TONIGHT.search(window):
+            fire("handover_imminent", False)
 
 
 def detect_danger(text: str) -> DangerReport:
@@ -545,6 +832,12 @@ def detect_danger(text: str) -> DangerReport:
         if _RE_HANDOVER.search(cl) and _RE_IMMINENT.search(cl) and _RE_TRAFFICK_CTX.search(norm):
             fire("handover_imminent", past)
 
+    _structural(norm, clauses, fire, help_now)
+
+    # A laughing emoji or "wkwk" turns a light act into a joke ("istri galak, tadi saya dipukul pakai sendok
+    # 😂"); injuries, weapons, sexual assault and self-harm are never discounted.
+    if found and _RE_JOKE_RAW.search(text) and set(found) <= {"violence_now", "help_violence"}:
+        found = {}
     # News, films, research or a socialisation event merely mention violence (guide: urgency "none"),
     # unless the writer also asks for help.
     if found and _RE_NEWS.search(norm) and not help_now and not re.search(r"\b(?:saya|kami)\b", norm):

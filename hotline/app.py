@@ -24,6 +24,7 @@ from bot.types import IncomingMessage, OutgoingMessage, Sender
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
 from handlers.nlg import nlg_response
+from handlers.staff import StaffDesk
 from handlers.store import Spool, Store
 from hotline.rasa_client import RasaClient
 from hotline.settings import Settings
@@ -87,9 +88,9 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
     http = httpx.AsyncClient(timeout=settings.rasa_timeout_s)
     rasa = RasaClient(rasa_url, client=http, timeout=settings.rasa_timeout_s) if rasa_url else None
     senders = ChannelSenders()
-    cases = CaseService(store=store, settings=settings, redis_url=redis_url)
-    core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=None,
-                   delete_chat_messages=None)
+    cases = CaseService(store=store, settings=settings, redis_url=redis_url, sender=senders)
+    staff = StaffDesk(store=store, settings=settings, rasa=rasa, cases=cases, sender=senders)
+    core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=staff, delete_chat_messages=None)
     return Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
                    senders=senders, http=http)
 
@@ -174,7 +175,6 @@ def build_app(rt: Runtime) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await _start_channels(rt, app)
-        rt.cases.sender = rt.senders
         await rt.cases.start()
         rt.background.append(asyncio.create_task(_recovery_loop(rt)))
         try:

@@ -238,7 +238,6 @@ REPORTS: dict[str, list[str]] = {
     "report_other": [
         "saya mau lapor kasus kekerasan",
         "ada kekerasan di rumah [tetangga](relationship) tapi saya tidak tahu jelasnya",
-        "saya korban KDRT",
         "aku butuh bantuan, aku gak aman di rumah",
         "mau cerita tentang masalah rumah tangga saya, ada kekerasan",
         "teman saya jadi korban kekerasan, dia butuh pendamping",
@@ -246,7 +245,6 @@ REPORTS: dict[str, list[str]] = {
         "anak saya mengalami kekerasan di sekolah",
         "I want to report abuse",
         "saya ingin konseling soal kekerasan yang saya alami",
-        "saya butuh pendampingan hukum untuk kasus KDRT saya",
         "[suami](relationship) saya kasar",
         "ada yang nggak beres di rumah sebelah, anaknya sering teriak minta tolong",
         "saya anak [15](age) tahun, mau cerita, di rumah nggak nyaman",
@@ -516,3 +514,135 @@ FAQ: dict[str, list[str]] = {
         "kamu bisa bantu apa", "ini dari dinas?",
     ],
 }
+
+# --- Second round: gaps found while measuring (phrasings, not dev sentences) ---------------------------------
+REPORTS["report_physical"] += [
+    "saya korban KDRT, suami sering main tangan",
+    "saya korban KDRT",
+    "butuh pengacara untuk gugat cerai, [suami](relationship) saya KDRT",
+    "mau cerai karena sering dipukuli, bisa dibantu pendampingan hukum?",
+    "saya butuh pendampingan hukum untuk kasus KDRT saya",
+    "saya mau visum karena dipukul [suami](relationship) [kemarin](time_ref)",
+    "my [boyfriend](relationship) locked me in the bathroom and hit me",
+    "he grabbed my neck and pushed me against the wall",
+    "my [dad](relationship) is hitting my mom right now, please help",
+    "I got beaten by my [husband](relationship), I need help",
+    "she is slapping the kids every day",
+    "aku dikurung di gudang sama [kakak](relationship), tangan diikat",
+    "anak saya dikunci di kamar mandi dan dipukul pakai selang sama [ibu tiri](relationship)",
+    "korban penganiayaan, mau lapor polisi tapi takut",
+]
+REPORTS["report_psychological"] += [
+    "anak saya dirundung teman-temannya di sekolah sampai tidak mau makan",
+    "aku korban perundungan di kampus, rasanya ingin menghilang",
+    "anak saya dibully di sekolah [tahun lalu](time_ref), sekarang jadi penakut, mau konsultasi",
+    "adik saya dibully kakak kelas lewat medsos, dikatain terus",
+    "he keeps threatening me and says nobody will believe me",
+    "my [husband](relationship) controls all the money and won't let me see my family",
+    "I am being bullied at school every day",
+    "saya korban kekerasan psikis, tiap hari diancam dan dihina",
+    "suami selalu mengancam akan menceraikan dan mengusir saya, saya mau konseling",
+    "aku dibentak dan dipermalukan [bos](relationship) di depan klien",
+]
+REPORTS["report_sexual"] += [
+    "saya korban kekerasan seksual, ingin cerita",
+    "aku korban pelecehan seksual [tahun lalu](time_ref), ingin konsultasi psikolog",
+    "pernah jadi korban pemerkosaan waktu kuliah, sampai sekarang trauma",
+    "saya mengalami pelecehan seksual di tempat kerja",
+    "[paman](relationship) suka masuk kamarku tengah malam dan tidur di sebelahku",
+    "[ayah tiri](relationship) suka ngintip aku ganti baju dan masuk kamar mandi",
+    "tiap ibu pergi, [bapak tiri](relationship) nyuruh aku duduk di pangkuannya dan pegang-pegang",
+    "[kakak](relationship) sepupu sering masuk kamar adikku malam-malam, adikku jadi takut tidur",
+    "my [uncle](relationship) comes into my room at night and touches me",
+    "I was sexually harassed by my [boss](relationship)",
+    "he forced me to have sex with him",
+    "ada orang yang terus minta aku video call telanjang",
+    "anak saya [9](age) tahun diajak ke kamar sama [tetangga](relationship) dan disuruh buka baju",
+]
+REPORTS["report_trafficking"] += [
+    "my [friend](relationship) was taken to another city and forced into prostitution",
+    "they took our passports and we cannot leave the house",
+]
+REPORTS["report_neglect"] += [
+    "my parents leave my little brother alone for days without food",
+    "there is a baby left alone in the house next door",
+]
+REPORTS["report_other"] += [
+    "I need help, something bad happened to me",
+    "aku mau cerita sesuatu yang terjadi sama aku tapi malu",
+    "ada masalah di keluarga saya, saya butuh bantuan",
+]
+CONVERSATION["out_of_scope"] += [
+    "baca berita tentang pemerkosaan di tv, sedih banget",
+    "tadi lihat berita anak dianiaya di medsos, kasihan",
+    "berita pelecehan di kampus itu viral ya",
+    "miris baca kasus KDRT artis itu",
+    "kasus kekerasan di berita makin banyak aja ya",
+    "ada berita perdagangan orang di kabupaten sebelah, serem",
+    "suami saya main futsal tiap kamis",
+    "bapak saya latihan silat sama teman-temannya",
+    "pacarku ikut kelas boxing di gym",
+    "anak saya sparring taekwondo minggu depan",
+    "adik saya main gulat sama temannya, seru",
+    "kakak saya atlet muay thai",
+    "suami saya hobi nonton tinju di tv",
+    "sekolah kami mau mengadakan seminar anti bullying, bisa minta pembicara?",
+    "saya ketua RT, ingin mengadakan penyuluhan tentang KDRT",
+    "kampus kami mengundang dinas untuk sosialisasi pencegahan kekerasan seksual",
+    "saya guru BK, mau minta materi sosialisasi perlindungan anak",
+    "mau kerja sama mengadakan lomba poster anti kekerasan",
+    "kantor kami ingin pelatihan tentang kesetaraan gender",
+    "I'm writing a paper on domestic violence statistics",
+    "the movie about child abuse was so sad",
+    "my husband plays football every weekend",
+    "daftar KB gratis di mana?", "pil KB yang bagus apa", "mau konsultasi program hamil",
+    "anak saya susah makan sayur", "jadwal posyandu bulan ini", "cara daftar nikah di KUA",
+    "film pembunuhan yang seru apa", "game tembak-tembakan yang ringan di hp",
+    "acara donor darah kapan", "kapan pembagian beras bansos", "teman saya jago main catur",
+]
+CONVERSATION["ask_directory"] += [
+    "kantor dinas PPPA terdekat dari [Sawangan](location)", "nomor layanan pengaduan di kota saya berapa",
+    "ke mana saya harus datang untuk lapor di [Pekalongan Timur](location)?",
+]
+FAQ["legal_aid"] += [
+    "dinas menyediakan pengacara?", "apakah ada pendampingan hukum di uptd ppa", "bantuan hukum itu gratis?",
+]
+FAQ["prevention"] += [
+    "bagaimana mengajari anak soal sentuhan yang tidak boleh", "cara ajarin anak jaga diri dari orang jahat",
+    "materi pendidikan tubuh untuk anak tk",
+]
+FAQ["what_is_violence"] += ["apa itu kekerasan psikis", "apa itu perundungan", "kdrt itu apa saja contohnya"]
+
+# --- English (some citizens write English; keep a few per intent) -------------------------------------------
+REPORTS["report_physical"] += [
+    "my [father](relationship) beat me with a belt yesterday", "my [boyfriend](relationship) kicked me in the stomach",
+    "our neighbour hits his children with a stick", "I was choked by my [husband](relationship) last night",
+]
+REPORTS["report_psychological"] += [
+    "my [husband](relationship) insults me every day and calls me worthless",
+    "my [parents](relationship) threaten to kick me out of the house", "my ex keeps sending me death threats",
+    "my [boss](relationship) humiliates me in front of everyone and threatens me", "I am constantly shouted at and controlled at home",
+]
+REPORTS["report_sexual"] += [
+    "my [teacher](relationship) touched me inappropriately", "my [stepfather](relationship) abuses me at night",
+    "my ex is blackmailing me with intimate photos", "a man groped me on the bus this morning",
+    "I was raped last week and I don't know what to do",
+]
+REPORTS["report_exploitation"] += [
+    "kids in my village are made to work in the fields instead of school",
+    "my [employer](relationship) makes me work 16 hours a day without pay", "children are forced to sell things on the street at night",
+    "I have not been paid for six months and cannot quit",
+]
+REPORTS["report_trafficking"] += [
+    "an [agent](relationship) promised my cousin a job abroad and now she is locked up",
+    "girls from our village are being sold to brothels", "they are selling children online",
+    "I was recruited for a job overseas and they took my passport", "my sister was trafficked to Malaysia",
+]
+REPORTS["report_neglect"] += [
+    "my [husband](relationship) abandoned us and gives no money for food", "the children next door are never fed",
+    "an old woman is left alone without care by her family",
+]
+CONVERSATION["out_of_scope"] += [
+    "I like action movies with a lot of fighting", "where can I buy cheap shoes", "my son plays rugby",
+    "what time is it", "recommend a good restaurant",
+]

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from examples import CONVERSATION, FAQ, REPORTS  # noqa: E402
-from lexicon import CONTACT_TIMES, LOCATIONS, RELATIONSHIP, TIME_REFS  # noqa: E402
+from lexicon import CONTACT_TIMES, LOCATIONS, RELATIONSHIP, THIRD_PERSON, TIME_REFS  # noqa: E402
 from texts import FAQ_ANSWERS, UTTERANCES  # noqa: E402
 
 NLU_DIR = Path(__file__).resolve().parent.parent
@@ -121,8 +121,8 @@ PERPETRATORS: dict[str, list[str]] = {
 }
 
 SUBJECTS = ["saya", "aku", "sy", "anak saya", "anakku yang umur {AGE} tahun", "adik saya yang masih {AGE} tahun",
-            "ibu saya", "kakak perempuan saya", "teman saya", "tetangga saya", "keponakan saya ({AGE} th)",
-            "murid saya usia {AGE} tahun", "aku ({AGE} thn)", "anak tetangga", "istri saya", "adikku",
+            "ibu saya", "kakak perempuan saya", "teman saya", "tetangga saya", "keponakan saya, {AGE} th,",
+            "murid saya usia {AGE} tahun", "aku, {AGE} thn,", "anak tetangga", "istri saya", "adikku",
             "anak perempuan saya", "cucu saya umur {AGE}", "sahabatku", "saya, umur {AGE},"]
 OBJECTS = ["saya", "aku", "anak saya", "ibu", "adikku", "kami", "anak-anak", "istri saya", "anaknya",
            "keponakan saya"]
@@ -143,7 +143,11 @@ TEMPLATES = [
     "kak, {S} sering {V} {BY} {R}",
     "{R} saya {A} {O} {T}",
     "{S} {V} {R} {T}, {ASK}",
-    "ada {S_THIRD} yang {V} {BY} {R}{L}",
+    "ada {S_THIRD} yang {V} {BY} {R3}{L}",
+    "{S_THIRD} di sebelah rumah {V} {R3} {T}",
+    "{S} {V} {BY} {R} {T}, dia masih {AGE} tahun",
+    "{S} {V} {BY} {R}, umurnya {AGE} tahun",
+    "tolong {S_THIRD} {V} {R3}{L}",
 ]
 THIRD = ["anak kecil", "perempuan", "ibu-ibu", "anak", "remaja", "bocah", "nenek", "gadis"]
 
@@ -180,6 +184,11 @@ def noisy(text: str, rng: random.Random, rate: float) -> str:
 
 
 def time_phrase(rng: random.Random) -> str:
+    if rng.random() < 0.25:  # numeric durations, so "5 tahun lalu" is a time and not an age
+        n = rng.randint(2, 12)
+        unit = rng.choice(["hari", "minggu", "bulan", "tahun", "thn", "bln"])
+        form = rng.choice(["{n} {u} lalu", "{n} {u} yang lalu", "sejak {n} {u}", "{n} {u} terakhir"])
+        return annotate(form.format(n=n, u=unit), "time_ref")
     canon = rng.choice(list(TIME_REFS))
     return annotate(rng.choice(TIME_REFS[canon]), "time_ref")
 
@@ -199,8 +208,10 @@ def fill(template: str, intent: str, rng: random.Random) -> str:
     subject = rng.choice(SUBJECTS).replace("{AGE}", annotate(str(rng.randint(2, 17)), "age"))
     values = {
         "S": subject, "O": rng.choice(OBJECTS), "R": rel, "V": rng.choice(passive), "A": rng.choice(active),
-        "BY": rng.choice(BY), "ASK": rng.choice(ASKS), "S_THIRD": rng.choice(THIRD),
+        "S_THIRD": rng.choice(THIRD), "BY": rng.choice(BY), "ASK": rng.choice(ASKS),
         "T": time_phrase(rng) if rng.random() < 0.6 else "", "L": location_phrase(rng),
+        "AGE": annotate(str(rng.randint(2, 17)), "age"),
+        "R3": annotate(rng.choice(THIRD_PERSON.get(canon) or RELATIONSHIP[canon]), "relationship"),
     }
     text = noisy(template, rng, 0.35)
     for key, value in values.items():
@@ -261,7 +272,8 @@ def check_annotations(all_examples: list[str]) -> None:
     known_t = {s.lower() for forms in TIME_REFS.values() for s in forms} | set(TIME_REFS) | {
         s.lower() for s in CONTACT_TIMES}
     unknown = sorted({m.group(1).lower() for t in all_examples for m in ENTITY_RE.finditer(t)
-                      if m.group(2) == "time_ref" and m.group(1).lower() not in known_t})
+                      if m.group(2) == "time_ref" and m.group(1).lower() not in known_t
+                      and not re.match(r"(sejak )?\d", m.group(1))})
     if unknown:
         print(f"note: time_ref surfaces without a synonym (kept as written): {unknown}")
     for text in all_examples:

@@ -31,13 +31,13 @@ RELATIONSHIP: dict[str, list[str]] = {
     "ipar": ["ipar", "kakak ipar", "adik ipar", "iparku"],
     "tetangga": ["tetangga", "tetanggaku", "tetangga sebelah", "neighbour", "neighbor"],
     "majikan": ["majikan", "majikanku", "bos", "bosku", "juragan", "employer"],
-    "atasan": ["atasan", "atasanku", "manajer", "mandor", "supervisor"],
+    "atasan": ["atasan", "atasanku", "manajer", "mandor", "supervisor", "boss"],
     "rekan kerja": ["rekan kerja", "teman kerja", "temen kerja", "temen kantor", "coworker"],
     "guru": ["guru", "guruku", "wali kelas", "ustadz", "ustad", "pelatih", "guru les", "teacher"],
     "dosen": ["dosen", "dosenku", "pembimbing skripsi", "lecturer"],
     "teman": ["teman", "temen", "temanku", "kawan", "sahabat", "friend"],
     "kakak kelas": ["kakak kelas", "senior", "teman sekelas", "teman sekolah"],
-    "kenalan": ["kenalan", "kenalan online", "orang yang baru kenal", "teman chat"],
+    "kenalan": ["kenalan", "kenalan online", "orang yang baru kenal"],
     "orang asing": ["orang asing", "orang tak dikenal", "orang tidak dikenal", "stranger"],
     "sopir": ["sopir", "supir", "sopir angkot", "tukang ojek", "driver ojol"],
     "agen": ["agen", "sponsor", "calo", "penyalur", "agent"],
@@ -82,3 +82,17 @@ CONTACT_TIMES: list[str] = [
     "besok pagi", "nanti sore", "jam 9 pagi", "jam 2 siang", "setelah jam 5", "malam jam 8", "hari senin",
     "siang aja", "pagi", "sore", "kapan saja", "jam 10", "besok", "tomorrow morning", "after 5 pm",
 ]
+
+# Third-person forms ("dipukuli bapaknya"): one token each for the whitespace tokenizer, so they need their own
+# surface form to map to the canonical value.
+_NYA = {
+    "suami": ["suami"], "istri": ["istri"], "pacar": ["pacar", "cowok"], "mantan": ["mantan"],
+    "ayah": ["ayah", "bapak", "papa", "abah"], "ibu": ["ibu", "mama", "emak"], "ayah tiri": ["ayah tiri", "bapak tiri"],
+    "ibu tiri": ["ibu tiri"], "orang tua": ["orang tua", "ortu"], "kakak": ["kakak", "abang"], "paman": ["paman", "om"],
+    "bibi": ["tante"], "kakek": ["kakek"], "nenek": ["nenek"], "mertua": ["mertua"], "majikan": ["majikan", "bos"],
+    "guru": ["guru"], "tetangga": ["tetangga"], "teman": ["teman", "temen"], "pengasuh": ["pengasuh"],
+    "sepupu": ["sepupu"], "atasan": ["atasan"],
+}
+THIRD_PERSON: dict[str, list[str]] = {canon: [f + "nya" for f in forms] for canon, forms in _NYA.items()}
+for _canon, _forms in THIRD_PERSON.items():
+    RELATIONSHIP[_canon].extend(_forms)

@@ -188,7 +188,7 @@ def test_rasa_down_still_answers_with_numbers_and_keeps_the_message(
     h.post_telegram(telegram_text_update(hotline_msg, chat_id=chat))
     texts = h.wait_telegram(chat, 2)
     assert time.monotonic() - t0 < 5.0
-    assert "129" in texts[-1] and "disimpan" in texts[-1]
+    assert "129" in texts[-1] and "simpan" in texts[-1]
     msg = h.db(lambda s: s.scalars(select(Message).where(Message.direction == "in")).one())
     assert msg.status == "pending_retry" and msg.text == hotline_msg
     # Rasa is back: the app's recovery loop answers the kept message properly, with no new delivery.

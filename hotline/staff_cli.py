@@ -1,0 +1,126 @@
+"""``hotline staff add|list``: register staff from the command line and show them.
+
+Regions are written as people write them ("Depok", "Kota Payakumbuh", "Kukar") and resolved through the
+gazetteer (``handlers.regions.resolve_region_name``). Contacts are shown masked: the listing may end up in a
+terminal log or a screenshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.settings import Settings
+from storage import crud
+from storage.db import make_engine, make_session_factory, migrate
+from storage.models import Shift
+
+
+def normalise_whatsapp(raw: str) -> str | None:
+    """An Indonesian or international number as ``+<digits>``: ``0812-…`` → ``+62812…``; None if invalid."""
+    digits = re.sub(r"[\s\-().]", "", raw.strip()).removeprefix("whatsapp:")
+    if digits.startswith("+"):
+        number = digits
+    elif digits.startswith("62"):
+        number = "+" + digits
+    elif digits.startswith("0"):
+        number = "+62" + digits[1:]
+    elif digits.startswith("8"):
+        number = "+62" + digits
+    else:
+        return None
+    return number if re.fullmatch(r"\+\d{8,15}", number) else None
+
+
+def normalise_telegram(raw: str) -> str | None:
+    """A Telegram chat id (digits, possibly negative for a group); None if invalid."""
+    value = raw.strip()
+    return value if re.fullmatch(r"-?\d{3,20}", value) else None
+
+
+def mask(contact: str) -> str:
+    """``+6281200000001`` → ``+62…0001``; chat ids likewise keep only the last 4 characters."""
+    return contact if len(contact) <= 4 else f"{contact[:3]}…{contact[-4:]}"
+
+
+def resolve_region(name: str, default_region: str) -> str | None:
+    """The region key for a name as people write it (the default region's own name is accepted too)."""
+    from handlers.regions import resolve_region_name
+
+    if name.strip().lower() == default_region.lower():
+        return default_region
+    return resolve_region_name(name)
+
+
+def add(session: Session, args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """Register one staff member; prints its id."""
+    region = resolve_region(args.region, settings.default_region)
+    if region is None:
+        print(f"unknown or ambiguous region: {args.region!r} (e.g. Depok, Kota Payakumbuh, Kab. Pekalongan, "
+              f"Kukar, {settings.default_region})", file=err)
+        return 2
+    if getattr(args, "whatsapp", None):
+        channel, contact = "whatsapp", normalise_whatsapp(args.whatsapp)
+        if contact is None:
+            print("invalid WhatsApp number (use +62… or 08…)", file=err)
+            return 2
+    else:
+        channel, contact = "telegram", normalise_telegram(args.telegram_id or "")
+        if contact is None:
+            print("invalid Telegram id (a number: the staff member's chat id with the bot)", file=err)
+            return 2
+    name = args.name.strip()
+    if not name:
+        print("--name must not be empty", file=err)
+        return 2
+    try:
+        staff = crud.add_staff(session, name=name, role=args.role, region=region, channel=channel,
+                               contact_id=contact, actor="cli")
+    except crud.DuplicateStaff:
+        print(f"a staff member already uses this {channel} contact", file=err)
+        return 1
+    print(f"added staff #{staff.id}: {staff.name} ({staff.role}, {region}, {channel} {mask(contact)})", file=out)
+    return 0
+
+
+def list_all(session: Session, out: TextIO) -> int:
+    """Print every staff member (masked contacts) with whether they are on shift now."""
+    staff = crud.list_staff(session)
+    on_shift = set(session.scalars(select(Shift.staff_id).where(Shift.ends_at.is_(None))))
+    if not staff:
+        print("no staff registered (hotline staff add --help)", file=out)
+        return 0
+    rows = [("id", "name", "role", "region", "channel", "contact", "active", "on shift")]
+    rows += [(str(s.id), s.name, s.role, s.region, s.channel, mask(s.contact_id), "yes" if s.active else "no",
+              "yes" if s.id in on_shift else "no") for s in staff]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip(), file=out)
+    return 0
+
+
+def main(args: argparse.Namespace, settings: Settings, *, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Entry point of ``hotline staff``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            if args.staff_command == "add":
+                return add(session, args, settings, out, err)
+            if args.staff_command == "list":
+                return list_all(session, out)
+            print(f"unknown staff command {args.staff_command!r}", file=err)
+            return 2
+    finally:
+        engine.dispose()
+
+
+__all__ = ["main", "mask", "normalise_telegram", "normalise_whatsapp", "resolve_region"]

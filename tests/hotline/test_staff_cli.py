@@ -1,0 +1,96 @@
+"""``hotline staff add|list`` on a real SQLite database (invented names and numbers)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from hotline.cli import build_parser
+from hotline.settings import Settings
+from hotline.staff_cli import main, mask, normalise_whatsapp
+from storage import crud
+from storage.db import make_engine, make_session_factory
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'h.db'}",  # type: ignore[call-arg]
+                    var_dir=tmp_path)
+
+
+def run(settings: Settings, *argv: str) -> tuple[int, str, str]:
+    args = build_parser().parse_args(["staff", *argv])
+    out, err = io.StringIO(), io.StringIO()
+    code = main(args, settings, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def staff_rows(settings: Settings) -> list[tuple[str, str, str, str, str]]:
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as s:
+        rows = [(x.name, x.role, x.region, x.channel, x.contact_id) for x in crud.list_staff(s)]
+    engine.dispose()
+    return rows
+
+
+def test_add_resolves_regions_as_people_write_them(settings: Settings) -> None:
+    assert run(settings, "add", "--name", "Uji Satu", "--role", "counsellor", "--region", "Depok",
+               "--telegram-id", "900777")[0] == 0
+    assert run(settings, "add", "--name", "Uji Dua", "--role", "supervisor", "--region", "Kota Payakumbuh",
+               "--whatsapp", "0812-0000-0077")[0] == 0
+    assert run(settings, "add", "--name", "Uji Tiga", "--role", "admin", "--region", "Kukar",
+               "--telegram-id", "900778")[0] == 0
+    assert run(settings, "add", "--name", "Uji Empat", "--role", "counsellor", "--region", "nasional",
+               "--telegram-id", "900779")[0] == 0
+    assert sorted(staff_rows(settings)) == sorted([
+        ("Uji Satu", "counsellor", "depok", "telegram", "900777"),
+        ("Uji Dua", "supervisor", "payakumbuh", "whatsapp", "+6281200000077"),
+        ("Uji Tiga", "admin", "kukar", "telegram", "900778"),
+        ("Uji Empat", "counsellor", "nasional", "telegram", "900779"),
+    ])
+
+
+def test_add_refuses_bad_input(settings: Settings) -> None:
+    code, _, err = run(settings, "add", "--name", "Uji", "--role", "counsellor", "--region", "Pekalongan",
+                       "--telegram-id", "900780")
+    assert code == 2 and "ambiguous" in err  # city or regency?
+    code, _, err = run(settings, "add", "--name", "Uji", "--role", "counsellor", "--region", "Atlantis",
+                       "--telegram-id", "900780")
+    assert code == 2 and "region" in err
+    code, _, err = run(settings, "add", "--name", "Uji", "--role", "counsellor", "--region", "Depok",
+                       "--telegram-id", "@someone")
+    assert code == 2 and "Telegram" in err
+    code, _, err = run(settings, "add", "--name", "Uji", "--role", "counsellor", "--region", "Depok",
+                       "--whatsapp", "12")
+    assert code == 2 and "WhatsApp" in err
+    assert staff_rows(settings) == []
+    with pytest.raises(SystemExit):  # one contact, not both
+        build_parser().parse_args(["staff", "add", "--name", "U", "--role", "counsellor", "--region", "Depok",
+                                   "--telegram-id", "1", "--whatsapp", "+6281"])
+
+
+def test_duplicate_contact(settings: Settings) -> None:
+    argv = ("add", "--name", "Uji", "--role", "counsellor", "--region", "Depok", "--telegram-id", "900781")
+    assert run(settings, *argv)[0] == 0
+    code, _, err = run(settings, *argv)
+    assert code == 1 and "already" in err
+
+
+def test_list_masks_contacts(settings: Settings) -> None:
+    assert run(settings, "list")[1].startswith("no staff")
+    run(settings, "add", "--name", "Uji Lima", "--role", "counsellor", "--region", "Kab. Pekalongan",
+        "--whatsapp", "+6281200000055")
+    code, out, _ = run(settings, "list")
+    assert code == 0
+    assert "Uji Lima" in out and "pekalongan_kab" in out and "whatsapp" in out
+    assert "+6281200000055" not in out and "0055" in out
+
+
+def test_helpers() -> None:
+    assert normalise_whatsapp("081200000001") == "+6281200000001"
+    assert normalise_whatsapp("6281200000001") == "+6281200000001"
+    assert normalise_whatsapp("+62 812-0000-0001") == "+6281200000001"
+    assert normalise_whatsapp("abc") is None
+    assert mask("900777") == "900…0777"
