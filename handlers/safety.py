@@ -99,6 +99,11 @@ SLANG: dict[str, str] = {
     "ngilang": "menghilang", "ilang": "hilang", "dunya": "dunia", "ti": "dari", "abis": "habis",
     "ntar": "nanti", "entar": "nanti", "tar": "nanti", "gpp": "tidak apa apa", "adekku": "adik saya",
     "ponakan": "keponakan", "ponakanku": "keponakan saya", "anakku": "anak saya", "anakq": "anak saya",
+    # Javanese krama and Minang words seen in reports
+    "dipun": "di", "mboten": "tidak", "angsal": "boleh", "medal": "keluar", "sampun": "sudah", "dinten": "hari",
+    "wonten": "di", "kaliyan": "sama", "juragan": "majikan", "surang": "sendirian", "ditinggaan": "ditinggalkan",
+    "patang": "kemarin", "urang": "orang", "gaek": "tua", "gaeknyo": "tuanya", "pager": "pagar",
+    "dijanjiin": "dijanjikan", "diberangkatin": "diberangkatkan", "mantanku": "mantan saya",
     "im": "i am", "hes": "he is", "shes": "she is", "dont": "do not", "cant": "can not",
 }
 
@@ -245,7 +250,7 @@ for _fam, _stems in (
     ("physical", "pukul pukua pukuh gebuk gebug hajar tendang tajong sepak tampar gampar tabok tempeleng tonjok "
                  "tinju jotos cekik cekek jambak siksa aniaya bacok tusuk banting injak sabet cambuk sundut "
                  "gorok keplak getok injek tampol teunggeul tenggeul keroyok jedot jedut bekap hantam timpuk gaplok kemplang "
-                 "tempiling tampiling pites gebok lempar seret pentung gibeng gampor cakar"),
+                 "tempiling tampiling pites gebok lempar seret pentung gibeng gampor cakar dorong bentur siram bakar"),
     ("sexual", "perkosa cabul rudapaksa setubuh gagahi leceh grepe gerayang raba colek remas perkaos"),
     ("confine", "kurung sekap kunci rantai pasung sandera ikat gembok"),
     ("abduct", "culik"),
@@ -261,7 +266,7 @@ for _fam, _stems in (
 
 # Stems that are ordinary words when bare ("pukul 3" is a time, "kunci" a key, "ikat pinggang" a belt,
 # "habis" means finished): only an affixed form counts for these.
-_AFFIX_ONLY = frozenset("kunci ikat habis raba seret iris remas colek rantai gembok pasung cakar "
+_AFFIX_ONLY = frozenset("kunci ikat habis raba seret dorong bentur siram bakar iris remas colek rantai gembok pasung cakar "
                         "sayat silet paeh maeh tinju sepak".split())
 # "mematikan" / "matiin" only threaten a person when suffixed; handled by the kill regex, not here.
 _PREFIXES = ("memper", "diper", "menge", "meng", "meny", "mem", "men", "nge", "ng", "ny", "di", "ter", "ke",
@@ -346,7 +351,8 @@ SEXUAL_ASSAULT = _alt(
 )
 WEAPON = _alt(
     "pisau golok parang senjata_tajam sajam senjata pistol clurit celurit arit sabit badik kapak samurai "
-    "linggis pedang belati gunting_besar knife gun machete"
+    "linggis pedang belati gunting_besar knife gun machete balok kayu_balok pentungan tongkat_besi besi palu "
+    "pipa_besi batu_bata air_keras air_panas bensin minyak_panas soda_api acid gasoline petrol"
 )
 THREAT = _alt(
     "ancam mengancam diancam ancaman acung mengacungkan diacungkan todong menodong ditodong todongkan "
@@ -401,6 +407,7 @@ _RE_PRESENT = re.compile(
     r"\b(?:masih|lagi|sedang|ada) (?:ada )?di (?:dalam |depan |luar |sekitar )?"
     r"(?:rumah|kamar|sini|kost|depan|luar|dapur|ruang)\b"
     r"|\bdi depan (?:rumah|kost|pintu|kamar|gerbang|pagar)\b"
+    r"|\b(?:sekarang|masih|lagi|sedang) (?:\S+ )?(?:di )?(?:depan|luar) (?:rumah|kost|pintu|kamar|gerbang|pagar)\b"
     r"|\b(?:lagi|sedang|masih) (?:menunggu|nunggu|nungguin|mencari|nyari|cari|mengintai|gedor|menggedor)\b"
     r"|\bmenggedor\b|\bgedor gedor\b|\boutside my (?:door|house|room)\b|\bis (?:still )?(?:here|home|outside)\b"
 )
@@ -433,7 +440,10 @@ _RE_INJURY = re.compile(
     + _w(2) + r"patah\b|tidak sadarkan diri|tidak sadar(?! (?:kalau|bahwa|jika|ternyata|apa|kenapa|diri))|"
     r"kritis|koma|sekarat|luka (?:parah|tusuk|bacok|berat|robek|bakar)|kepala\w* bocor|bocor kepala|"
     r"tidak bernapas|tidak bernafas|tidak bergerak|unconscious|bleeding|passed out|not breathing|"
-    r"broken (?:arm|leg|bone|nose|rib)\w*)\b"
+    r"broken (?:arm|leg|bone|nose|rib)\w*|broke (?:her|his|my|their) (?:arm|leg|nose|rib|wrist|jaw)\w*|"
+    r"melepuh|luka bakar|kebentur|terbentur|darah\w* (?:tidak|belum) (?:berhenti|mau berhenti)|kejang\w*|"
+    r"sesak (?:napas|nafas)|muntah\w*|lemas tidak|tidak bisa (?:bangun|jalan|napas|nafas|bernapas|bernafas)|"
+    r"burn(?:ed|s)? (?:her|him|me)|scalded)\b"
 )
 _RE_SUICIDE = re.compile(
     r"\b(?:bunuh diri|membunuh diri|akhiri hidup|mengakhiri hidup|akhiri semuanya|mengakhiri semuanya|"
@@ -585,7 +595,8 @@ _RE_DRAGGED = re.compile(
 )
 _RE_TAKE_AWAY = re.compile(
     r"\b(?:bawa kabur|membawa kabur|dibawa kabur|bawa lari|dibawa lari|bawa pergi|membawa pergi|culik|"
-    r"menculik|diculik|dijemput|menjemput|jemput|ambil paksa|take (?:my|the) (?:kids?|child|children|son|"
+    r"menculik|diculik|dijemput|menjemput|jemput|ambil paksa|dibawa (?:\S+ ){0,2}(?:ke arah|naik|ke kebun|ke hutan|"
+    r"ke semak|ke mobil|ke tempat sepi)|(?:diajak|ngajak|mengajak) (?:\S+ ){0,2}(?:naik (?:motor|mobil)|ikut)|take (?:my|the) (?:kids?|child|children|son|"
     r"daughter|baby)|pick (?:her|him) up|picked up)\b"
 )
 _RE_STRANGER_ONLINE = re.compile(
@@ -594,7 +605,7 @@ _RE_STRANGER_ONLINE = re.compile(
 )
 _RE_IMMINENT_WIDE = re.compile(
     r"\b(?:malam ini|nanti malam|sekarang|sebentar lagi|hari ini|pagi ini|subuh ini|sore ini|besok subuh|"
-    r"besok pagi|tonight|right now|now|today|lagi dijemput|sedang dijemput)\b"
+    r"besok pagi|tonight|right now|now|today|lagi dijemput|sedang dijemput|barusan|baru saja|tadi|just now|just)\b"
 )
 # An abuser with access to the child tonight: visiting the child's room, calling the child to his room.
 _RE_ROOM_TONIGHT = re.compile(
@@ -614,9 +625,44 @@ _RE_HELD_NOW = re.compile(
     r"dilarang (?:keluar|pulang|pergi)|tidak dikasih makan (?:\S+ ){0,2}(?:\d+|dua|tiga|berapa) hari|"
     r"tidak (?:diberi|dikasih) makan (?:dari|sejak)|can ?not leave|can t leave)\b"
 )
-_RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat|diberangkatkan|dikirim|dibawa|terbang|pergi|leaving|"
+_RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat\w*|diberangkat\w*|dikirim\w*|dibawa|terbang|pergi|leaving|"
                                  r"fly|flight) (?:\S+ ){0,3}(?:malam ini|nanti malam|sekarang|hari ini|"
                                  r"besok subuh|besok pagi|tonight|today)\b")
+
+
+_RE_YESTERDAY = re.compile(r"\b(?:kemarin|kemarin malam|minggu lalu|(?:\d+|dua|tiga|beberapa) hari (?:yang )?lalu|"
+                           r"yesterday|last week)\b")
+_RE_STALK = re.compile(r"\b(?:followed me|following me|stalk\w*|ngikutin|ngikutin saya|mengikuti saya|dibuntuti|"
+                       r"membuntuti|nguntit|dikuntit|menguntit|mabuk|drunk|nyusul\w*|menyusul)\b")
+_RE_TRYING_IN = re.compile(r"\b(?:trying to (?:open|get in|break)|banging on|break(?:ing)? (?:in|down)|"
+                           r"(?:standing|waiting|been) (?:\S+ ){0,3}outside (?:my|the|her|our) (?:\S+ ){0,2}"
+                           r"(?:door|house|room|window|place)|(?:berdiri|nunggu|menunggu|nungguin) (?:\S+ ){0,3}"
+                           r"(?:di )?(?:depan|luar) (?:\S+ ){0,2}(?:pintu|kamar|kost|rumah|jendela|pagar))")
+_RE_BURN_THREAT = re.compile(r"\b(?:ancam\w*|mengancam|ngancem|ngancam|diancam|mau|akan|bakal|bilang) (?:\S+ ){0,3}"
+                             r"(?:bakar|membakar|ngebakar|dibakar|nyiram|menyiram|siram|disiram|racun\w*)\b")
+_RE_CHILD_MISSING = re.compile(
+    r"\b(?:tidak|belum) pulang (?:\S+ ){0,2}(?:dari|sejak) (?:kemarin|semalam|tadi|pagi|siang|sore|malam)"
+    r"|\b(?:hilang|menghilang|kabur|tidak ada kabar|tidak bisa dihubungi) (?:\S+ ){0,2}(?:dari|sejak) "
+    r"(?:kemarin|semalam|tadi|pagi|siang|sore|malam)|\b(?:missing|has not come home|hasn t come home)\b"
+)
+_RE_CHILD_ALONE_STREET = re.compile(
+    r"\b(?:sendirian|sendiri|alone) (?:\S+ ){0,8}(?:tidak ada (?:orang tua|ortu|yang (?:jaga|nyari|nyariin|cari|"
+    r"mencari))|sudah (?:sejam|\d+ jam|berjam))"
+    r"|\b(?:nemu|menemukan|ditemukan|ketemu|found|dibuang) (?:\S+ ){0,2}(?:bayi|baby|orok)\b"
+)
+_RE_SOLD_PERSON = re.compile(r"\b(?:dijual|menjual|jual|sold) (?:\S+ ){0,4}(?:mucikari|germo|om om|pria|laki laki|"
+                             r"orang|calo|pimp)|\b(?:sebagai|sbg|jadi) ganti (?:\S+ )?(?:utang|hutang)|"
+                             r"(?:dijadiin|dijadikan) istri")
+_RE_CHILD_TAKEN_CTX = re.compile(r"\b(?:utang|hutang|dijadiin istri|dijadikan istri|dinikahkan|dinikahin|nikah|"
+                                 r"kawin|ganti)\b")
+_RE_SUICIDE_MORE = re.compile(
+    r"\b(?:minum|nelen|menelan|telan|nelan|minum) (?:\S+ ){0,3}(?:obat|pil)\w* (?:\S+ ){0,2}(?:sebungkus|sepapan|"
+    r"sekotak|sebotol|segenggam|satu bungkus|satu papan|satu kotak|banyak|semua|sekaligus|\d+ (?:biji|butir|tablet|"
+    r"strip|papan|bungkus))"
+    r"|\b(?:kalau|kalo) (?:\S+ ){0,2}(?:saya|aku) (?:sudah )?tidak ada(?! (?:di rumah|waktu|uang|kabar))"
+    r"|\bpamit\w* (?:\S+ ){0,2}(?:ke|sama|kepada|untuk) (?:semua|kalian)|\bpergi jauh\b(?! (?:dari rumah|kerja))"
+    r"|\b(?:gak|tidak) kuat (?:lagi|lg) (?:\S+ ){0,5}(?:tidak ada|pergi|mati|dunia)"
+)
 
 
 _NUMBER_WORDS = frozenset("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas dua belas".split())
@@ -735,6 +781,21 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             fire("confined_now", False)
         if _RE_PASSPORT.search(norm) and _RE_LEAVING_TONIGHT.search(window):
             fire("handover_imminent", False)
+        if _RE_TRYING_IN.search(cl):
+            fire("perpetrator_present", older)
+        if _RE_BURN_THREAT.search(cl):
+            fire("kill_threat", older)
+        sm = _RE_SUICIDE_MORE.search(cl)
+        if sm and not _RE_SUICIDE_FALSE.search(cl) and not _negated(cl, sm.start()):
+            fire("suicide_self_harm", older)
+        if _RE_CHILD_MISSING.search(cl) and _RE_CHILD_WORD.search(window):
+            fire("child_missing_now", older)
+        if _RE_CHILD_ALONE_STREET.search(window) and (_RE_CHILD_WORD.search(window) or "bayi" in cl) and not older:
+            fire("child_left_alone", False)
+        if _RE_SOLD_PERSON.search(cl) and (recent72 or now_ctx or _RE_IMMINENT_WIDE.search(window)) and not older:
+            fire("handover_imminent", False)
+        if tm and _RE_IMMINENT_WIDE.search(window) and _RE_CHILD_TAKEN_CTX.search(norm) and not older:
+            fire("handover_imminent", False)
 
 
 def detect_danger(text: str) -> DangerReport:
@@ -755,7 +816,8 @@ def detect_danger(text: str) -> DangerReport:
         if found.get(cue) != "emergency":
             found[cue] = level
 
-    abuse_ctx = bool(ABUSE_CONTEXT.search(norm))
+    abuse_ctx = bool(ABUSE_CONTEXT.search(norm)) or bool(_RE_STALK.search(norm))
+    any_harm = any(harm_family(t) is not None for t in norm.split()[:4000])
     help_now = bool(_RE_HELP.search(norm)) and not _RE_HELP_POLITE.search(norm)
     if help_now and _RE_QUESTION_GENERIC.search(norm) and not _RE_NOW.search(norm):
         help_now = False  # "tolong, apakah KDRT bisa dilaporkan?" is a polite question, not a plea
@@ -799,8 +861,10 @@ def detect_danger(text: str) -> DangerReport:
         if km:
             fire("kill_threat", past or _negated(cl, km.start()))
 
-        if _RE_INJURY.search(cl) and (abuse_ctx or help_now):
-            fire("serious_injury", past)
+        if _RE_INJURY.search(cl) and (abuse_ctx or help_now or any_harm):
+            # "kemarin hidungnya berdarah" is recent (high); bleeding now or today is an emergency.
+            fire("serious_injury", past or (bool(_RE_YESTERDAY.search(cl)) and not now_marker
+                                            and not _RE_NOW_STRONG.search(cl)))
 
         sm = _RE_SUICIDE.search(cl)
         if sm and not _RE_SUICIDE_FALSE.search(cl):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from handlers import regions
-from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, normalise
+from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, harm_family, normalise
 
 Urgency = Literal["emergency", "high", "normal", "none"]
 Category = Literal["physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other", "none"]
@@ -88,11 +88,17 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"perundungan|dibully|membully|bully|bullying|kekerasan psikis|kekerasan verbal|"
              r"kekerasan emosional|gaslighting|tidak berguna|nyesel punya anak|menyesal punya anak|"
              r"dilarang (?:keluar|kerja|bekerja|ketemu|bertemu|bergaul|main)|diawasi terus|dikuntit|"
-             r"cemburu berlebihan|insult\w*|humiliat\w*|threaten\w*|yell\w* at|controlling|stalk\w*|melarang|"
+             r"cemburu berlebihan|insult\w*|humiliat\w*|(?:ngecek|cek|ngecekin|periksa|memeriksa) (?:\S+ )?"
+             r"(?:hp|handphone|ponsel|chat)\w*|tidak (?:boleh|dibolehkan|diizinkan) (?:\S+ )?(?:ketemu|bertemu|"
+             r"keluar|kerja|bekerja|main|bergaul|kuliah|sekolah)|ngusir|mengusir|diusir|ngungkit\w*|mengungkit\w*|"
+             r"gosip\w*|fitnah\w*|difitnah|dipalak\w*|malak\w*|dirampas|merampas|diperas|memeras|"
+             r"dipermalukan|diejek|ngejek|mengejek|diolok\w*|anak haram|tidak tahu diri|goblok|bodoh|"
+             r"(?:ancam|ngancam|mengancam|diancam|ancem|ngancem|diancem)\w*|threaten\w*|yell\w* at|controlling|stalk\w*|melarang|"
              r"(?:hp|handphone|ponsel) (?:\S+ ){0,2}(?:diperiksa|dicek|disita)|(?:mau|akan|ingin|bakal) "
              r"(?:\S+ ){0,2}(?:bunuh|membunuh|habisi|menghabisi)|ngancam|diancam"), 2.0),
         (_rx(r"dimarahi|memarahi|dimarahin|diomeli|diabaikan|didiamkan|dicuekin|stres|depresi|trauma|"
-             r"takut pulang"), 1.0),
+             r"takut pulang|ngomel\w*|marah marah|temperamen\w*|ribut|bertengkar|cuek|kasar|galak|"
+             r"dipecat|dicerai\w*|diceraikan"), 1.0),
     ],
     "sexual": [
         (re.compile(r"\b" + SEXUAL_ASSAULT + r"\b"), 3.0),
@@ -106,7 +112,14 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"memamerkan kelamin|kekerasan seksual|pelecehan seksual|hubungan badan|berhubungan badan|"
              r"dipaksa berhubungan|dihamili|menghamili|sexual\w*|harass\w*|nudes?|grope[ds]?|"
              r"masuk kamar (?:\S+ ){0,2}malam|masuk ke kamar|chat (?:mesum|jorok|porno)|pegang pegang|"
-             r"dipegang pegang|grepe|ngintip|intip|diintipin|(?:ngomong|omongan|kata kata|bicara|ngobrol) "
+             r"dipegang pegang|grepe|ngintip|intip|diintipin|grooming|digrooming|di grooming|dirty messages?|"
+             r"pesan (?:jorok|mesum|cabul|porno)|pamer\w* (?:\S+ )?kelamin\w*|kelamin\w*|bugil|telanjang|"
+             r"tidak pakai baju|tanpa baju|(?:ngajak|mengajak|diajak|ajak) (?:\S+ ){0,1}(?:ke )?hotel|"
+             r"nikahin|dinikahin|kawinin|dikawinkan|mengawinkan|(?:dipaksa|paksa) (?:\S+ )?(?:nikah|kawin)|"
+             r"(?:nikah|kawin) siri|rekaman (?:vc|video call)|vcs|video call sex|payudara|"
+             r"(?:minta|ngajak|mengajak) (?:\S+ ){0,1}jalan (?:\S+ ){0,2}(?:kalau|biar|supaya)|"
+             r"(?:dipaksa|maksa|memaksa) (?:\S+ ){0,3}(?:ngelakuin|melakukan|berhubungan|begituan|gituan)|"
+             r"ngapa ngapain\w*|diapa apain|(?:ngomong|omongan|kata kata|bicara|ngobrol) "
              r"(?:\S+ ){0,1}(?:jorok|cabul|mesum|porno)"), 3.0),
         (_rx(r"sebar (?:\S+ ){0,2}(?:foto|video)|menyebarkan (?:\S+ ){0,2}(?:foto|video)|kirim foto|digoda|"
              r"disiulin|catcall\w*|dilecehkan secara verbal|minta ketemu berdua"), 1.5),
@@ -118,7 +131,10 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"tidak bayar gaji|tidak membayar gaji|upah tidak|tanpa (?:upah|gaji|dibayar|bayaran)|"
              r"kerja paksa|kerja rodi|eksploitasi|dieksploitasi|disuruh kerja|dipekerjakan|"
              r"tanpa libur|tidak (?:ada|dikasih|diberi|boleh) libur|gaji (?:\S+ ){0,1}dipotong|forced labou?r|"
-             r"unpaid|not paid"), 3.0),
+             r"unpaid|not paid|ngamen|mengamen|(?:disuruh|dipaksa|dipekerjakan) (?:\S+ ){0,2}(?:ngamen|mengamen|"
+             r"jualan|berjualan|ngemis|mulung|memulung|kerja|bekerja)|tidak (?:di)?gaji|belum (?:di)?gaji|"
+             r"(?:tidak|belum) (?:dibayar|digaji) (?:\S+ ){0,1}(?:full|penuh)|tidak (?:ngasih|dikasih|memberi) libur|"
+             r"tidak ada libur"), 3.0),
         (_rx(r"jam kerja|lembur tanpa|disuruh jualan|putus sekolah untuk kerja"), 1.5),
     ],
     "trafficking": [
@@ -129,7 +145,10 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"open bo|ladies)|"
              r"mucikari|germo|jalur tikus|non prosedural|nonprosedural|unprosedural|tanpa dokumen|"
              r"disekap (?:\S+ ){0,3}majikan|online scam|scam online|passport (?:taken|kept|withheld)|"
-             r"(?:took|take|kept|keeps) (?:my|her|his) passport"), 3.0),
+             r"(?:took|take|kept|keeps) (?:my|her|his) passport|(?:dijanjikan|dijanjiin|janji\w*) (?:\S+ ){0,2}"
+             r"(?:kerja|pekerjaan|gaji)|tanpa visa\w*|visa (?:turis|kunjungan|wisata)|(?:kerja|bekerja) (?:\S+ ){0,1}"
+             r"(?:jadi|sebagai) (?:lc|ladies|purel|pemandu karaoke|terapis|pelayan karaoke)|"
+             r"(?:tiket|dikirimin tiket|dikirimi tiket) (?:\S+ ){0,3}(?:berangkat|brgkt|pesawat)"), 3.0),
         (_rx(r"tppo"), 1.5),
         (_rx(r"calo|sponsor|tekong|penyalur|agen (?:tki|tkw|pmi|tenaga kerja)|tawaran kerja|lowongan kerja|"
              r"ditawari kerja|tanpa biaya|gratis berangkat"), 1.5),
@@ -143,7 +162,12 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"tidak (?:diurus|dirawat|dipedulikan|disekolahkan|dibawa berobat)|dibuang|tidak pernah pulang|"
              r"neglect\w*|abandon\w*|uang belanja|ninggalin (?:\S+ ){0,1}(?:bayi|anak)|"
              r"meninggalkan (?:\S+ ){0,1}(?:bayi|anak)|tidak (?:pernah )?(?:kasih|memberi|ngasih) uang|"
-             r"(?:dikunci|ditinggal|dibiarkan|dikurung) (?:\S+ ){0,3}sendiri(?:an)?"), 3.0),
+             r"(?:dikunci|ditinggal|dibiarkan|dikurung) (?:\S+ ){0,3}sendiri(?:an)?|nafkah\w*|"
+             r"(?:dikunci|dikurung|ditinggal)\w* (?:\S+ ){0,6}(?:sampai sore|sampai malam|seharian|karena kerja|"
+             r"ditinggal kerja)|sendirian (?:\S+ ){0,6}(?:nangis|menangis|nyari|mencari|malam)|"
+             r"tidak (?:pernah )?(?:ngasih|kasih|memberi|dikasih) (?:uang|duit|nafkah)|"
+             r"tidak pulang (?:\S+ ){0,2}(?:bulan|minggu|tahun)|(?:\d+|berbulan|berminggu) \S* ?(?:tidak|belum) pulang"),
+         3.0),
         (_rx(r"tidak makan|kurang gizi|dibiarkan|tidak ada kabar|tidak pulang|pergi begitu saja"), 1.5),
     ],
     "other": [
@@ -206,6 +230,10 @@ _ADVICE = _rx(
     r"apakah (?:\S+ ){0,6}(?:bisa|boleh|termasuk)"
 )
 _SEVERE_CATS = {"physical", "sexual", "trafficking", "exploitation"}
+_OWN_SITUATION = _rx(r"saya|kami|suami|istri|anak|adik|kakak|pacar|mantan|mertua|ortu|orang tua|ayah|ibu|bapak|"
+                     r"mama|papa|majikan|atasan|bos|guru|dosen")
+_JOKE_RAW = re.compile(r"[\U0001F602\U0001F923\U0001F606\U0001F605]|\b(?:wk(?:wk)+\w*|(?:ha){2,}|(?:he){2,}|lol|"
+                       r"lmao|ngakak|bercanda|becanda|canda)\b", re.IGNORECASE)
 
 # Victim cues.
 _AGE = re.compile(
@@ -276,13 +304,65 @@ def _primary(scores: dict[Category, float]) -> Category | None:
     return best
 
 
-def _score(norm: str) -> dict[Category, float]:
-    """Lexicon scores per category (each pattern counted once)."""
+# Harm families found by stem (handlers.safety.harm_family) -> (category, weight). Weights as in _LEXICON.
+_FAMILY_SCORE: dict[str, tuple[Category, float]] = {
+    "physical": ("physical", 2.5),
+    "sexual": ("sexual", 3.0),
+    "confine": ("physical", 1.5),
+    "abduct": ("other", 2.0),
+    "kill": ("psychological", 2.0),
+    "threat": ("psychological", 2.0),
+    "selfharm": ("other", 1.0),
+}
+# Safety-net cues say what kind of harm it is, too.
+_CUE_SCORE: dict[str, tuple[Category, float]] = {
+    "sexual_assault_recent": ("sexual", 3.0),
+    "child_left_alone": ("neglect", 3.0),
+    "kill_threat": ("psychological", 2.0),
+    "suicide_self_harm": ("other", 2.0),
+    "violence_now": ("physical", 1.0),
+    "serious_injury": ("physical", 1.0),
+}
+# Objects that are not people: "nyiksa kucing" is not a case for this hotline.
+_ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|burung|kambing|sapi|cat|dog|animal\w*")
+_MEDIA_CTX = _rx(
+    r"video (?:\S+ ){0,3}(?:di )?(?:tiktok|youtube|yt|ig|instagram|fb|facebook|twitter|x)|tiktok|youtube|"
+    r"nonton|menonton|ditonton|viral|sinetron|azab|konten|kasihan ya|sedih (?:liat|lihat)\w*|"
+    r"game|gim|anime|komik|webtoon|cerpen|dongeng|tugas (?:kuliah|sekolah)"
+)
+# Someone in a professional role asking for information, with no event of their own.
+_INFO_REQ = _rx(
+    r"(?:mau|ingin|pengen) (?:\S+ )?(?:tau|tahu|nanya|tanya|belajar|undang|mengundang)|alur|prosedur\w*|"
+    r"syarat\w*|berapa|usia minimal|batas usia|undang\w*|narasumber|kader|sosialisasi|info\w*|"
+    r"jam buka|alamat|nomor|kontak"
+)
+_EVENT = _rx(
+    r"korban|kejadian\w*|mengalami|dialami|saya alami|curhat|cerita|konsultasi (?:soal|tentang|masalah)|"
+    r"konsul\w* (?:soal|tentang|masalah)|kasus saya|anak saya|adik saya|suami|istri|pacar|mantan|mertua|"
+    r"majikan|atasan|bos"
+)
+_FIRST_PERSON = _rx(r"saya|kami|my|me|i")
+
+
+def _score(norm: str, cues: list[str] | None = None) -> dict[Category, float]:
+    """Lexicon scores per category (each pattern counted once), plus stem families and safety cues."""
     scores: dict[Category, float] = {}
     for cat, rules in _LEXICON.items():
         total = sum(weight for rx, weight in rules if rx.search(norm))
         if total:
             scores[cat] = total
+    seen: set[str] = set()
+    for tok in norm.split():
+        fam = harm_family(tok)
+        if fam is not None and fam not in seen:
+            seen.add(fam)
+            cat, weight = _FAMILY_SCORE[fam]
+            # A stem already counted by the surface lexicon adds only a little (each act counted once).
+            scores[cat] = max(scores.get(cat, 0.0), weight) + 0.1
+    for cue in cues or []:
+        if cue in _CUE_SCORE:
+            cat, weight = _CUE_SCORE[cue]
+            scores[cat] = scores.get(cat, 0.0) + weight
     return scores
 
 
@@ -416,26 +496,40 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     rule_text = text if len(text) <= _MAX_RULE_CHARS else text[:half] + " . " + text[-half:]
     norm = normalise(rule_text)
 
-    scores = _score(norm)
+    scores = _score(norm, danger.cues)
     rule_cat = _primary(scores)
     strength = max(scores.values(), default=0.0)
     personal = bool(_PERSONAL.search(norm))
-    mention_only = bool(_MENTION_CTX.search(norm)) or bool(_DEFINITION.search(norm))
+    event = bool(_EVENT.search(norm)) or strength >= 2.0
+    # Media, jokes and harm to animals only mention violence, whoever writes; a definition question or a
+    # socialisation topic is a mention only when nobody concrete is involved.
+    media = bool(_MEDIA_CTX.search(norm)) or bool(_JOKE_RAW.search(rule_text)) or bool(_ANIMAL.search(norm))
+    mention_only = media or bool(_MENTION_CTX.search(norm))
+    mention_only = mention_only or (bool(_DEFINITION.search(norm)) and not (personal and strength >= 1.0))
     mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and strength < 2.5)
+    info_only = bool(_INFO_REQ.search(norm)) and not event
     # A weak hint alone ("pisau dapur", "kekerasan") is not a report: it needs a concrete act (weight >= 2).
     # Writers often drop the pronoun ("pernah kerja di taiwan gaji dipotong"): a strong act needs no person.
     rules_report = not mention_only and (strength >= 3.0 or (strength >= 2.0 and personal))
     if _WANT_REPORT.search(norm) and not _WANT_REPORT_Q.search(norm):
         rules_report = True
+    # "konsultasi soal suami yang ..." / "kejadiannya sebulan lalu": an own situation, even without an act word.
+    if not mention_only and not info_only and _EVENT.search(norm) and (strength >= 1.0 or _ADVICE.search(norm)):
+        rules_report = rules_report or bool(_OWN_SITUATION.search(norm))
 
     confident = confidence is not None and confidence >= CONFIDENT
     intent_cat = REPORT_INTENTS.get(intent or "")
-    if danger.level is not None:
-        is_report = True
-    elif intent_cat is not None and (confident or rules_report or confidence is None):
+    if danger.level == "emergency" or (danger.level == "high" and not mention_only):
         is_report = True
     elif intent_cat is not None:
-        is_report = strength > 0 and not mention_only  # an unsure report intent needs some lexicon support
+        # Rasa over-predicts report intents for mentions and service questions: the rules must see a
+        # concrete person or event, and no mention context.
+        if mention_only and not (personal and _FIRST_PERSON.search(norm) and not media and strength >= 2.0):
+            is_report = False
+        elif info_only or not (personal or strength >= 2.0 or rules_report):
+            is_report = False
+        else:
+            is_report = confident or confidence is None or rules_report or strength > 0
     else:
         is_report = rules_report
 

@@ -110,6 +110,15 @@ class Harness:
         self.tw.wait_until(lambda _: len(self.whatsapp_texts(phone)) >= count, timeout)
         return self.whatsapp_texts(phone)
 
+    def wait_db(self, fn: Callable[[Any], T], *, timeout: float = 10.0) -> T:
+        """Poll ``fn(session)`` until it returns a truthy value (replies go out before bookkeeping ends)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.db(fn)
+            if value or time.monotonic() > deadline:
+                return value
+            time.sleep(0.02)
+
     def db(self, fn: Callable[[Any], T]) -> T:
         """Run ``fn(session)`` against the app's database (read-only use in assertions)."""
         with self.rt.store.sessions() as session:
