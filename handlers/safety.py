@@ -104,6 +104,8 @@ SLANG: dict[str, str] = {
     "wonten": "di", "kaliyan": "sama", "juragan": "majikan", "surang": "sendirian", "ditinggaan": "ditinggalkan",
     "patang": "kemarin", "urang": "orang", "gaek": "tua", "gaeknyo": "tuanya", "pager": "pagar",
     "dijanjiin": "dijanjikan", "diberangkatin": "diberangkatkan", "mantanku": "mantan saya",
+    "nyak": "ibu", "enyak": "ibu", "babe": "bapak", "amak": "ibu", "apak": "bapak", "lakinye": "suaminya",
+    "kamari": "kemarin", "mum": "mother", "mom": "mother",
     "im": "i am", "hes": "he is", "shes": "she is", "dont": "do not", "cant": "can not",
 }
 
@@ -125,6 +127,8 @@ _KEEP_DOUBLE = frozenset(
 )
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "6": "g", "9": "g"})
+_KIN = frozenset("mertua ibu ayah bapak pacar mantan teman temen adik adek kakak anak suami istri om paman tante "
+                 "guru majikan bos sekelas kakek nenek sepupu keponakan ponakan mama papa".split())
 _KEEP_ALNUM = re.compile(r"^(?:p2tp2a|dp\w*|p2\w*|p3\w*|\w*\d+g|\d+[a-z]{1,2}\d*|kb\d*|pp\d+|uu\d+|[a-z]\d)$")
 _TOKEN_SPLIT = re.compile(r"([a-z0-9]+|[.,?!])")
 _RUN3 = re.compile(r"([a-z])\1{2,}")
@@ -185,6 +189,10 @@ def _fix_token(tok: str) -> list[str]:
             word = word[:-1]  # "tolongg" -> "tolong"
         if word in SLANG:
             return SLANG[word].split()
+        if len(word) > 4 and word.endswith("ku") and word[:-2] in _KIN:  # "mertuaku" -> "mertua saya"
+            return [SLANG.get(word[:-2], word[:-2]), "saya"]
+        if len(word) > 5 and word[-3:] in ("nye", "nyo"):  # Betawi / Minang possessive: "kepalanye"
+            word = word[:-3] + "nya"
         m = _D_PREFIX.match(word)
         if m and word not in _D_EXCEPT:  # "dsekap" -> "disekap", "dpukul" -> "dipukul"
             return ["di" + m.group(1)]
@@ -630,7 +638,7 @@ _RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat\w*|diberangkat\w*|dikirim\w*|d
                                  r"besok subuh|besok pagi|tonight|today)\b")
 
 
-_RE_YESTERDAY = re.compile(r"\b(?:kemarin|kemarin malam|minggu lalu|(?:\d+|dua|tiga|beberapa) hari (?:yang )?lalu|"
+_RE_YESTERDAY = re.compile(r"\b(?:kemarin|kemarin malam|minggu lalu|minggu kemarin|(?:\d+|dua|tiga|beberapa) hari (?:yang )?lalu|"
                            r"yesterday|last week)\b")
 _RE_STALK = re.compile(r"\b(?:followed me|following me|stalk\w*|ngikutin|ngikutin saya|mengikuti saya|dibuntuti|"
                        r"membuntuti|nguntit|dikuntit|menguntit|mabuk|drunk|nyusul\w*|menyusul)\b")

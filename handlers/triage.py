@@ -188,7 +188,8 @@ _MENTION_CTX = _rx(
     r"news|movie|film|research|article"
 )
 # Sport: "tinju di gym" is not a report, but "ditampar guru olahraga" is (a concrete act wins).
-_SPORT_CTX = _rx(r"gym|olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding")
+_SPORT_CTX = _rx(r"gym|olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding|silat|pencak silat|"
+                 r"karate|taekwondo|judo|muay thai|wajar")
 # Definition / service questions ("TPPO itu apa?", "apa itu KBGO").
 _DEFINITION = _rx(r"apa itu|itu apa|singkatan|artinya|arti dari|pengertian|definisi|kepanjangan|"
                   r"maksudnya apa|tugasnya apa|bentuknya|bentuk bentuk|contohnya|jenis jenis|"
@@ -242,7 +243,15 @@ _AGE = re.compile(
     r"bekerja|lebih|kemudian|kemarin|ago))"
 )
 _AGE_DURATION = re.compile(r"\b(?:sudah|selama|sejak|hampir|lebih dari|sekitar|udah|for) $")
-_AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age)\s+(\d{1,2})\b")
+_AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia)\s+(?:baru |masih |sekitar )?"
+                       r"(\d{1,2})(?:an)?\b(?! (?:tahun|thn|th) (?:lalu|yang lalu))")
+# A person right before a number makes it an age ("adik saya 16", "i am 15", "anak yang 9 tahun").
+_AGE_PERSON = re.compile(r"\b(?:anak|adik|adek|saya|aku|dia|keponakan|cucu|siswa|siswi|murid|santri\w*|korban|"
+                         r"perempuan|laki laki|gadis|remaja|bayi|balita|yang|masih|baru|i am|she is|he is|umurnya|"
+                         r"usianya|daughter|son|sister|brother|kakak|putri|putra|sepupu|sy|i m|im)\w*(?: \S+){0,2} ?$")
+_AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am|putri|putra)\w* (?:saya |kami |"
+                       r"sy )?(\d{1,2})(?:an|th|thn)?\b(?! (?:tahun|thn|th|bulan|bln|hari|jam|minggu|kali|x|juta|"
+                       r"jt|rb|ribu|orang|anak)\b)")
 _CHILD = _rx(
     r"anak saya|anak kami|anak ku|anakku|anaknya|anak tetangga|anak kecil|anak perempuan|anak laki laki|"
     r"anak tiri|anak angkat|anak sd|anak smp|anak sma|anak tk|anak paud|anak yatim|"
@@ -265,7 +274,26 @@ _ADULT = _rx(
     r"(?:me|mem|men|meng|ng|ny)[a-z]+ (?:ibu|mama|istri)|ditawari kerja|as an adult|"
     r"salaki"
 )
+_NOW_ADULT_AGE = re.compile(r"\b(?:sekarang|kini|now) (?:\S+ )?(?:umur |usia |sudah |i am )?(?:[2-9]\d)\b"
+                            r"|\bi am [2-9]\d now\b|\bwhen i was (?:\d|1[0-7])\b")
+# The harmed person is clearly an adult: a wife or mother, a married sister, a migrant worker, an employee.
+_ADULT_VICTIM = _rx(
+    r"(?:mukulin|memukuli|memukul|nampar|menampar|nendang|menendang|\S+in|\S+i) istri\w*|istri\w* "
+    r"(?:\S+ ){0,2}di\w+|suaminya|her husband|his wife|ibu (?:saya|kami) (?:\S+ ){0,3}di\w+|ibu ibu|"
+    r"ibu mertua|mertua (?:saya )?(?:\S+ ){0,2}(?:nyiram|menyiram|mukul|memukul|nampar|menampar)|"
+    r"my (?:mum|mother|mom|sister|wife)|mother (?:was|is)|hamil|tkw|tki|pekerja migran|art baru|"
+    r"(?:saya|kakak saya|kakak) (?:\S+ ){0,2}(?:tkw|tki|art|pembantu|karyawan|buruh|mahasiswa\w*|pegawai)|"
+    r"kantor|coworker|manajer|manager|kuliah|mahasiswa\w*|dosen|skripsi|ospek|kakak tingkat|istri (?:yang|yg)"
+)
+_CHILD_VICTIM_STRONG = re.compile(r"\b(?:anak|adik|keponakan|cucu|siswi?|murid|santri\w*|bayi|balita) "
+                                  r"(?:\S+ ){0,3}(?:di[a-z]{3,}|\d{1,2})\b|\b(?:kelas|kls) \d\b|\bsmp\b|\bsd\b")
+_SPOUSE_HARMS_WRITER = _rx(r"(?:suami|istri|laki|salaki|bojo|pacar|mantan suami)\w* (?:saya )?(?:\S+ ){0,6}"
+                           r"(?:saya|kami)|saya (?:\S+ ){0,3}di\w+ (?:\S+ ){0,2}(?:suami|istri|laki)\w*|"
+                           r"(?:suami|istri)\w* (?:\S+ ){0,4}(?:nafkah|tidak pulang|ninggalin|pergi)")
+_CHILD_HARMED = re.compile(r"\b(?:anak|adik|bayi|balita|keponakan|cucu)\w* (?:\S+ ){0,3}di[a-z]{3,}|"
+                           r"\bdi[a-z]{3,} (?:\S+ ){0,3}(?:anak|adik|bayi|balita)\b")
 _ADULT_PAST_WRITER = _rx(r"waktu (?:kecil|sd|smp|sma|masih kecil)|ketika (?:kecil|sd|smp)|semasa kecil|"
+                         r"pas (?:kecil|sd|smp|sma)|dulu (?:\S+ ){0,3}(?:waktu|pas|ketika) (?:kecil|sd|smp|sma|kelas)|"
                          r"masa kecil|as a child|when i was (?:a )?(?:kid|child|little)|"
                          r"saya korban (?:\S+ ){0,3}(?:\d+|beberapa|dua|tiga|lima|sepuluh) tahun lalu")
 
@@ -326,15 +354,16 @@ _CUE_SCORE: dict[str, tuple[Category, float]] = {
 # Objects that are not people: "nyiksa kucing" is not a case for this hotline.
 _ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|burung|kambing|sapi|cat|dog|animal\w*")
 _MEDIA_CTX = _rx(
-    r"video (?:\S+ ){0,3}(?:di )?(?:tiktok|youtube|yt|ig|instagram|fb|facebook|twitter|x)|tiktok|youtube|"
-    r"nonton|menonton|ditonton|viral|sinetron|azab|konten|kasihan ya|sedih (?:liat|lihat)\w*|"
-    r"game|gim|anime|komik|webtoon|cerpen|dongeng|tugas (?:kuliah|sekolah)"
+    r"(?:nonton|menonton|ditonton|liat|lihat|melihat) (?:\S+ ){0,3}(?:video|tiktok|youtube|yt|film|berita|sinetron|"
+    r"drama|reels|konten)|viral|sinetron|azab|konten|kasihan ya|sedih (?:liat|lihat)\w*|"
+    r"anime|komik|webtoon|cerpen|dongeng|tugas (?:kuliah|sekolah)|documentary|dokumenter|film|movie|"
+    r"gosipin|ngegosipin|digosipin|kampung sebelah (?:\S+ ){0,4}(?:ditangani|sudah)|awareness"
 )
 # Someone in a professional role asking for information, with no event of their own.
 _INFO_REQ = _rx(
     r"(?:mau|ingin|pengen) (?:\S+ )?(?:tau|tahu|nanya|tanya|belajar|undang|mengundang)|alur|prosedur\w*|"
     r"syarat\w*|berapa|usia minimal|batas usia|undang\w*|narasumber|kader|sosialisasi|info\w*|"
-    r"jam buka|alamat|nomor|kontak"
+    r"jam buka|alamat|nomor|kontak|cara (?:bikin|membuat|buat|daftar|mengurus|urus)|data kasus|riset|penelitian"
 )
 _EVENT = _rx(
     r"korban|kejadian\w*|mengalami|dialami|saya alami|curhat|cerita|konsultasi (?:soal|tentang|masalah)|"
@@ -375,32 +404,64 @@ def _language(text: str) -> Language:
 
 
 def _age(norm: str, entities: list[dict[str, Any]]) -> int | None:
-    """An age in years, from Rasa's ``age`` entity or from "14 tahun" / "umur 12" (not "2 tahun lalu")."""
-    for ent in entities:
-        if ent.get("entity") == "age":
-            m = re.search(r"\d{1,3}", str(ent.get("value", "")))
-            if m and 0 < int(m.group()) < 120:
-                return int(m.group())
+    """An age in years, from "umur 12" / "adik saya 14 tahun" / "aku 15" or Rasa's ``age`` entity.
+
+    A number is an age only after an age word or a person ("anak saya 9", "im 15"), never a duration
+    ("kerja 2 thn", "tanpa kabar 2 thn", "2 tahun lalu"). Rasa's entity is checked against the same rule,
+    because it also tags durations.
+    """
     m = _AGE_LEAD.search(norm)
     if m and 0 < int(m.group(1)) < 100:
         return int(m.group(1))
     for m in _AGE.finditer(norm):
         if _AGE_DURATION.search(norm[max(0, m.start() - 15) : m.start()]):
             continue  # "sudah 8 tahun menikah" is a duration, not an age
+        if not m.group(0).lstrip().startswith(("umur", "usia", "berumur", "berusia", "age")) and not re.search(
+            r"years? old|y o|yo$", m.group(0)
+        ) and not _AGE_PERSON.search(
+            norm[max(0, m.start() - 40) : m.start()]
+        ):
+            continue  # "kerja di kapal 3 thn" / "tanpa kabar 2 thn": nobody's age
         value = int(m.group(1))
         if 0 < value < 100:
             return value
+    m = _AGE_BARE.search(norm)
+    if m and 0 < int(m.group(1)) < 100:
+        return int(m.group(1))
+    for ent in entities:
+        if ent.get("entity") == "age":
+            m = re.search(r"\d{1,3}", str(ent.get("value", "")))
+            if m and 0 < int(m.group()) < 120 and not re.search(r"\b" + m.group() + r" ?(?:tahun|thn|th|bulan|bln|"
+                                                                 r"hari|minggu|kali|x|juta|jt)?\w* (?:lalu|ago)",
+                                                                 norm):
+                if re.search(r"\b" + m.group() + r"\b", norm) and not _AGE_PERSON_NEAR(norm, m.group()):
+                    continue
+                return int(m.group())
     return None
 
 
+def _AGE_PERSON_NEAR(norm: str, number: str) -> bool:  # noqa: N802 - reads like the regex constants around it
+    """Whether ``number`` in ``norm`` follows an age word or a person within a few tokens."""
+    for m in re.finditer(r"\b" + number + r"\b", norm):
+        if _AGE_PERSON.search(norm[max(0, m.start() - 40) : m.start()]):
+            return True
+    return False
+
+
 def _victim(norm: str, age: int | None) -> Victim:
-    """Child when someone harmed is under 18, adult when clearly an adult, else unknown."""
+    """Child when the harmed person is under 18, adult when clearly an adult, else unknown.
+
+    Order matters: an adult speaking of their own childhood, then an adult named as the harmed person
+    (a wife, a mother, a worker), then an age, then child words, then adult context.
+    """
+    if _ADULT_PAST_WRITER.search(norm) or _NOW_ADULT_AGE.search(norm):
+        return "adult"  # "waktu SD saya pernah dilecehkan", "dulu umur 15, sekarang 22": an adult now
     if age is not None:
         return "child" if age < 18 else "adult"
-    if _ADULT_PAST_WRITER.search(norm):
-        return "adult"  # "waktu SD saya pernah dilecehkan": the writer is an adult now
+    if _ADULT_VICTIM.search(norm) and not _CHILD_VICTIM_STRONG.search(norm):
+        return "adult"
     witness_free = _CHILD_WITNESS.sub(" ", norm)
-    if _CHILD.search(witness_free):
+    if _CHILD.search(witness_free) and not (_SPOUSE_HARMS_WRITER.search(norm) and not _CHILD_HARMED.search(norm)):
         return "child"
     if _WRITER_CHILD.search(norm) and not _VICTIM_REL.search(norm):
         return "child"
@@ -506,7 +567,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     media = bool(_MEDIA_CTX.search(norm)) or bool(_JOKE_RAW.search(rule_text)) or bool(_ANIMAL.search(norm))
     mention_only = media or bool(_MENTION_CTX.search(norm))
     mention_only = mention_only or (bool(_DEFINITION.search(norm)) and not (personal and strength >= 1.0))
-    mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and strength < 2.5)
+    mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and strength < 3.0 and not danger.level)
     info_only = bool(_INFO_REQ.search(norm)) and not event
     # A weak hint alone ("pisau dapur", "kekerasan") is not a report: it needs a concrete act (weight >= 2).
     # Writers often drop the pronoun ("pernah kerja di taiwan gaji dipotong"): a strong act needs no person.

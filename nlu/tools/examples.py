@@ -646,3 +646,11 @@ CONVERSATION["out_of_scope"] += [
     "I like action movies with a lot of fighting", "where can I buy cheap shoes", "my son plays rugby",
     "what time is it", "recommend a good restaurant",
 ]
+
+# Sport and play that only sound violent ("mentions", out of scope)
+CONVERSATION["out_of_scope"] += [
+    "bapak saya main badminton sama temannya tiap minggu", "suami saya sparring sama temannya di sasana",
+    "kakak saya gulat sama teman kantornya buat olahraga", "pacarku latihan MMA di gym deket kos",
+    "anakku dipukul bola pas main kasti, cuma benjol dikit, namanya juga main",
+    "istri saya ikut kelas kickboxing biar kurus", "adik latihan pencak silat tiap jumat sama pelatihnya",
+]
