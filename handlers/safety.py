@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Callable
 from typing import Literal
 
 DangerLevel = Literal["emergency", "high"]
@@ -95,7 +95,7 @@ SLANG: dict[str, str] = {
     "tos": "sudah", "parantos": "sudah", "tere": "tiri", "terena": "tiri", "getihan": "berdarah",
     "getih": "darah", "pakdhe": "paman", "pakde": "paman", "mlebu": "masuk", "wedi": "takut",
     "mkn": "makan", "plg": "pulang", "brgkt": "berangkat", "dpn": "depan", "tmpt": "tempat",
-    "nyekek": "mencekik", "nyekik": "mencekik", "dicekek": "dicekik", "ngiles": "menghilang",
+    "nyekek": "mencekik", "dicekek": "dicekik", "ngiles": "menghilang",
     "ngilang": "menghilang", "ilang": "hilang", "dunya": "dunia", "ti": "dari", "abis": "habis",
     "ntar": "nanti", "entar": "nanti", "tar": "nanti", "gpp": "tidak apa apa", "adekku": "adik saya",
     "ponakan": "keponakan", "ponakanku": "keponakan saya", "anakku": "anak saya", "anakq": "anak saya",
@@ -257,7 +257,8 @@ _STEM_FAMILY: dict[str, HarmFamily] = {}
 for _fam, _stems in (
     ("physical", "pukul pukua pukuh gebuk gebug hajar tendang tajong sepak tampar gampar tabok tempeleng tonjok "
                  "tinju jotos cekik cekek jambak siksa aniaya bacok tusuk banting injak sabet cambuk sundut "
-                 "gorok keplak getok injek tampol teunggeul tenggeul keroyok jedot jedut bekap hantam timpuk gaplok kemplang "
+                 "gorok keplak getok injek tampol teunggeul tenggeul keroyok jedot jedut bekap hantam timpuk "
+                 "gaplok kemplang "
                  "tempiling tampiling pites gebok lempar seret pentung gibeng gampor cakar dorong bentur siram bakar"),
     ("sexual", "perkosa cabul rudapaksa setubuh gagahi leceh grepe gerayang raba colek remas perkaos"),
     ("confine", "kurung sekap kunci rantai pasung sandera ikat gembok"),
@@ -274,8 +275,8 @@ for _fam, _stems in (
 
 # Stems that are ordinary words when bare ("pukul 3" is a time, "kunci" a key, "ikat pinggang" a belt,
 # "habis" means finished): only an affixed form counts for these.
-_AFFIX_ONLY = frozenset("kunci ikat habis raba seret dorong bentur siram bakar iris remas colek rantai gembok pasung cakar "
-                        "sayat silet paeh maeh tinju sepak".split())
+_AFFIX_ONLY = frozenset("kunci ikat habis raba seret dorong bentur siram bakar iris remas colek rantai gembok "
+                        "pasung cakar sayat silet paeh maeh tinju sepak".split())
 # "mematikan" / "matiin" only threaten a person when suffixed; handled by the kill regex, not here.
 _PREFIXES = ("memper", "diper", "menge", "meng", "meny", "mem", "men", "nge", "ng", "ny", "di", "ter", "ke",
              "me", "mang", "many", "mam", "man", "ma", "ba", "m", "n")
@@ -604,7 +605,8 @@ _RE_DRAGGED = re.compile(
 _RE_TAKE_AWAY = re.compile(
     r"\b(?:bawa kabur|membawa kabur|dibawa kabur|bawa lari|dibawa lari|bawa pergi|membawa pergi|culik|"
     r"menculik|diculik|dijemput|menjemput|jemput|ambil paksa|dibawa (?:\S+ ){0,2}(?:ke arah|naik|ke kebun|ke hutan|"
-    r"ke semak|ke mobil|ke tempat sepi)|(?:diajak|ngajak|mengajak) (?:\S+ ){0,2}(?:naik (?:motor|mobil)|ikut)|take (?:my|the) (?:kids?|child|children|son|"
+    r"ke semak|ke mobil|ke tempat sepi)|(?:diajak|ngajak|mengajak) (?:\S+ ){0,2}(?:naik (?:motor|mobil)|ikut)|"
+    r"take (?:my|the) (?:kids?|child|children|son|"
     r"daughter|baby)|pick (?:her|him) up|picked up)\b"
 )
 _RE_STRANGER_ONLINE = re.compile(
@@ -638,7 +640,8 @@ _RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat\w*|diberangkat\w*|dikirim\w*|d
                                  r"besok subuh|besok pagi|tonight|today)\b")
 
 
-_RE_YESTERDAY = re.compile(r"\b(?:kemarin|kemarin malam|minggu lalu|minggu kemarin|(?:\d+|dua|tiga|beberapa) hari (?:yang )?lalu|"
+_RE_YESTERDAY = re.compile(r"\b(?:kemarin|kemarin malam|minggu lalu|minggu kemarin|"
+                           r"(?:\d+|dua|tiga|beberapa) hari (?:yang )?lalu|"
                            r"yesterday|last week)\b")
 _RE_STALK = re.compile(r"\b(?:followed me|following me|stalk\w*|ngikutin|ngikutin saya|mengikuti saya|dibuntuti|"
                        r"membuntuti|nguntit|dikuntit|menguntit|mabuk|drunk|nyusul\w*|menyusul)\b")
@@ -673,6 +676,8 @@ _RE_SUICIDE_MORE = re.compile(
 )
 
 
+_RE_BURN_OBJECT = re.compile(r"\b(?:saya|kami|dia|istri\w*|anak\w*|ibu\w*|adik\w*|kakak\w*|suami\w*|me|her|him|"
+                             r"air (?:panas|keras|mendidih)|bensin|minyak|soda api|rumah)\b")
 _NUMBER_WORDS = frozenset("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas dua belas".split())
 
 
@@ -727,20 +732,33 @@ def _negated(text: str, start: int) -> bool:
     return any(re.fullmatch(NEGATION, t) for t in left)
 
 
-def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None], help_now: bool) -> None:
+def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None], help_now: bool,
+                hit: Callable[[re.Pattern[str], str], re.Match[str] | None]) -> None:
     """Stem-based cues: a harm act with a now/within-hours marker in its own or an adjacent clause, and the
     indirect families (self-harm euphemisms, child alone at night, abduction now, held now)."""
     toks_per = [cl.split() for cl in clauses]
     fams_per = [_tokens_family(t) for t in toks_per]
     any_harm = any(f is not None for fams in fams_per for f in fams)
+    # Message-level facts, computed once (the loop below runs per clause; a long paste has hundreds).
+    present_msg = bool(_RE_PRESENT.search(norm) or _RE_PRESENT_MORE.search(norm))
+    harm_ctx = any_harm or bool(ABUSE_CONTEXT.search(norm))
+    child_msg = bool(_RE_CHILD_WORD.search(norm))
+    room_tonight_ctx = bool(_RE_ROOM_TONIGHT.search(norm)) and (
+        child_msg or bool(re.search(r"\b(?:kelas|sd|smp|pesantren|santri\w*|sekolah)\b", norm))
+    )
+    farewell = bool(_RE_FAREWELL.search(norm))
+    take_ctx = bool(_RE_STRANGER_ONLINE.search(norm) or _RE_THREAT.search(norm) or _RE_TRAFFICK_CTX.search(norm)
+                    or any_harm)
+    child_taken_ctx = bool(_RE_CHILD_TAKEN_CTX.search(norm))
+    passport = bool(_RE_PASSPORT.search(norm))
     for ci, cl in enumerate(clauses):
         toks, fams = toks_per[ci], fams_per[ci]
         window = " ".join(clauses[max(0, ci - 1) : ci + 2])
         # "sekarang sudah cerai" in the next clause is not a present marker.
         window = _RE_NOW_FALSE.sub(" ", window)
-        older = bool(_RE_OLDER.search(cl))
-        now_ctx = bool(_RE_NOW_STRONG.search(window))
-        recent72 = bool(_RE_RECENT72_WIDE.search(window))
+        older = bool(hit(_RE_OLDER, cl))
+        now_ctx = bool(hit(_RE_NOW_STRONG, window))
+        recent72 = bool(hit(_RE_RECENT72_WIDE, window))
         for j, fam in enumerate(fams):
             if fam is None:
                 continue
@@ -748,6 +766,9 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             if any(re.fullmatch(NEGATION, t) for t in pre):
                 continue
             pre_now = any(t in _PRE_NOW_TOKENS for t in pre)
+            burn = "iram" in toks[j] or "bakar" in toks[j]  # siram / nyiram / disiramin, bakar / dibakar
+            if burn and not _RE_BURN_OBJECT.search(" ".join(toks[j + 1 : j + 3])):
+                continue  # "nyiram tanaman", "bakar sampah": only a person or a burning liquid makes it harm
             if older and not pre_now:
                 continue  # "tahun lalu dipukul": past violence is for the report urgency, not a page now
             if j + 1 < len(toks) and (toks[j + 1].isdigit() or toks[j + 1] in _NUMBER_WORDS):
@@ -757,52 +778,49 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
                 fire(cue, older and not pre_now)
             elif fam == "sexual" and (pre_now or recent72):
                 fire("sexual_assault_recent", older and not pre_now)
-            elif fam == "kill" and (pre_now or now_ctx or _RE_PRESENT.search(norm) or _RE_PRESENT_MORE.search(norm)):
+            elif fam == "kill" and (pre_now or now_ctx or present_msg):
                 if not re.search(r"\b(?:diri|myself)\b", " ".join(toks[j + 1 : j + 3])):
                     fire("kill_threat", older)
             elif fam == "selfharm" and _RE_BODY_CUT.search(" ".join(toks[j + 1 : j + 4])):
                 fire("suicide_self_harm", older)
-        if any_harm or ABUSE_CONTEXT.search(norm):
-            if _RE_PRESENT_MORE.search(cl):
+        if harm_ctx:
+            if hit(_RE_PRESENT_MORE, cl):
                 fire("perpetrator_present", older)
-        if _RE_SEX_INDIRECT.search(cl) and (recent72 or _RE_TONIGHT.search(window)):
+        if hit(_RE_SEX_INDIRECT, cl) and (recent72 or hit(_RE_TONIGHT, window)):
             fire("sexual_assault_recent", older)
-        em = _RE_SUICIDE_EUPH.search(cl)
-        if em and not _RE_SUICIDE_FALSE.search(cl) and not _negated(cl, em.start()):
+        em = hit(_RE_SUICIDE_EUPH, cl)
+        if em and not hit(_RE_SUICIDE_FALSE, cl) and not _negated(cl, em.start()):
             fire("suicide_self_harm", older)
-        if _RE_PILLS_TAKEN.search(cl) and (_RE_FAREWELL.search(norm) or "semua" in cl or "banyak" in cl):
+        if hit(_RE_PILLS_TAKEN, cl) and (farewell or "semua" in cl or "banyak" in cl):
             fire("suicide_self_harm", False)
-        if _RE_CHILD_ALONE_LATE.search(cl) and _RE_CHILD_WORD.search(window) and not older:
+        if hit(_RE_CHILD_ALONE_LATE, cl) and hit(_RE_CHILD_WORD, window) and not older:
             fire("child_left_alone", False)
-        if _RE_DRAGGED.search(window) and not older:
+        if hit(_RE_DRAGGED, window) and not older:
             fire("abduction_now", False)
-        tm = _RE_TAKE_AWAY.search(cl)
-        if tm and _RE_IMMINENT_WIDE.search(window) and not older and not _negated(cl, tm.start()):
-            if (_RE_STRANGER_ONLINE.search(norm) or _RE_THREAT.search(norm) or _RE_TRAFFICK_CTX.search(norm)
-                    or any_harm):
+        tm = hit(_RE_TAKE_AWAY, cl)
+        if tm and hit(_RE_IMMINENT_WIDE, window) and not older and not _negated(cl, tm.start()):
+            if take_ctx:
                 fire("abduction_now", False)
-        if _RE_ROOM_TONIGHT.search(norm) and _RE_TONIGHT.search(cl) and (
-            _RE_CHILD_WORD.search(norm) or re.search(r"\b(?:kelas|sd|smp|pesantren|santri\w*|sekolah)\b", norm)
-        ):
+        if room_tonight_ctx and hit(_RE_TONIGHT, cl):
             fire("abuser_returning_now", older)
-        if _RE_HELD_NOW.search(cl) and (now_ctx or any(t in _PRE_NOW_TOKENS for t in toks)) and not older:
+        if hit(_RE_HELD_NOW, cl) and (now_ctx or any(t in _PRE_NOW_TOKENS for t in toks)) and not older:
             fire("confined_now", False)
-        if _RE_PASSPORT.search(norm) and _RE_LEAVING_TONIGHT.search(window):
+        if passport and hit(_RE_LEAVING_TONIGHT, window):
             fire("handover_imminent", False)
-        if _RE_TRYING_IN.search(cl):
+        if hit(_RE_TRYING_IN, cl):
             fire("perpetrator_present", older)
-        if _RE_BURN_THREAT.search(cl):
+        if hit(_RE_BURN_THREAT, cl):
             fire("kill_threat", older)
-        sm = _RE_SUICIDE_MORE.search(cl)
-        if sm and not _RE_SUICIDE_FALSE.search(cl) and not _negated(cl, sm.start()):
+        sm = hit(_RE_SUICIDE_MORE, cl)
+        if sm and not hit(_RE_SUICIDE_FALSE, cl) and not _negated(cl, sm.start()):
             fire("suicide_self_harm", older)
-        if _RE_CHILD_MISSING.search(cl) and _RE_CHILD_WORD.search(window):
+        if hit(_RE_CHILD_MISSING, cl) and hit(_RE_CHILD_WORD, window):
             fire("child_missing_now", older)
-        if _RE_CHILD_ALONE_STREET.search(window) and (_RE_CHILD_WORD.search(window) or "bayi" in cl) and not older:
+        if hit(_RE_CHILD_ALONE_STREET, window) and (hit(_RE_CHILD_WORD, window) or "bayi" in cl) and not older:
             fire("child_left_alone", False)
-        if _RE_SOLD_PERSON.search(cl) and (recent72 or now_ctx or _RE_IMMINENT_WIDE.search(window)) and not older:
+        if hit(_RE_SOLD_PERSON, cl) and (recent72 or now_ctx or hit(_RE_IMMINENT_WIDE, window)) and not older:
             fire("handover_imminent", False)
-        if tm and _RE_IMMINENT_WIDE.search(window) and _RE_CHILD_TAKEN_CTX.search(norm) and not older:
+        if tm and hit(_RE_IMMINENT_WIDE, window) and child_taken_ctx and not older:
             fire("handover_imminent", False)
 
 
@@ -830,13 +848,23 @@ def detect_danger(text: str) -> DangerReport:
     if help_now and _RE_QUESTION_GENERIC.search(norm) and not _RE_NOW.search(norm):
         help_now = False  # "tolong, apakah KDRT bisa dilaporkan?" is a polite question, not a plea
     clauses = _clauses(norm)
+    # Most rules match nowhere in a message: one search over the whole text rules them out for every clause,
+    # which keeps a 4000-character message fast.
+    whole: dict[int, bool] = {}
+
+    def hit(rx: re.Pattern[str], part: str) -> re.Match[str] | None:
+        key = id(rx)
+        if key not in whole:
+            whole[key] = rx.search(norm) is not None
+        return rx.search(part) if whole[key] else None
+
     msg_past = bool(_RE_PAST.search(norm))
 
     for cl in clauses:
-        past = bool(_RE_PAST.search(cl))
-        habit = bool(_RE_HABIT.search(cl))
-        now_false = bool(_RE_NOW_FALSE.search(cl))
-        now_marker = bool(_RE_NOW.search(cl)) and not now_false and not habit
+        past = bool(hit(_RE_PAST, cl))
+        habit = bool(hit(_RE_HABIT, cl))
+        now_false = bool(hit(_RE_NOW_FALSE, cl))
+        now_marker = bool(hit(_RE_NOW, cl)) and not now_false and not habit
 
         # Violence happening now ("dipukuli sekarang", "lagi dicekik", "tolong ... dipukul").
         for m in _RE_VIOLENCE.finditer(cl):
@@ -852,30 +880,30 @@ def detect_danger(text: str) -> DangerReport:
                 continue
 
         # Perpetrator present / returning, hiding, being chased.
-        if _RE_PRESENT.search(cl) and abuse_ctx:
+        if hit(_RE_PRESENT, cl) and abuse_ctx:
             fire("perpetrator_present", past)
-        if _RE_HIDE.search(cl) and not _RE_GAME.search(cl):
+        if hit(_RE_HIDE, cl) and not hit(_RE_GAME, cl):
             fire("hiding_or_chased", past)
-        if _RE_RETURNING.search(cl) and (abuse_ctx or _RE_INTRUDE.search(norm)):
+        if hit(_RE_RETURNING, cl) and (abuse_ctx or _RE_INTRUDE.search(norm)):
             if _RE_FEAR_RETURN.search(norm) or _RE_RE_RETURN_CTX.search(norm):
                 fire("abuser_returning_now", past)
 
         # Weapons with a threat or violence.
-        if _RE_WEAPON.search(cl) and (_RE_THREAT.search(norm) or _RE_VIOLENCE.search(norm)
+        if hit(_RE_WEAPON, cl) and (_RE_THREAT.search(norm) or _RE_VIOLENCE.search(norm)
                                       or _RE_KILL.search(norm)):
             fire("weapon_threat", past)
 
-        km = _RE_KILL.search(cl)
+        km = hit(_RE_KILL, cl)
         if km:
             fire("kill_threat", past or _negated(cl, km.start()))
 
-        if _RE_INJURY.search(cl) and (abuse_ctx or help_now or any_harm):
+        if hit(_RE_INJURY, cl) and (abuse_ctx or help_now or any_harm):
             # "kemarin hidungnya berdarah" is recent (high); bleeding now or today is an emergency.
-            fire("serious_injury", past or (bool(_RE_YESTERDAY.search(cl)) and not now_marker
-                                            and not _RE_NOW_STRONG.search(cl)))
+            fire("serious_injury", past or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker
+                                            and not hit(_RE_NOW_STRONG, cl)))
 
-        sm = _RE_SUICIDE.search(cl)
-        if sm and not _RE_SUICIDE_FALSE.search(cl):
+        sm = hit(_RE_SUICIDE, cl)
+        if sm and not hit(_RE_SUICIDE_FALSE, cl):
             fire("suicide_self_harm", (past and not now_marker) or _negated(cl, sm.start()))
 
         # Rape / sexual assault within ~72 hours.
@@ -888,23 +916,23 @@ def detect_danger(text: str) -> DangerReport:
         for m in _RE_TOUCH.finditer(cl):
             if _near(_RE_RECENT72, cl, m.start(), m.end(), 6, 6) and not now_false:
                 fire("sexual_assault_recent", past)
-        am = _RE_ABDUCT.search(cl)
+        am = hit(_RE_ABDUCT, cl)
         if am and (_near(_RE_RECENT72, cl, am.start(), am.end(), 6, 6) or help_now):
             fire("abduction_now", past)
 
-        cm = _RE_CONFINED.search(cl)
+        cm = hit(_RE_CONFINED, cl)
         if cm:
             fire("confined_now", past)
-        if _RE_PASSPORT.search(cl):
+        if hit(_RE_PASSPORT, cl):
             fire("passport_withheld", True)
 
-        if _RE_LEFT_ALONE.search(cl) and _RE_CHILD_WORD.search(norm):
+        if hit(_RE_LEFT_ALONE, cl) and _RE_CHILD_WORD.search(norm):
             fire("child_left_alone", past)
 
-        if _RE_HANDOVER.search(cl) and _RE_IMMINENT.search(cl) and _RE_TRAFFICK_CTX.search(norm):
+        if hit(_RE_HANDOVER, cl) and hit(_RE_IMMINENT, cl) and _RE_TRAFFICK_CTX.search(norm):
             fire("handover_imminent", past)
 
-    _structural(norm, clauses, fire, help_now)
+    _structural(norm, clauses, fire, help_now, hit)
 
     # A laughing emoji or "wkwk" turns a light act into a joke ("istri galak, tadi saya dipukul pakai sendok
     # 😂"); injuries, weapons, sexual assault and self-harm are never discounted.

@@ -93,7 +93,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"keluar|kerja|bekerja|main|bergaul|kuliah|sekolah)|ngusir|mengusir|diusir|ngungkit\w*|mengungkit\w*|"
              r"gosip\w*|fitnah\w*|difitnah|dipalak\w*|malak\w*|dirampas|merampas|diperas|memeras|"
              r"dipermalukan|diejek|ngejek|mengejek|diolok\w*|anak haram|tidak tahu diri|goblok|bodoh|"
-             r"(?:ancam|ngancam|mengancam|diancam|ancem|ngancem|diancem)\w*|threaten\w*|yell\w* at|controlling|stalk\w*|melarang|"
+             r"(?:ancam|ngancam|mengancam|diancam|ancem|ngancem|diancem)\w*|"
+             r"threaten\w*|yell\w* at|controlling|stalk\w*|melarang|"
              r"(?:hp|handphone|ponsel) (?:\S+ ){0,2}(?:diperiksa|dicek|disita)|(?:mau|akan|ingin|bakal) "
              r"(?:\S+ ){0,2}(?:bunuh|membunuh|habisi|menghabisi)|ngancam|diancam"), 2.0),
         (_rx(r"dimarahi|memarahi|dimarahin|diomeli|diabaikan|didiamkan|dicuekin|stres|depresi|trauma|"
@@ -166,7 +167,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"(?:dikunci|dikurung|ditinggal)\w* (?:\S+ ){0,6}(?:sampai sore|sampai malam|seharian|karena kerja|"
              r"ditinggal kerja)|sendirian (?:\S+ ){0,6}(?:nangis|menangis|nyari|mencari|malam)|"
              r"tidak (?:pernah )?(?:ngasih|kasih|memberi|dikasih) (?:uang|duit|nafkah)|"
-             r"tidak pulang (?:\S+ ){0,2}(?:bulan|minggu|tahun)|(?:\d+|berbulan|berminggu) \S* ?(?:tidak|belum) pulang"),
+             r"tidak pulang (?:\S+ ){0,2}(?:bulan|minggu|tahun)|"
+             r"(?:\d+|berbulan|berminggu) \S* ?(?:tidak|belum) pulang"),
          3.0),
         (_rx(r"tidak makan|kurang gizi|dibiarkan|tidak ada kabar|tidak pulang|pergi begitu saja"), 1.5),
     ],

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from handlers.safety import detect_danger, normalise
+from handlers.safety import detect_danger, harm_family, normalise
 
 
 @pytest.mark.parametrize(
@@ -148,3 +148,59 @@ def test_bad_input_is_fast_and_safe(text: str) -> None:
     report = detect_danger(text)
     assert report.level in (None, "high", "emergency")
     assert time.perf_counter() - t0 < 2.0
+
+
+@pytest.mark.parametrize(
+    ("token", "family"),
+    [
+        ("dipukulin", "physical"), ("mukulin", "physical"), ("nonjok", "physical"), ("digampar", "physical"),
+        ("mamukuli", "physical"), ("diteunggeulan", "physical"), ("ngunci", "confine"), ("disekap", "confine"),
+        ("dilecehin", "sexual"), ("nyolek", "sexual"), ("ngebunuh", "kill"), ("nyilet", "selfharm"),
+        ("kunci", None), ("ikat", None), ("makan", None), ("kehabisan", None), ("membantu", None),
+    ],
+)
+def test_harm_family_strips_affixes(token: str, family: str | None) -> None:
+    assert harm_family(token) == family
+
+
+# Invented examples of each emergency family the stem rules must generalise to (not copied from any set).
+STRUCTURAL_EMERGENCIES = [
+    "bapak tiri barusan nampar adek aku sampe jatoh",  # act + barusan
+    "abang ipar lg nonjokin kakak sy di teras",  # pre-verb "lagi"
+    "laki ambo sadang mamukuli anak ambo",  # Minang
+    "pacar nyeret aku keluar kos td malem, skrg dia nunggu di bawah",
+    "istriku dikunciin di gudang sm ibunya sejak pagi ini",
+    "udah siapin tali di kamar, maafin aku ma",  # self-harm euphemism
+    "mending tidur aja trs ga bangun lagi selamanya",
+    "aku barusan nelen obat tidur sepapan",
+    "kalo besok aku udah ga ada, tolong jagain kucingku",
+    "om tetangga semalem maksa aku ngelakuin itu di gudang",  # sexual within 72 h, indirect
+    "she was raped two nights ago at a party",
+    "ada bocah sendirian nangis di halte dari sore, udah jam 10 malam",
+    "ada cewek ditarik2 masuk ke mobil box di depan minimarket",
+    "mantan ngancem mau nyiram aku pake air keras, dia lg di depan kos",
+    "my uncle is drunk and trying to open my door",
+    "anak sy 13 thn belum pulang dari kemarin, terakhir chat sama orang dari game online",
+    "tkw di sana paspornya dipegang agen, mau diberangkatin malam ini",
+    "mbak kulo dipun kunci wonten kamar kaliyan juragan",  # Javanese krama
+]
+
+
+@pytest.mark.parametrize("text", STRUCTURAL_EMERGENCIES)
+def test_structural_emergency_families(text: str) -> None:
+    assert detect_danger(text).level == "emergency", (text, detect_danger(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suami sy dulu sering mukulin, skrg udah cerai dan aman",
+        "ayah sering mukul ibu, terakhir minggu lalu",
+        "istri gw galak, td gw dipukul pake centong 😂",
+        "jam pukul 3 sore ada sosialisasi di balai desa",
+        "kunci motor saya hilang tadi pagi",
+        "lagi nyiram tanaman sama anak",
+    ],
+)
+def test_structural_calm_or_past_not_emergency(text: str) -> None:
+    assert detect_danger(text).level != "emergency", (text, detect_danger(text))
