@@ -42,6 +42,7 @@ from storage.models import (
     AuditLog,
     Base,
     Case,
+    CaseNote,
     Conversation,
     EscalationAttempt,
     Message,
@@ -52,6 +53,7 @@ from storage.models import (
 )
 
 __all__ = [
+    "add_case_note",
     "ALLOWED_TRANSITIONS",
     "OPEN_STATUSES",
     "POLICE_REPORT_WINDOW",
@@ -397,6 +399,8 @@ def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
                 .where(Case.id.in_(case_ids))
                 .values(**cleared, conversation_id=None, erased_at=now, updated_at=now)
             )
+            # Counsellors' notes may hold what the citizen told them.
+            session.execute(update(CaseNote).where(CaseNote.case_id.in_(case_ids)).values(text=None))
             # A page payload may repeat the location or a safe-contact hint; the notifier has the case id.
             session.execute(update(Outbox).where(Outbox.case_id.in_(case_ids)).values(payload={"erased": True}))
         session.delete(conversation)
@@ -1143,3 +1147,25 @@ def list_escalation_attempts(session: Session, *, case: Case) -> list[Escalation
             .order_by(EscalationAttempt.attempt_no, EscalationAttempt.id)
         )
     )
+
+
+# ------------------------------------------------------------------------------------------------ notes
+
+
+def add_case_note(session: Session, *, case: Case, staff: Staff, text: str) -> CaseNote:
+    """A counsellor's note on a case they may see (``/catatan``); audited without the note's text."""
+    current = _load(session, Case, case.id)
+    if not can_view_case(staff, current):
+        raise _deny(session, viewer=staff, action="note", case=current)
+    with _unit_of_work(session):
+        note = CaseNote(case_id=current.id, staff_id=staff.id, text=text, created_at=utcnow())
+        session.add(note)
+        session.flush()
+        _add_audit(session, actor=staff, action="note", entity="case", entity_id=current.id,
+                   detail={"note_id": note.id})
+    return note
+
+
+def list_case_notes(session: Session, *, case: Case) -> list[CaseNote]:
+    """Notes of a case, oldest first (the caller has already checked and audited the read)."""
+    return list(session.scalars(select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)))

@@ -654,3 +654,12 @@ CONVERSATION["out_of_scope"] += [
     "anakku dipukul bola pas main kasti, cuma benjol dikit, namanya juga main",
     "istri saya ikut kelas kickboxing biar kurus", "adik latihan pencak silat tiap jumat sama pelatihnya",
 ]
+
+# Everyday family matters that are not reports
+CONVERSATION["out_of_scope"] += [
+    "anak saya sakit perut dari semalam, minum obat apa", "suami saya sakit gigi, dokter gigi yang buka malam di mana",
+    "bayi saya ruam popok, pakai salep apa", "anak saya demam tinggi, ke puskesmas atau rumah sakit?",
+    "ibu saya darah tinggi, makanan pantangannya apa", "anak saya susah tidur malam",
+    "suami saya main bola sama teman kantornya tiap minggu", "anak saya berantem bantal sama kakaknya, lucu",
+    "bapak saya mancing sama temennya tiap sabtu", "pacar saya tanding futsal lawan temen kampusnya",
+]

@@ -673,3 +673,22 @@ def test_concurrent_duplicate_deliveries_store_one_message(
         stored = list(pool.map(deliver, sessions))
     assert stored.count(True) == 1
     assert count(session, Message) == 1
+
+
+def test_case_notes_are_visible_audited_and_erased(session: Session) -> None:
+    from storage import crud as c
+
+    conv = c.get_or_create_conversation(session, sender_id="tg:990001", channel="telegram")
+    case, _ = c.create_case_with_outbox(session, conversation=conv, region="depok", violence_type="physical",
+                                        urgency="high", page_payload={})
+    mine = c.add_staff(session, name="Konselor Uji", role="counsellor", region="depok", channel="telegram",
+                       contact_id="990101")
+    other = c.add_staff(session, name="Konselor Lain", role="counsellor", region="payakumbuh",
+                        channel="telegram", contact_id="990102")
+    note = c.add_case_note(session, case=case, staff=mine, text="sudah dihubungi, aman")
+    assert [n.id for n in c.list_case_notes(session, case=case)] == [note.id]
+    with pytest.raises(c.AccessDenied):
+        c.add_case_note(session, case=case, staff=other, text="x")
+    assert any(a.action == "note" for a in c.list_audit(session, entity="case", entity_id=case.id))
+    c.erase_conversation(session, sender_id="tg:990001")
+    assert [n.text for n in c.list_case_notes(session, case=case)] == [None]

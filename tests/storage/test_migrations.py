@@ -23,6 +23,7 @@ TABLES = {
     "outbox",
     "escalation_attempts",
     "audit_log",
+    "case_notes",
 }
 
 
