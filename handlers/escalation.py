@@ -135,8 +135,8 @@ class PagingConfig:
             "claim_timeout_s": float(settings.claim_timeout_s),
             "default_region": settings.default_region,
             # Optional settings the lead may add; absent ones keep the defaults above.
-            "opening_hours": parse_hours(getattr(settings, "opening_hours", None)),
-            "wa_template_sid": getattr(settings, "whatsapp_page_template_sid", None),
+            "opening_hours": parse_hours(settings.opening_hours),
+            "wa_template_sid": settings.whatsapp_page_template_sid,
         }
         values.update(overrides)
         return cls(**values)

@@ -87,7 +87,6 @@ T: dict[str, str] = {
     "taken": "Kasus {code} sudah diambil petugas lain.",
     "closed_already": "Kasus {code} sudah ditutup.",
     "note_saved": "Catatan untuk {code} tersimpan.",
-    "note_unavailable": "Catatan untuk {code} belum bisa disimpan: penyimpanan catatan belum tersedia di server.",
     "not_allowed": "Hanya petugas yang menangani, supervisor, atau admin yang boleh melakukan ini untuk {code}.",
     "no_staff": "Petugas #{staff} tidak ditemukan atau tidak aktif.",
     "transferred": "Kasus {code} dialihkan ke petugas #{staff} ({name}).",
@@ -429,11 +428,7 @@ class StaffDesk:
         case = _visible_case(session, staff, code)
         if case is None:
             return Outcome(_t("not_found", code=code))
-        add_note = getattr(crud, "add_case_note", None)
-        if add_note is None:
-            crud.audit(session, actor=staff, action="note_unavailable", entity="case", entity_id=case.id)
-            return Outcome(_t("note_unavailable", code=code))
-        add_note(session, case=case, staff=staff, text=note)
+        crud.add_case_note(session, case=case, staff=staff, text=note)
         return Outcome(_t("note_saved", code=code))
 
     def _transfer(self, session: Session, staff_id: int, code: str, target_raw: str) -> Outcome:

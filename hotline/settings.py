@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     # Escalation
     claim_timeout_s: float = 120.0
     default_region: str = "nasional"
+    # Office hours of the regional teams in WIB, e.g. "07:30-16:00"; unset means staff are on call around the clock.
+    opening_hours: str | None = None
+    # Twilio Content SID of the approved WhatsApp template used to page staff outside the 24-hour window.
+    whatsapp_page_template_sid: str | None = None
 
     # Where local state (SQLite file, Redis data, logs) lives
     var_dir: Path = PROJECT_ROOT / "var"
