@@ -98,7 +98,8 @@ SLANG: dict[str, str] = {
     "nyekek": "mencekik", "dicekek": "dicekik", "ngiles": "menghilang",
     "ngilang": "menghilang", "ilang": "hilang", "dunya": "dunia", "ti": "dari", "abis": "habis",
     "ntar": "nanti", "entar": "nanti", "tar": "nanti", "gpp": "tidak apa apa", "adekku": "adik saya",
-    "ponakan": "keponakan", "ponakanku": "keponakan saya", "anakku": "anak saya", "anakq": "anak saya",
+    "ponakan": "keponakan", "ponakanku": "keponakan saya", "paklik": "paman", "bulik": "bibi", "budhe": "bibi",
+    "bude": "bibi", "anakku": "anak saya", "anakq": "anak saya",
     # Javanese krama and Minang words seen in reports
     "dipun": "di", "mboten": "tidak", "angsal": "boleh", "medal": "keluar", "sampun": "sudah", "dinten": "hari",
     "wonten": "di", "kaliyan": "sama", "juragan": "majikan", "surang": "sendirian", "ditinggaan": "ditinggalkan",
@@ -106,6 +107,16 @@ SLANG: dict[str, str] = {
     "dijanjiin": "dijanjikan", "diberangkatin": "diberangkatkan", "mantanku": "mantan saya",
     "nyak": "ibu", "enyak": "ibu", "babe": "bapak", "amak": "ibu", "apak": "bapak", "lakinye": "suaminya",
     "kamari": "kemarin", "mum": "mother", "mom": "mother",
+    # Minang and Javanese words met in blind reports (B): the family, not the line, is what generalises.
+    "adiak": "adik", "dipaso": "dipaksa", "mamaso": "memaksa", "sakik": "sakit", "nio": "mau", "kalua": "keluar",
+    "acok": "sering", "maagiah": "memberi", "agiah": "kasih", "balanjo": "belanja", "mintuo": "mertua",
+    "manyuruah": "menyuruh", "disuruah": "disuruh", "manjua": "menjual", "tangah": "tengah", "gadang": "besar",
+    "mahariak": "menghardik", "hariak": "hardik", "mamukua": "memukul", "dipukua": "dipukul", "takuik": "takut",
+    "rumahnyo": "rumahnya", "meneh": "lagi", "maneh": "lagi", "maning": "lagi",
+    "isih": "masih", "tasih": "masih", "mabok": "mabuk", "mendem": "mabuk", "kamarku": "kamar saya",
+    "omahku": "rumah saya", "omah": "rumah", "kantos": "pernah",
+    "ngalih": "pindah", "sakola": "sekolah", "guruna": "gurunya", "lahirin": "melahirkan",
+    "nyubit": "mencubit", "dicubitin": "dicubit", "telanjng": "telanjang", "tlanjang": "telanjang",
     "im": "i am", "hes": "he is", "shes": "she is", "dont": "do not", "cant": "can not",
 }
 
@@ -128,7 +139,8 @@ _KEEP_DOUBLE = frozenset(
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "6": "g", "9": "g"})
 _KIN = frozenset("mertua ibu ayah bapak pacar mantan teman temen adik adek kakak anak suami istri om paman tante "
-                 "guru majikan bos sekelas kakek nenek sepupu keponakan ponakan mama papa".split())
+                 "guru majikan bos sekelas kakek nenek sepupu keponakan ponakan mama papa pakdhe pakde paklik "
+                 "bude budhe bulik mbah ipar kamar rumah hp badan tubuh".split())
 _KEEP_ALNUM = re.compile(r"^(?:p2tp2a|dp\w*|p2\w*|p3\w*|\w*\d+g|\d+[a-z]{1,2}\d*|kb\d*|pp\d+|uu\d+|[a-z]\d)$")
 _TOKEN_SPLIT = re.compile(r"([a-z0-9]+|[.,?!])")
 _RUN3 = re.compile(r"([a-z])\1{2,}")
@@ -191,6 +203,8 @@ def _fix_token(tok: str) -> list[str]:
             return SLANG[word].split()
         if len(word) > 4 and word.endswith("ku") and word[:-2] in _KIN:  # "mertuaku" -> "mertua saya"
             return [SLANG.get(word[:-2], word[:-2]), "saya"]
+        if len(word) > 6 and word.endswith("keun"):  # Sundanese -keun is -kan: "dilecehkeun"
+            word = word[:-4] + "kan"
         if len(word) > 5 and word[-3:] in ("nye", "nyo"):  # Betawi / Minang possessive: "kepalanye"
             word = word[:-3] + "nya"
         m = _D_PREFIX.match(word)
@@ -400,8 +414,13 @@ _RE_PAST = re.compile(r"\b" + PAST + r"\b|\b(?:\d+|dua|tiga|empat|lima|enam|tuju
 _RE_HABIT = re.compile(r"\b" + HABIT + r"\b")
 _RE_NEWS = re.compile(r"\b" + NEWS + r"\b")
 _RE_NOW = re.compile(r"\b" + NOW + r"\b")
+# "Now" about something other than the harm: "skrg hamil", "skrg dia lagi kerja", "skrg umur 20".
+_RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* |istri\w* |pelaku |bapak\w* )?"
+                 r"(?:lagi |sedang |masih )?(?:hamil|kerja|bekerja|di kantor|ke kantor|dinas|merantau|sekolah|"
+                 r"kuliah|tinggal|ngekost|ngekos|pindah|umur|usia|kelas|keluar kota|di luar kota|mondok|kost)\b")
 _RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:sudah|tidak lagi|aman)|sampai sekarang|hingga sekarang|"
-                           r"sejak sekarang|dari dulu sampai sekarang|sampai saat ini|hingga saat ini)\b")
+                           r"sejak sekarang|dari dulu sampai sekarang|sampai saat ini|hingga saat ini)\b"
+                           + _RE_NOW_OTHER)
 _RE_HELP = re.compile(r"\b" + HELP + r"\b")
 _RE_HELP_POLITE = re.compile(
     r"\b(?:tolong|please|help) (?:info|informasi|tanya|jelaskan|jelasin|dijelaskan|kasih tahu|beritahu|"
@@ -441,6 +460,8 @@ _RE_KILL = re.compile(
     r"\b(?:mau|akan|ingin|bakal|mengancam|diancam|ancam|ancaman|teriak|bilang|janji|sumpah|siap|rek) "
     + _w(3) + r"(?:dibunuh|bunuh|membunuh|bunuhin|ngebunuh|mateni|dipateni|habisi|menghabisi|dihabisi|"
     r"matiin|dimatiin|maehan|dipaehan)\b(?! (?:diri|nyamuk|tikus|kecoa|waktu|serangga|hama|virus|kuman))"
+    r"|\b(?:mau|akan|ingin|bakal|siap) " + _w(2) + r"(?:ngabisin|ngehabisin|habisin|ngabisi|menghabisi|habisi)"
+    r" (?:kami|kamu|saya|kalian|kita|dia|mereka|istri\w*|anak\w*|ibu\w*|adik\w*|suami\w*|semua(?:nya)?)\b"
     r"|\b(?:kill (?:me|you|her|him|us|my)|going to kill|will kill|gonna kill|threaten\w* to kill)\b"
 )
 _RE_INJURY = re.compile(
@@ -490,6 +511,9 @@ _RE_CONFINED = re.compile(
     r"(?:dikunci|terkunci|mengunci saya|mengunci kami) " + _w(2) + r"(?:di|dari) (?:dalam |luar )?"
     r"(?:kamar|rumah|gudang|kamar mandi|mobil|luar)|"
     r"tidak (?:boleh |dibolehkan |diizinkan |diijinkan |dikasih )(?:pulang|keluar|kabur|pergi)|"
+    r"(?:kunci|kurung|sekap|ngunci|ngurung|nyekap|kunciin|kurungin) (?:saya|kami|aku|dia|anak\w*|istri\w*|"
+    r"adik\w*|ibu\w*) (?:\S+ )?(?:di|dalam|dari) (?:dalam |luar )?(?:kamar|rumah|gudang|kamar mandi|mobil|kost|"
+    r"mess|mes|loteng|kandang)|"
     r"tidak dibiarkan (?:pulang|keluar|pergi)|"
     r"tidak bisa keluar dari (?:mes|mess|asrama|penampungan|tempat kerja|tempat karaoke|kamar|rumah|gudang)|"
     r"locked (?:me |her |him |us |them )?(?:in|up)|held (?:captive|hostage)|"
@@ -497,7 +521,8 @@ _RE_CONFINED = re.compile(
     r"can ?t leave|cannot leave|tied (?:me )?up)\b"
 )
 _RE_PASSPORT = re.compile(r"\b(?:paspor|passport|dokumen|ktp)\w* " + _w(2)
-                          + r"(?:ditahan|disita|diambil|dipegang|ditahan majikan|kept|taken|withheld)\b")
+                          + r"(?:ditahan|disita|diambil|dipegang|ditahan majikan|kept|taken|withheld)\b"
+                          r"|\b(?:took|take|takes|kept|keeps|holds?|held|has) (?:my|her|his|our|their) passports?\b")
 _RE_CHILD_WORD = re.compile(r"\b(?:bayi|balita|batita|anak|anaknya|adik|bocah|baby|child|kid|kids|toddler|"
                             r"orok|bayinya|cucu)\b")
 _RE_LEFT_ALONE = re.compile(
@@ -627,16 +652,19 @@ _RE_TONIGHT = re.compile(r"\b(?:malam ini|nanti malam|tonight|sekarang|sebentar 
 _RE_SEX_INDIRECT = re.compile(
     r"\b(?:dipaksa|memaksa|maksa|paksa|forced) (?:\S+ ){0,4}(?:berhubungan|hubungan|begituan|ngelakuin|"
     r"melakukan|tidur|ml|gituan|layani|melayani|sex|have sex|buka baju)\w*"
-    r"|\bbaju\w* (?:\S+ ){0,2}(?:robek|dirobek|sobek|disobek)\b|\bsakit (?:di )?(?:bawah|bagian bawah|"
+    r"|\b(?:dipaksa|maksa|memaksa)(?: (?:saya|dia|kami|oleh|sama|adik|anak|orang|tu|itu|pacar\w*|suami\w*|"
+    r"paman|om|bapak|ayah|teman\w*)){0,4} (?:tadi|semalam|kemarin|barusan)\b"
+    r"|\bbaju\w* (?:\S+ ){0,2}(?:robek|dirobek|sobek|disobek)\b|\bsakit (?:\S+ )?(?:di )?(?:bawah|bagian bawah|"
     r"kemaluan|selangkangan)\w*|\bngapa ngapain\w*|\bdiapa apain\w*"
 )
 _RE_HELD_NOW = re.compile(
     r"\b(?:tidak (?:boleh|bisa|dibolehkan|diizinkan|diijinkan|dikasih) (?:\S+ )?(?:keluar|pulang|pergi|kabur)|"
     r"dilarang (?:keluar|pulang|pergi)|tidak dikasih makan (?:\S+ ){0,2}(?:\d+|dua|tiga|berapa) hari|"
+    r"(?:\d+|dua|tiga|berapa) hari (?:tidak|belum) (?:dikasih|diberi) makan|"
     r"tidak (?:diberi|dikasih) makan (?:dari|sejak)|can ?not leave|can t leave)\b"
 )
 _RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat\w*|diberangkat\w*|dikirim\w*|dibawa|terbang|pergi|leaving|"
-                                 r"fly|flight) (?:\S+ ){0,3}(?:malam ini|nanti malam|sekarang|hari ini|"
+                                 r"leave|fly|flight) (?:\S+ ){0,3}(?:malam ini|nanti malam|sekarang|hari ini|"
                                  r"besok subuh|besok pagi|tonight|today)\b")
 
 
@@ -651,6 +679,12 @@ _RE_TRYING_IN = re.compile(r"\b(?:trying to (?:open|get in|break)|banging on|bre
                            r"(?:di )?(?:depan|luar) (?:\S+ ){0,2}(?:pintu|kamar|kost|rumah|jendela|pagar))")
 _RE_BURN_THREAT = re.compile(r"\b(?:ancam\w*|mengancam|ngancem|ngancam|diancam|mau|akan|bakal|bilang) (?:\S+ ){0,3}"
                              r"(?:bakar|membakar|ngebakar|dibakar|nyiram|menyiram|siram|disiram|racun\w*)\b")
+_RE_ABANDONED = re.compile(
+    r"\b(?:ninggalin|ninggal|meninggalkan|ditinggal|ditinggalin|ditinggalkan) (?:\S+ ){0,3}(?:anak|bayi|balita)\w*"
+    r"(?: (?:\S+ ){0,10}(?:\d+|dua|tiga|empat|berapa|beberapa) (?:hari|malam) (?:tidak|belum) "
+    r"(?:pulang|balik|ada kabar)"
+    r"| (?:\S+ ){0,6}(?:tidak ada (?:yang|orang) (?:jaga|urus|ngurus|kasih makan)|tanpa (?:makanan|orang dewasa)))"
+)
 _RE_CHILD_MISSING = re.compile(
     r"\b(?:tidak|belum) pulang (?:\S+ ){0,2}(?:dari|sejak) (?:kemarin|semalam|tadi|pagi|siang|sore|malam)"
     r"|\b(?:hilang|menghilang|kabur|tidak ada kabar|tidak bisa dihubungi) (?:\S+ ){0,2}(?:dari|sejak) "
@@ -679,6 +713,16 @@ _RE_SUICIDE_MORE = re.compile(
 _RE_BURN_OBJECT = re.compile(r"\b(?:saya|kami|dia|istri\w*|anak\w*|ibu\w*|adik\w*|kakak\w*|suami\w*|me|her|him|"
                              r"air (?:panas|keras|mendidih)|bensin|minyak|soda api|rumah)\b")
 _NUMBER_WORDS = frozenset("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas dua belas".split())
+
+
+_RE_AWAY = re.compile(
+    r"\b(?:dia|suami\w*|istri\w*|pelaku|bapak\w*|ayah\w*|pacar\w*|orangnya|ia) (?:\S+ ){0,2}(?:lagi |sedang |sudah )?"
+    r"(?:kerja|bekerja|berangkat kerja|di kantor|ke kantor|dinas|pergi|keluar kota|di luar kota|merantau|"
+    r"tidak di rumah|tidak ada di rumah|ditangkap|ditahan polisi|kabur)\b"
+)
+_RE_BACK_SOON = re.compile(r"\b(?:pulang|balik|datang|kembali|back)\b (?:\S+ ){0,3}"
+                           r"(?:nanti|sebentar|malam ini|sore|jam)"
+                           r"|\b(?:nanti|sebentar lagi|malam ini) (?:\S+ ){0,3}(?:pulang|balik|datang|kembali)\b")
 
 
 def _tokens_family(tokens: list[str]) -> list[HarmFamily | None]:
@@ -814,6 +858,8 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         sm = hit(_RE_SUICIDE_MORE, cl)
         if sm and not hit(_RE_SUICIDE_FALSE, cl) and not _negated(cl, sm.start()):
             fire("suicide_self_harm", older)
+        if hit(_RE_ABANDONED, window) and not older:
+            fire("child_left_alone", False)
         if hit(_RE_CHILD_MISSING, cl) and hit(_RE_CHILD_WORD, window):
             fire("child_missing_now", older)
         if hit(_RE_CHILD_ALONE_STREET, window) and (hit(_RE_CHILD_WORD, window) or "bayi" in cl) and not older:
@@ -824,15 +870,17 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             fire("handover_imminent", False)
 
 
-def detect_danger(text: str) -> DangerReport:
+def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     """Detect signs of danger now or within hours in a citizen's message.
 
     Returns ``level="emergency"`` when a cue of present danger fires (violence now, perpetrator present or
     returning, weapon with threat, threat to kill, serious injury, suicide/self-harm intent, rape within
     ~72 h, confinement now, a child left alone, imminent hand-over to traffickers), ``"high"`` when a cue
     fires but only with a past/negation marker and no present marker, else ``None``. Pure and deterministic.
+    ``norm`` is ``normalise(text)`` when the caller already has it.
     """
-    norm = normalise(text)
+    # A caller that has already normalised the whole text passes it, so it is not normalised twice.
+    norm = normalise(text) if norm is None else norm
     if not norm:
         return DangerReport()
     found: dict[str, DangerLevel] = {}
@@ -936,12 +984,14 @@ def detect_danger(text: str) -> DangerReport:
 
     # A laughing emoji or "wkwk" turns a light act into a joke ("istri galak, tadi saya dipukul pakai sendok
     # 😂"); injuries, weapons, sexual assault and self-harm are never discounted.
-    if found and _RE_JOKE_RAW.search(text) and set(found) <= {"violence_now", "help_violence"}:
+    if found and _RE_JOKE_RAW.search(text) and set(found) <= {"violence_now", "help_violence", "kill_threat"}:
         found = {}
     # News, films, research or a socialisation event merely mention violence (guide: urgency "none"),
     # unless the writer also asks for help.
     if found and _RE_NEWS.search(norm) and not help_now and not re.search(r"\b(?:saya|kami)\b", norm):
         found = {}
+    if found.get("violence_now") == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
+        found["violence_now"] = "high"
     if not found:
         return DangerReport()
     level: DangerLevel = "emergency" if "emergency" in found.values() else "high"

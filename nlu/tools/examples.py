@@ -663,3 +663,11 @@ CONVERSATION["out_of_scope"] += [
     "suami saya main bola sama teman kantornya tiap minggu", "anak saya berantem bantal sama kakaknya, lucu",
     "bapak saya mancing sama temennya tiap sabtu", "pacar saya tanding futsal lawan temen kampusnya",
 ]
+
+REPORTS["report_other"] += [
+    "mau melaporkan dugaan kekerasan di lingkungan saya", "saya mau melapor, sepertinya ada korban kekerasan di kos saya",
+    "saya curiga ibu di rumah depan mengalami kekerasan, mau lapor", "saya butuh pendamping untuk kasus saya",
+]
+REPORTS["report_physical"] += [
+    "mau gugat cerai karena KDRT, butuh pendamping hukum", "ingin cerai dari suami yang suka memukul, bisa dibantu?",
+]

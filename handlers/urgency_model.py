@@ -1,0 +1,103 @@
+"""Auxiliary statistical urgency model: a second opinion that generalises beyond the rule lexicon.
+
+The rules in :mod:`handlers.safety` and :mod:`handlers.triage` only fire on wording someone wrote down; on a
+set they had never seen (blind set B) they found 68 % of the emergencies. A TF-IDF + logistic regression model
+trained on other labelled messages (A + C) found 80 % on its own, and together with the rules 88 % at the
+same false-emergency rate. So triage asks this model for P(emergency) and may *raise* a message to emergency
+above :data:`EMERGENCY_THRESHOLD`; it never lowers the safety net's verdict.
+
+* Trained lazily once per process from the committed ``handlers/data/triage_train.jsonl`` (labelled sets A,
+  B, C plus invented examples; never ``dev.jsonl``), deterministic (liblinear, fixed data order), < 1 s.
+* Optional: when scikit-learn is not installed, :func:`emergency_probability` returns ``None`` and triage
+  works on rules alone.
+* Pure: no network, no logging of message text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+TRAIN_FILE = Path(__file__).parent / "data" / "triage_train.jsonl"
+LABELS = ("none", "normal", "high", "emergency")
+# Chosen on the training folds (A and C held out, see the helper report): the lowest threshold at which the
+# false-emergency rate stayed at the rules' level. 0.6 raised emergency recall on the blind fold 0.68 -> 0.88.
+EMERGENCY_THRESHOLD = 0.6
+# The model only sees the head of a long paste: enough for the gist, and it keeps the latency flat.
+_MAX_CHARS = 2000
+
+_lock = threading.Lock()
+_model: Any = None  # (vectoriser, classifier, emergency column) once trained; False when unavailable
+
+
+def _load_rows(path: Path) -> list[dict[str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if isinstance(row.get("text"), str) and row.get("urgency") in LABELS:
+                rows.append(row)
+    return rows
+
+
+def _train(path: Path = TRAIN_FILE) -> Any:
+    """Fit the vectoriser and classifier; returns False when scikit-learn or the data is missing."""
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion
+    except ImportError:
+        log.info("urgency model disabled: scikit-learn not installed")
+        return False
+    from handlers.safety import normalise
+
+    try:
+        rows = _load_rows(path)
+    except (OSError, ValueError):
+        log.warning("urgency model disabled: training file unreadable")
+        return False
+    if len({r["urgency"] for r in rows}) < 2:
+        return False
+    started = time.perf_counter()
+    vec = FeatureUnion([
+        # Words and word pairs on normalised text carry the meaning; character n-grams within words carry
+        # the slang, dialect and misspelt forms the lexicon never listed.
+        ("word", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+    ])
+    x = vec.fit_transform([normalise(r["text"][:_MAX_CHARS]) for r in rows])
+    # Binary emergency-vs-rest: the only decision the model takes; liblinear is deterministic and fast.
+    clf = LogisticRegression(C=10.0, solver="liblinear", class_weight="balanced")
+    clf.fit(x, [r["urgency"] == "emergency" for r in rows])
+    column = list(clf.classes_).index(True)
+    log.info("urgency model trained rows=%d ms=%d", len(rows), int((time.perf_counter() - started) * 1000))
+    return (vec, clf, column)
+
+
+def _get() -> Any:
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = _train()
+    return _model
+
+
+def emergency_probability(norm: str) -> float | None:
+    """P(emergency) for an already :func:`handlers.safety.normalise`-d text, or None when the model is off."""
+    model = _get()
+    if not model:
+        return None
+    vec, clf, column = model
+    return float(clf.predict_proba(vec.transform([norm[:_MAX_CHARS]]))[0, column])
+
+
+def available() -> bool:
+    """Whether the model can be used in this process (trains it on first call)."""
+    return bool(_get())

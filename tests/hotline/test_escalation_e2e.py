@@ -1,0 +1,81 @@
+"""Escalation end to end over real HTTP: an emergency on Telegram pages the on-call counsellor of the region at
+the fake Bot API, who claims it with the inline button, talks to the citizen through the bot, and closes it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from storage import crud
+from storage.models import Case
+from tests.factories import telegram_callback_update, telegram_text_update
+from tests.hotline.conftest import Harness, new_chat_id
+
+pytestmark = pytest.mark.rasa
+
+
+def _reply_markup_data(params: dict[str, object]) -> list[str]:
+    markup = params.get("reply_markup") or {}
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    return [b["callback_data"] for row in rows for b in row]
+
+
+def test_page_claim_relay_both_ways_and_close(hotline: Harness) -> None:
+    counsellor_chat = new_chat_id()
+    citizen = new_chat_id()
+
+    def add_on_call(s: object) -> None:
+        staff = crud.add_staff(s, name="Konselor Uji Depok", role="counsellor", region="depok",  # type: ignore[arg-type]
+                               channel="telegram", contact_id=str(counsellor_chat))
+        crud.start_shift(s, staff=staff)  # type: ignore[arg-type]
+
+    hotline.db(add_on_call)
+
+    hotline.post_telegram(telegram_text_update(
+        "tolong suami saya lagi mukulin saya sekarang di rumah, kami di sukmajaya depok", chat_id=citizen))
+    assert "110" in hotline.wait_telegram(citizen, 1)[0]
+
+    # The page reaches the Depok counsellor with a claim button, and never contains the citizen's words.
+    pages = hotline.wait_telegram(counsellor_chat, 1)
+    case = hotline.db(lambda s: s.scalars(select(Case)).one())
+    assert case.code in pages[0] and case.region == "depok" and case.urgency == "emergency"
+    assert "mukulin" not in pages[0]
+    page_params = next(p for p in hotline.tg.sent_messages() if int(p["chat_id"]) == counsellor_chat)
+    assert f"claim:{case.code}" in _reply_markup_data(page_params)
+
+    # Claim with the button: the citizen is told a counsellor joined.
+    before = len(hotline.telegram_texts(citizen))
+    hotline.post_telegram(telegram_callback_update(f"claim:{case.code}", chat_id=counsellor_chat))
+    hotline.tg.wait_until(lambda _: any("konselor" in t.lower() and "bergabung" in t.lower()
+                                        for t in hotline.telegram_texts(citizen)[before:]), 15)
+    assert hotline.wait_db(lambda s: s.get(Case, case.id).status == "claimed")
+
+    # Citizen -> counsellor, through the bot (the bot itself stays silent).
+    n_staff = len(hotline.telegram_texts(counsellor_chat))
+    n_citizen = len(hotline.telegram_texts(citizen))
+    hotline.post_telegram(telegram_text_update("dia udah keluar rumah, saya di kamar", chat_id=citizen))
+    hotline.tg.wait_until(lambda _: any("dia udah keluar rumah, saya di kamar" in t and case.code in t
+                                        for t in hotline.telegram_texts(counsellor_chat)[n_staff:]), 15)
+    assert len(hotline.telegram_texts(citizen)) == n_citizen
+
+    # Counsellor -> citizen.
+    hotline.post_telegram(telegram_text_update("Baik, kunci pintunya ya. Saya tetap di sini.", chat_id=counsellor_chat))
+    hotline.tg.wait_until(lambda _: any("kunci pintunya" in t for t in hotline.telegram_texts(citizen)[n_citizen:]),
+                          15)
+
+    # Close with an outcome: the bot takes the conversation back.
+    hotline.post_telegram(telegram_text_update(f"/selesai {case.code} konseling", chat_id=counsellor_chat))
+    assert hotline.wait_db(lambda s: s.get(Case, case.id).status == "closed")
+    n_citizen = len(hotline.telegram_texts(citizen))
+    hotline.post_telegram(telegram_text_update("apa itu puspaga", chat_id=citizen))
+    texts = hotline.tg.wait_until(
+        lambda _: any("Pusat Pembelajaran Keluarga" in t for t in hotline.telegram_texts(citizen)[n_citizen:]), 15)
+    assert texts
+
+
+def test_a_citizen_sending_staff_commands_learns_nothing(hotline: Harness) -> None:
+    citizen = new_chat_id()
+    hotline.post_telegram(telegram_text_update("/antrian", chat_id=citizen))
+    texts = hotline.wait_telegram(citizen, 1)
+    joined = " ".join(hotline.wait_telegram(citizen, len(texts)))
+    assert "K-" not in joined and "antrian" not in joined.lower()
