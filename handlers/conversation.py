@@ -165,6 +165,10 @@ class Hotline:
             return
         if handoff and self.staff is not None and text:
             if await self.staff.relay_to_staff(conversation_id=conv_id, sender_id=msg.sender_id, text=text):
+                if state.get("intake"):
+                    # A counsellor has taken over: the bot's questionnaire must not resume after the handoff.
+                    state["intake"] = None
+                    await self._save_state(msg.sender_id, state, lang)
                 await self._mark(message_id, "processed", None)
                 return
 
@@ -204,6 +208,14 @@ class Hotline:
             return
 
         current = Intake.from_state(state.get("intake"))
+        if current is not None and result.urgency == "none" and _side_question(result):
+            # "apa itu puspaga?" in the middle of the intake: answer it, then ask the pending question again.
+            await self._dialogue(msg, lang, result, rasa_ok, say)
+            if current.step in intake_mod.QUESTION:
+                await say(texts.text(intake_mod.QUESTION[current.step], lang))
+            await self._save_state(msg.sender_id, state, lang)
+            await self._mark(message_id, "processed" if rasa_ok else "pending_retry", result)
+            return
         if result.urgency != "none" or current is not None:
             await self._intake(msg, text, lang, conv_id, state, current, result, turn, say)
         else:
@@ -365,6 +377,11 @@ def _say_to(sender: Sender, recipient_id: str) -> Callable[..., Awaitable[None]]
         await sender.send(OutgoingMessage(recipient_id=recipient_id, text=body, urgent=urgent))
 
     return say
+
+
+def _side_question(result: TriageResult) -> bool:
+    """A confident question about services (not an answer to the intake's question)."""
+    return result.intent in ("faq", "ask_directory") and (result.confidence or 0.0) >= 0.8
 
 
 def _rank(urgency: str) -> int:

@@ -671,3 +671,12 @@ REPORTS["report_other"] += [
 REPORTS["report_physical"] += [
     "mau gugat cerai karena KDRT, butuh pendamping hukum", "ingin cerai dari suami yang suka memukul, bisa dibantu?",
 ]
+
+# Regional languages and heavy slang
+REPORTS["report_physical"] += [
+    "tulungan, abdi dipukulan ku [salaki](relationship) ayeuna", "ambo dipukuan [laki](relationship) ambo kini, tolong",
+    "tolonggg gw dipukulin [bokap](relationship) sakittt bgt", "ane ditonjok [laki](relationship) ane udh 3x",
+    "bojoku nggebuki aku [saiki](time_ref) neng omah", "tulung anakku digebuki [bapake](relationship)",
+]
+REPORTS["report_sexual"] += ["sya dilecehin [om](relationship) pas tidur kagak berani ngomong"]
+REPORTS["report_neglect"] += ["[laki](relationship) ane kagak ngasih duit blm sebulan, anak2 blm makan"]

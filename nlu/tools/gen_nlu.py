@@ -153,8 +153,9 @@ THIRD = ["anak kecil", "perempuan", "ibu-ibu", "anak", "remaja", "bocah", "nenek
 
 # Informal spellings people use; applied to template words only, never inside entities.
 NOISE = {
-    "saya": ["sy", "aku", "gue", "aq"], "tidak": ["gak", "ga", "tdk", "nggak"], "sudah": ["udah", "sdh"],
-    "tolong": ["tlg", "tolongin", "tulung"], "dengan": ["dgn", "sama"], "yang": ["yg"], "sama": ["sm", "ama"],
+    "saya": ["sy", "aku", "gue", "aq", "gw", "sya", "ane"], "tidak": ["gak", "ga", "tdk", "nggak", "kagak"], "sudah": ["udah", "sdh", "udh"], "belum": ["blm"],
+    "karena": ["krn"], "sekarang": ["skrg"],
+    "tolong": ["tlg", "tolongin", "tulung", "tolonggg", "tulungan"], "dengan": ["dgn", "sama"], "yang": ["yg"], "sama": ["sm", "ama"],
     "oleh": ["sama"], "mau": ["mo", "pengen"], "harus": ["hrs"], "bisa": ["bs"], "apa": ["apa", "ap"],
     "sering": ["srg", "suka"], "anak": ["anak", "anak2"], "adik": ["adek", "dek"], "banget": ["bgt"],
     "lapor": ["laporan", "ngelapor"], "kakak": ["kak"], "dipukul": ["di pukul", "dipukul"],

@@ -8,7 +8,7 @@ words even in sentences DIET has not seen).
 from __future__ import annotations
 
 RELATIONSHIP: dict[str, list[str]] = {
-    "suami": ["suami", "suamiku", "laki saya", "lakiku", "misua", "pak suami", "husband"],
+    "suami": ["suami", "suamiku", "laki saya", "lakiku", "misua", "pak suami", "husband", "salaki", "laki", "bojoku"],
     "istri": ["istri", "istriku", "bini", "wife"],
     "pacar": ["pacar", "pacarku", "cowok", "cowokku", "cowo", "cewek", "cewekku", "boyfriend",
               "girlfriend"],
@@ -54,16 +54,16 @@ LOCATIONS: list[str] = [
     "Lamposi Tigo Nagori", "Koto Nan Ampek",
     # Pekalongan
     "Pekalongan", "Pekalongan Barat", "Pekalongan Timur", "Pekalongan Utara", "Pekalongan Selatan", "Degayu",
-    "Kraton", "Medono",
+    "Kraton", "Medono", "Kajen", "Wiradesa", "Kedungwuni",
     # Kutai Kartanegara
     "Kutai Kartanegara", "Kukar", "Tenggarong", "Tenggarong Seberang", "Loa Janan", "Loa Kulu", "Muara Badak",
-    "Sanga-Sanga", "Samboja",
+    "Sanga-Sanga", "Samboja", "Anggana",
     # other cities people name
     "Jakarta", "Bogor", "Bekasi", "Samarinda", "Bandung", "Semarang", "Padang", "Bukittinggi",
 ]
 
 TIME_REFS: dict[str, list[str]] = {
-    "sekarang": ["sekarang", "skrg", "skrang", "saat ini", "sekarang juga", "right now", "now", "saiki"],
+    "sekarang": ["sekarang", "skrg", "skrang", "saat ini", "sekarang juga", "right now", "now", "saiki", "ayeuna", "kini"],
     "barusan": ["barusan", "baru saja", "tadi", "just now"],
     "tadi malam": ["tadi malam", "tadi malem", "semalam", "semalem", "last night"],
     "hari ini": ["hari ini", "pagi ini", "siang ini", "sore ini", "malam ini", "today", "tonight"],

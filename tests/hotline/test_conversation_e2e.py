@@ -221,3 +221,14 @@ def test_redis_down_the_person_still_gets_an_answer(hotline: Harness, redis_serv
         assert "UPTD PPA" in texts[-1], "answered even though Rasa's tracker store is down"
     finally:
         redis_server.start()
+
+
+def test_a_service_question_during_the_intake_is_answered_and_the_question_repeated(hotline: Harness) -> None:
+    chat = new_chat_id()
+    hotline.post_telegram(telegram_text_update("pacar saya sering nampar saya kalau cemburu", chat_id=chat))
+    texts = hotline.wait_telegram(chat, 2)
+    pending = texts[-1]
+    hotline.post_telegram(telegram_text_update("konseling di uptd ppa bayar ga?", chat_id=chat))
+    texts = hotline.wait_telegram(chat, len(texts) + 2)
+    assert "gratis" in texts[-2].lower()
+    assert texts[-1] == pending
