@@ -462,18 +462,17 @@ def _age(norm: str, entities: list[dict[str, Any]]) -> int | None:
         value = int(m.group(1))
         if 0 < value < 100:
             return value
-    m = _AGE_BARE.search(norm)
-    if m and 0 < int(m.group(1)) < 100:
-        return int(m.group(1))
+    bare = _AGE_BARE.search(norm)
+    if bare and 0 < int(bare.group(1)) < 100:
+        return int(bare.group(1))
     for ent in entities:
         if ent.get("entity") == "age":
-            m = re.search(r"\d{1,3}", str(ent.get("value", "")))
-            if m and 0 < int(m.group()) < 120 and not re.search(r"\b" + m.group() + r" ?(?:tahun|thn|th|bulan|bln|"
-                                                                 r"hari|minggu|kali|x|juta|jt)?\w* (?:lalu|ago)",
-                                                                 norm):
-                if re.search(r"\b" + m.group() + r"\b", norm) and not _AGE_PERSON_NEAR(norm, m.group()):
+            num = re.search(r"\d{1,3}", str(ent.get("value", "")))
+            elapsed = r"\b" + (num.group() if num else "") + r" ?(?:tahun|thn|th|bulan|bln|hari|minggu|kali|x|juta|jt)?\w* (?:lalu|ago)"
+            if num and 0 < int(num.group()) < 120 and not re.search(elapsed, norm):
+                if re.search(r"\b" + num.group() + r"\b", norm) and not _AGE_PERSON_NEAR(norm, num.group()):
                     continue
-                return int(m.group())
+                return int(num.group())
     return None
 
 
