@@ -468,7 +468,8 @@ def _age(norm: str, entities: list[dict[str, Any]]) -> int | None:
     for ent in entities:
         if ent.get("entity") == "age":
             num = re.search(r"\d{1,3}", str(ent.get("value", "")))
-            elapsed = r"\b" + (num.group() if num else "") + r" ?(?:tahun|thn|th|bulan|bln|hari|minggu|kali|x|juta|jt)?\w* (?:lalu|ago)"
+            elapsed = (r"\b" + (num.group() if num else "")
+                       + r" ?(?:tahun|thn|th|bulan|bln|hari|minggu|kali|x|juta|jt)?\w* (?:lalu|ago)")
             if num and 0 < int(num.group()) < 120 and not re.search(elapsed, norm):
                 if re.search(r"\b" + num.group() + r"\b", norm) and not _AGE_PERSON_NEAR(norm, num.group()):
                     continue
