@@ -53,8 +53,9 @@ async def bench_triage(rasa_url: str, texts: list[str], repeat: int) -> list[dic
 
     async with httpx.AsyncClient(timeout=10) as client:
         rasa = RasaClient(rasa_url, client=client, timeout=10)
-        for t in texts[:10]:  # warm-up: first calls load lazy parts of the model
+        for t in texts[:10]:  # warm-up: first calls load lazy parts of Rasa's model and of the urgency model
             await rasa.parse(t)
+            await analyse(t, rasa)
         bare: list[float] = []
         full: list[float] = []
         bare_wall = full_wall = 0.0

@@ -34,7 +34,7 @@ def _fakes() -> Any:
 
 
 async def _drive(base_url: str, fake: Any, texts: list[str], rate: float, chat_base: int,
-                 emergencies: set[int]) -> tuple[list[float], list[float], list[float], int]:
+                 emergencies: set[int], phase: int) -> tuple[list[float], list[float], list[float], int]:
     """Send each text from its own (pre-greeted) chat at ``rate`` per second; collect reply latencies."""
     first: list[float] = []
     last: list[float] = []
@@ -43,7 +43,7 @@ async def _drive(base_url: str, fake: Any, texts: list[str], rate: float, chat_b
     async with httpx.AsyncClient(timeout=30) as client:
         async def post(i: int, text: str) -> None:
             chat = chat_base + i
-            update = {"update_id": chat * 10 + 1, "message": {
+            update = {"update_id": chat * 10 + phase, "message": {
                 "message_id": 1, "date": int(time.time()), "text": text,
                 "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "B"}}}
             sent_at[chat] = time.time()
@@ -142,12 +142,12 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         plan = [(1.0, texts[:n_slow], 1_000_000), (20.0, texts * 3, 2_000_000)]
         for rate, batch, chat_base in plan:
             # Greet every chat first so first-contact welcomes are not in the measured turn.
-            asyncio.run(_drive(f"http://127.0.0.1:{port}", fake, ["halo"] * len(batch), 50.0, chat_base, set()))
+            asyncio.run(_drive(f"http://127.0.0.1:{port}", fake, ["halo"] * len(batch), 50.0, chat_base, set(), 1))
             fake.clear()
             em = {i for i in range(len(batch)) if i % len(texts) in emergencies}
             bare = asyncio.run(_bare_rasa(rasa.url, batch, rate, f"bare{int(rate)}-"))
             first, last, em_first, lost = asyncio.run(
-                _drive(f"http://127.0.0.1:{port}", fake, batch, rate, chat_base, em))
+                _drive(f"http://127.0.0.1:{port}", fake, batch, rate, chat_base, em, 2))
             rows += [summarise(f"bare Rasa REST turn @{rate:g}/s", bare),
                      summarise(f"hotline first reply @{rate:g}/s", first),
                      summarise(f"hotline full turn @{rate:g}/s", last),

@@ -157,8 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hotline`` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from hotline.app import configure_logging
+
+    configure_logging(verbose=args.verbose)
     settings = Settings()
     return int(args.func(args, settings) or 0)
 
