@@ -251,7 +251,7 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
             log.info("starting a local Rasa server (about a minute)")
             rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project,
                               work_dir=settings.var_dir / "rasa", redis_url=redis_url,
-                              nlg_url=f"http://127.0.0.1:{settings.port}/nlg").start()
+                              nlg_url=f"http://127.0.0.1:{settings.port}/nlg", workers=settings.rasa_workers).start()
             started.append(rasa)
             rasa_url = rasa.url
         rt = build_runtime(settings, rasa_url=rasa_url, redis_url=redis_url)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -106,10 +107,8 @@ async def _bare_rasa(rasa_url: str, texts: list[str], rate: float, tag: str) -> 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Run the end-to-end benchmark and print its figures."""
-    import uvicorn
-
     from handlers.safety import detect_danger
-    from hotline.app import build_app, build_runtime, configure_logging
+    from hotline.app import configure_logging
     from hotline.services import RasaServer, RedisServer, free_port
 
     configure_logging()
@@ -123,20 +122,29 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     port = free_port()
     redis = RedisServer(data_dir=tmp / "redis").start()
     rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=tmp / "rasa",
-                      redis_url=redis.url, nlg_url=f"http://127.0.0.1:{port}/nlg").start()
+                      redis_url=redis.url, nlg_url=f"http://127.0.0.1:{port}/nlg",
+                      workers=settings.rasa_workers).start()
     fake = fakes.FakeTelegramAPI()
     fake.start()
     try:
-        s = settings.model_copy(update={
-            "telegram_bot_token": fake.token, "telegram_mode": "webhook", "telegram_api_base_url": fake.api_base_url,
-            "telegram_webhook_secret": SECRET, "twilio_account_sid": None, "port": port,
-            "database_url": f"sqlite:///{tmp / 'bench.db'}", "var_dir": tmp / "var"})
-        rt = build_runtime(s, rasa_url=rasa.url, redis_url=redis.url)
-        server = uvicorn.Server(uvicorn.Config(build_app(rt), host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
+        # The app runs as its own process (`hotline run`, as in production), so the load generator and the
+        # fake Telegram API in this process do not share its interpreter.
+        env = dict(os.environ, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_MODE="webhook",
+                   TELEGRAM_API_BASE_URL=fake.api_base_url, TELEGRAM_WEBHOOK_SECRET=SECRET, PORT=str(port),
+                   DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", RASA_URL=rasa.url, REDIS_URL=redis.url,
+                   VAR_DIR=str(tmp / "var"), TWILIO_ACCOUNT_SID="")
+        app = subprocess.Popen([sys.executable, "-m", "hotline.cli", "run"], env=env, cwd=PROJECT_ROOT,
+                               stdout=subprocess.DEVNULL, stderr=open(tmp / "app.log", "wb"))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or app.poll() is not None:
+                raise RuntimeError(f"the app did not start; see {tmp / 'app.log'}")
+            time.sleep(0.2)
         rows: list[dict[str, Any]] = []
         n_slow = min(len(texts), 40)
         plan = [(1.0, texts[:n_slow], 1_000_000), (20.0, texts * 3, 2_000_000)]
@@ -155,8 +163,8 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             rows[-1]["name"] += f" (lost {lost})"
             ratio = percentile(first, 50) / percentile(bare, 50)
             print(f"@{rate:g}/s: first-reply p50 / bare Rasa p50 = {ratio:.2f}; lost messages: {lost}")
-        server.should_exit = True
-        thread.join(10)
+        app.terminate()
+        app.wait(20)
     finally:
         fake.stop()
         rasa.stop()

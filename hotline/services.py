@@ -126,6 +126,7 @@ class RasaServer:
     port: int = 0
     redis_url: str | None = None
     nlg_url: str | None = None
+    workers: int = 1
     proc: subprocess.Popen[bytes] | None = None
     started_in_s: float | None = None
 
@@ -150,7 +151,9 @@ class RasaServer:
             self.work_dir / f"endpoints-{self.port}.yml", redis_url=self.redis_url, nlg_url=self.nlg_url
         )
         env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
-                   SANIC_REQUEST_TIMEOUT="30", LOG_LEVEL_LIBRARIES="ERROR")
+                   SANIC_REQUEST_TIMEOUT="30", LOG_LEVEL_LIBRARIES="ERROR",
+                   # Rasa runs several Sanic workers only with a shared (Redis) lock and tracker store.
+                   SANIC_WORKERS=str(self.workers if self.redis_url else 1))
         cmd = [str(rasa), "run", "--enable-api", "-m", str(self.model_path), "--port", str(self.port),
                "-i", "127.0.0.1", "--endpoints", str(endpoints), "--log-file", str(self.work_dir / "rasa.log")]
         t0 = time.monotonic()

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     rasa_project: Path = PROJECT_ROOT / "nlu"
     rasa_port: int = 5005
     rasa_timeout_s: float = 3.0
+    # Rasa worker processes (Sanic); more than one needs the Redis lock store, which the hotline always sets up.
+    rasa_workers: int = 1
 
     # Escalation
     claim_timeout_s: float = 120.0

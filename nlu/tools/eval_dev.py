@@ -1,6 +1,11 @@
 """Measure the trained NLU model on the labelled development set (never train on it).
 
-usage: .venv-rasa/bin/python nlu/tools/eval_dev.py [MODEL.tar.gz] [LABELS.jsonl] [--show] [--holdout]
+usage: .venv-rasa/bin/python nlu/tools/eval_dev.py [MODEL.tar.gz] [LABELS.jsonl ...] [--show] [--holdout]
+                                                    [--url=http://127.0.0.1:5095]
+
+Any labelled JSONL in the shared/triage format works (e.g. /work/blind/C.jsonl); several files are scored
+together. With --url the texts go to a running Rasa server's /model/parse (the model argument is then ignored;
+pass "-" for it) instead of loading the model in-process.
 
 Maps each predicted intent to the triage view that handlers/triage.py takes from it: report_<type> ->
 "a report of category <type>", anything else -> "not a report"; then prints report recall, non-report
@@ -29,11 +34,20 @@ def newest_model() -> Path:
     return models[-1]
 
 
-async def run(model: Path, labels_path: Path, show: bool) -> dict[str, float]:
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from rasa.core.agent import Agent  # imported late: slow, and only inside .venv-rasa
+class _HttpParser:
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/") + "/model/parse"
 
-    agent = Agent.load(str(model))
+    async def parse_message(self, text: str) -> dict:
+        import urllib.request
+
+        req = urllib.request.Request(self.url, data=json.dumps({"text": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read())
+
+
+def load_rows(labels_path: Path) -> list[dict]:
     if labels_path.name == "holdout":
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from holdout import HOLDOUT
@@ -42,7 +56,20 @@ async def run(model: Path, labels_path: Path, show: bool) -> dict[str, float]:
                 for i, (t, cats) in enumerate(HOLDOUT)]
     else:
         rows = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows
+
+
+async def run(model: Path | None, labels_paths: list[Path], show: bool, url: str | None = None) -> dict[str, float]:
+    if url:
+        agent = _HttpParser(url)
+    else:
+        os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+        from rasa.core.agent import Agent  # imported late: slow, and only inside .venv-rasa
+
+        agent = Agent.load(str(model))
+    rows = [row for p in labels_paths for row in load_rows(p)]
     reports = nonreports = report_hits = nonreport_hits = cat_total = cat_hits = 0
+    cat_total_rep = cat_hits_rep = 0
     latencies = []
     for row in rows:
         start = time.perf_counter()
@@ -61,6 +88,8 @@ async def run(model: Path, labels_path: Path, show: bool) -> dict[str, float]:
             if row["category"] not in (["*"], ["none"]):
                 cat_total += 1
                 cat_hits += category in row["category"]
+                cat_total_rep += is_report
+                cat_hits_rep += is_report and category in row["category"]
                 ok = ok and category in row["category"]
         else:
             nonreports += 1
@@ -73,9 +102,12 @@ async def run(model: Path, labels_path: Path, show: bool) -> dict[str, float]:
             if ents:
                 print(f"  ents {row['id']}: {ents}")
     m = {
+        "n": len(rows),
+        "report_vs_nonreport_accuracy": (report_hits + nonreport_hits) / max(1, reports + nonreports),
         "report_recall": report_hits / reports,
         "nonreport_accuracy": nonreport_hits / nonreports,
         "category_accuracy": cat_hits / cat_total,
+        "category_accuracy_when_report": cat_hits_rep / max(1, cat_total_rep),
         "parse_ms_p50": statistics.median(latencies),
         "parse_ms_max": max(latencies),
     }
@@ -85,9 +117,10 @@ async def run(model: Path, labels_path: Path, show: bool) -> dict[str, float]:
 
 def main(argv: list[str]) -> int:
     args = [a for a in argv[1:] if not a.startswith("--")]
-    model = Path(args[0]) if args else newest_model()
-    labels = Path("holdout") if "--holdout" in argv else Path(args[1]) if len(args) > 1 else DEFAULT_LABELS
-    asyncio.run(run(model, labels, "--show" in argv))
+    url = next((a.split("=", 1)[1] for a in argv[1:] if a.startswith("--url=")), None)
+    model = None if url else Path(args[0]) if args and args[0] != "-" else newest_model()
+    labels = [Path("holdout")] if "--holdout" in argv else [Path(a) for a in args[1:]] or [DEFAULT_LABELS]
+    asyncio.run(run(model, labels, "--show" in argv, url))
     return 0
 
 

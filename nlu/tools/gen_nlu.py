@@ -18,6 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from examples import CONVERSATION, FAQ, REPORTS  # noqa: E402
+import variations  # noqa: E402,F401  (appends hand-written examples to the dicts above)
+from labelled import labelled_examples  # noqa: E402
 from lexicon import CONTACT_TIMES, LOCATIONS, RELATIONSHIP, THIRD_PERSON, TIME_REFS  # noqa: E402
 from texts import FAQ_ANSWERS, UTTERANCES  # noqa: E402
 
@@ -304,8 +306,24 @@ def dedupe(rows: list[str]) -> list[str]:
     return out
 
 
+def add_labelled() -> int:
+    """Append the labelled sets' texts (labelled.py) to the example dicts; returns how many."""
+    n = 0
+    for intent, rows in labelled_examples().items():
+        if intent.startswith("faq/"):
+            FAQ[intent.removeprefix("faq/")].extend(rows)
+        elif intent in REPORTS:
+            REPORTS[intent].extend(rows)
+        else:
+            CONVERSATION[intent].extend(rows)
+        n += len(rows)
+    return n
+
+
 def write_nlu(rng: random.Random) -> dict[str, int]:
     gen = generated_reports(rng)
+    n_labelled = add_labelled()
+    print(f"labelled examples added: {n_labelled}")
     counts: dict[str, int] = {}
     parts = [HEADER, 'version: "3.1"\n\nnlu:\n']
     all_examples: list[str] = []

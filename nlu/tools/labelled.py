@@ -1,0 +1,125 @@
+"""Training examples read at generation time from the labelled sets the team may train on.
+
+Provenance: /work/blind/{A,B,C,E,F}.jsonl (labelled with shared/triage/GUIDE.md). Never shared/triage/dev.jsonl.
+Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
+conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
+overrides where the rules would pick wrongly).
+
+Set NLU_EXCLUDE_SETS=C (comma list) to leave sets out, e.g. to train a temporary model and measure on C.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+BLIND_DIR = Path("/work/blind")
+SETS = ["A", "B", "C", "E", "F"]
+REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
+
+# id -> intent, where the keyword rules below would choose wrongly (read off the text).
+OVERRIDES: dict[str, str] = {
+    "b012": "out_of_scope", "b034": "human", "b040": "out_of_scope", "b056": "greet", "b058": "out_of_scope",
+    "b060": "faq/how_to_report", "b066": "faq/prevention", "b084": "faq/bot_identity", "b102": "out_of_scope",
+    "b112": "thanks", "b152": "faq/how_to_report", "b162": "out_of_scope", "b196": "faq/bot_identity",
+    "b204": "greet", "b216": "out_of_scope", "b234": "faq/how_to_report", "b238": "out_of_scope",
+    "b007": "faq/bot_identity", "b047": "faq/how_to_report", "b069": "out_of_scope", "b071": "faq/bot_identity",
+    "b075": "out_of_scope", "b081": "greet", "b093": "faq/how_to_report", "b115": "out_of_scope",
+    "b147": "out_of_scope", "b149": "affirm", "b151": "faq/bot_identity", "b163": "faq/prevention",
+    "b169": "faq/bot_identity", "b179": "faq/bot_identity", "b181": "out_of_scope", "b197": "faq/documents",
+    "b229": "faq/how_to_report", "b231": "out_of_scope", "b237": "faq/satgas_ppa",
+    "c006": "faq/how_to_report", "c008": "faq/documents", "c014": "faq/uptd_ppa", "c016": "greet",
+    "c023": "faq/documents", "c026": "faq/documents", "c030": "faq/how_to_report", "c031": "faq/prevention",
+    "c043": "out_of_scope", "c054": "out_of_scope", "c059": "faq/patbm", "c063": "stop", "c085": "thanks",
+    "c087": "faq/bot_identity", "c095": "out_of_scope", "c096": "faq/legal_aid", "c100": "faq/bot_identity",
+    "c105": "out_of_scope", "c115": "faq/safe_house", "c120": "faq/cost", "c125": "out_of_scope",
+    "c129": "faq/confidentiality", "c131": "faq/puspaga", "c137": "ask_directory", "c138": "faq/legal_aid",
+    "c153": "out_of_scope", "c157": "out_of_scope", "c158": "human", "c164": "faq/tppo", "c181": "out_of_scope",
+    "c183": "faq/confidentiality", "c192": "out_of_scope", "c198": "affirm", "c200": "out_of_scope",
+    "c205": "faq/legal_aid", "c208": "faq/opening_hours", "c215": "faq/bot_identity", "c228": "faq/puspaga",
+    "c235": "ask_directory", "c244": "faq/opening_hours", "c247": "out_of_scope", "c250": "faq/prevention",
+    "c268": "out_of_scope", "c270": "ask_directory", "c273": "faq/puspaga", "c282": "out_of_scope",
+    "c285": "faq/how_to_report", "c292": "faq/cost", "c296": "faq/safe_house",
+    "b008": "greet", "b107": "out_of_scope", "b195": "ask_directory", "c218": "out_of_scope",
+    "c293": "out_of_scope",
+}
+
+# Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
+RULES: list[tuple[str, str]] = [
+    (r"^(assalam|asalam|ass?alamu)", "greet"),
+    (r"^(hapus|hapuss)\b|hapus (data|semua|riwayat)|hapus.*chat", "delete_data"),
+    (r"^(berhenti|stop|unsubscribe)\b|stop kirim|jangan chat|jgn chat", "stop"),
+    (r"\b(makasi+h?|terima kasih|thanks?|thx|matur nuwun|hatur nuhun|nuhun)\b", "thanks"),
+    (r"\b(bye|dadah|sampai jumpa|udh dulu|udah dulu)\b", "goodbye"),
+    (r"\b(jam|buka|bikak|piket|24 jam)\b", "faq/opening_hours"),
+    (r"\b(bayar|gratis|biaya|pulsa)\b", "faq/cost"),
+    (r"\b(anonim|tanpa nyebut nama|ketauan|nama sy|nama saya)\b", "faq/anonymous"),
+    (r"\b(rahasia|disimpen|confidential|dibaca orang)\b", "faq/confidentiality"),
+    (r"\b(rumah aman)\b", "faq/safe_house"),
+    (r"\b(kbgo|berbasis gender online)\b", "faq/kbgo"),
+    (r"\b(tppo|perdagangan orang|trafficking)\b", "faq/tppo"),
+    (r"\b(patbm)\b", "faq/patbm"),
+    (r"\b(sapa ?129)\b", "faq/sapa129"),
+    (r"\b(satgas)\b", "faq/satgas_ppa"),
+    (r"\b(p2tp2a)\b", "faq/p2tp2a"),
+    (r"\b(uptd)\b", "faq/uptd_ppa"),
+    (r"\b(puspaga|parenting)\b", "faq/puspaga"),
+    (r"\b(bot|robot|chatbot)\b", "faq/bot_identity"),
+    (r"\b(alamat|almat|dimana|di mana|nomor|nomer)\b", "ask_directory"),
+    (r"\b(apa itu|bedanya|jenis)\b", "faq/what_is_violence"),
+    (r"^(halo|hai|hi|p|pagi+|pagii|selamat|assalam|permisi|test|sugeng|wilujeng)\b", "greet"),
+    (r"^(ok|oke|sip|siap)\b", "affirm"),
+]
+
+
+def nonreport_intent(row: dict) -> str:
+    if row["id"] in OVERRIDES:
+        return OVERRIDES[row["id"]]
+    text = row["text"].lower().strip()
+    for pattern, intent in RULES:
+        if re.search(pattern, text):
+            return intent
+    return "out_of_scope"
+
+
+def row_intent(row: dict) -> str:
+    if row["urgency"] == ["none"]:
+        return nonreport_intent(row)
+    first = row["category"][0] if row["category"] else "other"
+    return f"report_{first}" if first in REPORT_CATEGORIES else "report_other"
+
+
+def labelled_rows() -> list[dict]:
+    excluded = {s.strip() for s in os.environ.get("NLU_EXCLUDE_SETS", "").split(",") if s.strip()}
+    rows = []
+    for name in SETS:
+        path = BLIND_DIR / f"{name}.jsonl"
+        if name in excluded or not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:  # a set still being written may end with a partial line
+                continue
+    return rows
+
+
+def labelled_examples() -> dict[str, list[str]]:
+    """intent -> texts (square brackets and newlines neutralised: they would read as entity markup)."""
+    out: dict[str, list[str]] = {}
+    for row in labelled_rows():
+        text = " ".join(row["text"].split()).replace("[", "(").replace("]", ")")
+        if text:
+            out.setdefault(row_intent(row), []).append(text)
+    return out
+
+
+if __name__ == "__main__":
+    for row in labelled_rows():
+        if row["urgency"] == ["none"]:
+            print(f"{row['id']}\t{nonreport_intent(row)}\t{row['text']}")
