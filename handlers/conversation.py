@@ -105,12 +105,22 @@ class Hotline:
         self.delete_chat_messages = delete_chat_messages
 
     # ------------------------------------------------------------------------------------------------- entry
-    async def handle(self, msg: IncomingMessage, sender: Sender) -> Turn:
-        """Process one delivery from any channel."""
+    async def handle(self, msg: IncomingMessage, sender: Sender, *, replay: bool = False) -> Turn:
+        """Process one delivery from any channel.
+
+        ``replay``: the message was spooled while the database was down and already got the emergency numbers;
+        it is now stored and processed without sending them twice.
+        """
         t0 = time.perf_counter()
         turn = Turn()
-        if self.staff is not None and await self.staff.try_handle(msg, sender):
-            return turn
+        if self.staff is not None:
+            try:
+                if await self.staff.try_handle(msg, sender):
+                    return turn
+            except StoreUnavailable:
+                # Staff are recognised from the database; without it, the message takes the citizen path
+                # (safety net first, then the spool) and is recognised when it is replayed.
+                log.warning("staff lookup unavailable; handling as a citizen message")
         text = clean_text(msg.text)
         truncated = len(text) > MAX_TEXT_CHARS
         text = text[:MAX_TEXT_CHARS]
@@ -123,7 +133,8 @@ class Hotline:
         danger = detect_danger(text)
         lang: Lang = "en" if _looks_english(text) else "id"
         if danger.level == "emergency":
-            await say(texts.emergency_block(lang), urgent=True)
+            if not replay:
+                await say(texts.emergency_block(lang), urgent=True)
             turn.emergency_sent = True
 
         try:
@@ -308,8 +319,10 @@ class Hotline:
         if not rasa_ok:
             await say(texts.text("fallback_service_down", lang) + "\n" + texts.EMERGENCY_NUMBERS[lang])
             return
-        # Rasa parsed but its dialogue (or the tracker store on Redis) failed: same answer, rendered here.
-        await say(render(INTENT_RESPONSE.get(intent, "utter_out_of_scope"), slots))
+        # Rasa parsed but its dialogue (or the tracker store on Redis) failed: same answer, rendered here, and
+        # the numbers, since part of the service is down.
+        await say(render(INTENT_RESPONSE.get(intent, "utter_out_of_scope"), slots) + "\n\n"
+                  + texts.EMERGENCY_NUMBERS[lang])
 
     # ------------------------------------------------------------------------------------------------- erase
     async def _erase(self, msg: IncomingMessage, lang: Lang, say: Callable[..., Awaitable[None]]) -> None:
@@ -344,7 +357,7 @@ class Hotline:
         done = 0
         for i, msg in enumerate(taken):
             try:
-                await self.handle(msg, sender_for(msg.channel))
+                await self.handle(msg, sender_for(msg.channel), replay=True)
                 done += 1
             except StoreUnavailable:
                 for rest in taken[i:]:

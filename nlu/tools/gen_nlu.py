@@ -380,7 +380,9 @@ def write_rules() -> None:
 
 
 def write_domain() -> None:
-    intents = REPORT_INTENTS + CONVERSATION_INTENTS + ["faq"]
+    # "faq" is not listed: Rasa adds the retrieval intent (and the utter_faq action) from the faq/<key> examples
+    # in data/nlu.yml; listing it here too made the importer warn about a duplicated intent.
+    intents = REPORT_INTENTS + CONVERSATION_INTENTS
     entities = ["relationship", "location", "age", "time_ref", "lang", "faq_topic", "region"]
     parts = [HEADER, 'version: "3.1"\n\n']
     parts.append("intents:\n" + "".join(f"  - {i}\n" for i in intents) + "\n")

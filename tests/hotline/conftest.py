@@ -126,14 +126,14 @@ class Harness:
 
 
 def make_settings(tmp_path: Path, port: int, tg: FakeTelegramAPI, tw: FakeTwilioAPI, *, redis_url: str,
-                  rasa_url: str) -> Settings:
+                  rasa_url: str, database_url: str | None = None) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=tg.token, telegram_mode="webhook", telegram_api_base_url=tg.api_base_url,
         telegram_webhook_secret=SECRET, twilio_account_sid=TEST_ACCOUNT_SID, twilio_auth_token=TEST_AUTH_TOKEN,
         twilio_whatsapp_from=TEST_WHATSAPP_FROM, twilio_api_base_url=tw.base_url,
         public_base_url="https://hotline.example.test", port=port,
-        database_url=f"sqlite:///{tmp_path / 'hotline.db'}", redis_url=redis_url, rasa_url=rasa_url,
+        database_url=database_url or f"sqlite:///{tmp_path / 'hotline.db'}", redis_url=redis_url, rasa_url=rasa_url,
         var_dir=tmp_path / "var", rasa_timeout_s=2.0,
     )
 
@@ -143,11 +143,12 @@ def harness_factory(tmp_path: Path, nlg_port: int) -> Iterator[Callable[..., Har
     """Build and start a hotline (own SQLite file) on the NLG port with fresh fakes; stopped after the test."""
     running: list[tuple[AppThread, FakeTelegramAPI, FakeTwilioAPI, httpx.Client]] = []
 
-    def start(*, redis_url: str, rasa_url: str) -> Harness:
+    def start(*, redis_url: str, rasa_url: str, database_url: str | None = None) -> Harness:
         tg, tw = FakeTelegramAPI(), FakeTwilioAPI()
         tg.start()
         tw.start()
-        settings = make_settings(tmp_path, nlg_port, tg, tw, redis_url=redis_url, rasa_url=rasa_url)
+        settings = make_settings(tmp_path, nlg_port, tg, tw, redis_url=redis_url, rasa_url=rasa_url,
+                                 database_url=database_url)
         rt = build_runtime(settings, rasa_url=rasa_url, redis_url=redis_url)
         server = AppThread(build_app(rt), nlg_port)
         server.start()

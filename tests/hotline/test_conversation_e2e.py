@@ -219,6 +219,7 @@ def test_redis_down_the_person_still_gets_an_answer(hotline: Harness, redis_serv
         hotline.post_telegram(telegram_text_update("apa itu uptd ppa", chat_id=chat))
         texts = hotline.wait_telegram(chat, 2, timeout=10)
         assert "UPTD PPA" in texts[-1], "answered even though Rasa's tracker store is down"
+        assert "110" in texts[-1] and "129" in texts[-1]
     finally:
         redis_server.start()
 

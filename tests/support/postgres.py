@@ -185,6 +185,21 @@ class PostgresServer:
                 last_error = exc
         raise RuntimeError(f"PostgreSQL did not start: {last_error}")
 
+    def pause(self) -> None:
+        """Stop the server but keep its data, to simulate a database outage (``resume`` starts it again)."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+        self._started = False
+
+    def resume(self) -> None:
+        """Start a paused server again on the same port."""
+        options = (
+            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+        )
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file), "-o", options,
+                  "-w", "-t", "60", "start")
+        self._started = True
+
     def stop(self) -> None:
         """Stop the server (fast shutdown) and delete its folder."""
         try:
