@@ -49,6 +49,24 @@ OVERRIDES: dict[str, str] = {
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
 RULES: list[tuple[str, str]] = [
     (r"^(assalam|asalam|ass?alamu)", "greet"),
+    (r"^(tes|test|p)( tes| test)*$", "greet"),
+    (r"hapus nomor", "delete_data"),
+    (r"\bunsubscribe\b", "stop"),
+    (r"\b(trimakasih|tarimo kasih|makasi)", "thanks"),
+    (r"^ga jadi\b", "deny"),
+    # research, school work, events, jobs, media: out of scope even when they name a service or a crime
+    (r"\b(skripsi|thesis|penelitian|riset|makalah|tugas|project|wawancara|novel|dokumenter|film|jurnal"
+     r"|seminar|narasumber|pemateri|sosialisasi|penyuluhan|ngisi acara|brosur|poster|lowongan|magang"
+     r"|wartawan|statistik)\b", "out_of_scope"),
+    (r"\b(kantor\w*|dima kantua|di mane)\b", "ask_directory"),
+    (r"\b(tanpa (sebut|nyebut) nama|ketauan nama\w*|anonim)\b", "faq/anonymous"),
+    (r"\b(disimpan|identitas|dikasih tau|rahasia)\b", "faq/confidentiality"),
+    (r"\b(ngajarin anak|pendidikan seks|sentuhan aman|berani bilang tidak)\b", "faq/prevention"),
+    (r"\b(bawa ktp|bukti|nyandak|syarat lapor)\b", "faq/documents"),
+    (r"\b(didampingi|pendampingan hukum|pengacara)\b", "faq/legal_aid"),
+    (r"\b(english|bahasa jawa|layanan (buat|kanggo|untuk)|laki2 jg bisa lapor)\b", "faq/bot_identity"),
+    (r"\blapor\w*\b.*\b(gimana|gmn|cara\w*|pripun|carane|prosedur|step|alur|lewat|proses|diproses|dicabut"
+     r"|atas nama|luar kota)\b|\b(gimana|gmn|cara\w*|pripun|carane)\b.*\blapor", "faq/how_to_report"),
     (r"^(hapus|hapuss)\b|hapus (data|semua|riwayat)|hapus.*chat", "delete_data"),
     (r"^(berhenti|stop|unsubscribe)\b|stop kirim|jangan chat|jgn chat", "stop"),
     (r"\b(makasi+h?|terima kasih|thanks?|thx|matur nuwun|hatur nuhun|nuhun)\b", "thanks"),
@@ -65,7 +83,7 @@ RULES: list[tuple[str, str]] = [
     (r"\b(satgas)\b", "faq/satgas_ppa"),
     (r"\b(p2tp2a)\b", "faq/p2tp2a"),
     (r"\b(uptd)\b", "faq/uptd_ppa"),
-    (r"\b(puspaga|parenting)\b", "faq/puspaga"),
+    (r"\b(puspaga|parenting|konseling\w*|psikolog)\b", "faq/puspaga"),
     (r"\b(bot|robot|chatbot)\b", "faq/bot_identity"),
     (r"\b(alamat|almat|dimana|di mana|nomor|nomer)\b", "ask_directory"),
     (r"\b(apa itu|bedanya|jenis)\b", "faq/what_is_violence"),

@@ -15,7 +15,7 @@ REPORTS["report_physical"] += [
     "[bapak](relationship) lagi ngamuk mukulin ibu pake kayu, [sekarang](time_ref) juga",
     "aku lagi dipukulin, tolong cepet",
     "[suami](relationship) masih di luar kamar bawa parang, tadi aku dicekik",
-    "kakak lagi dihajar [pacar](relationship)nya di kos, kedengeran teriak2",
+    "kakak lagi dihajar pacarnya di kos, kedengeran teriak2",
     "[skrg](time_ref) [laki](relationship) gw lagi mabok dan nendangin gw",
     "ibu dicekik [ayah](relationship) barusan sampai pingsan",
     "tetangga lagi mukulin anaknya pakai selang, anaknya jerit2 dari tadi",
@@ -171,3 +171,63 @@ FAQ["prevention"] += [
 FAQ["legal_aid"] += ["ada bantuan pengacara gratis ga buat korban?", "LBH yang kerja sama dengan dinas apa saja"]
 CONVERSATION["greet"] += ["punten", "sugeng sonten", "wilujeng enjing", "assalamualaikum wr wb", "p min"]
 CONVERSATION["thanks"] += ["matur suwun", "hatur nuhun", "tarimo kasih banyak yo"]
+
+# --- second round: past incidents asking for help are reports; self-harm acts; stranger danger -------------
+REPORTS["report_sexual"] += [
+    "dulu aku pernah diperkosa mantan, sekarang mau tau hak hukumku",
+    "waktu kecil saya pernah dicabuli sepupu, sekarang mau konseling",
+    "anak saya korban pencabulan, kasusnya sudah disidang, butuh pendampingan psikolog",
+    "video intim saya pernah disebar, sudah dihapus tapi saya takut muncul lagi",
+    "aku diancam kenalan dari aplikasi kencan, dia minta duit kalau ga rekaman vcs kami disebar",
+    "ada yang meras aku pakai screenshot video call telanjang",
+    "tadi di bus ada bapak2 gesek2in badannya ke aku, aku masih gemeteran",
+    "dipegang pantat sama orang asing di kereta tadi pagi",
+    "anak perempuan saya 6 tahun ngeluh sakit di kemaluannya tiap pulang dari rumah pamannya",
+    "anakku dijodohin sama om-om umur 40, dia masih SMP",
+    "abdi bade dikawinkeun paksa ku kolot, abdi masih sakola",
+    "kulo badhe dipun nikahaken peksa, kulo taksih 15 taun",
+    "anak sy jadi saksi kasus pencabulan di sekolahnya, butuh pendamping",
+    "ada orang asing ngikutin aku dari kampus sampai kos, sekarang dia nunggu di depan pintu",
+]
+REPORTS["report_physical"] += [
+    "anak saya dicubit guru sampai biru-biru karena lupa bawa buku",
+    "guru ngaji mukul tangan anak saya pakai penggaris sampai bengkak",
+    "dulu suami pernah mukul sekali, sekarang saya masih takut, perlu konsultasi",
+    "saya korban KDRT beberapa tahun lalu, apa masih bisa dilaporkan sekarang?",
+    "kejadiannya tahun lalu, saya dipukuli mantan suami, masih bisa diproses?",
+    "my sister's husband broke her nose, please help, I'm abroad",
+]
+REPORTS["report_psychological"] += [
+    "tiap malam [bapak](relationship) teriak-teriak dan banting piring, kami semua ketakutan",
+    "ibu saya dulu sering dimaki ayah, saya sekarang trauma dan butuh konseling",
+    "[suami](relationship) suka ngomong kasar dan merendahkan, saya mau konseling",
+    "anak saya dulu dibully di sekolah lama, sekarang masih murung, ada konseling?",
+    "pacar ngancem bunuh diri kalau aku putusin dia",
+]
+REPORTS["report_other"] += [
+    "saya sudah minum racun tikus, maaf",
+    "aku udah nelen banyak pil tidur barusan",
+    "aku lagi di atap gedung, mau lompat",
+    "besok aku udah ga ada, titip adikku ya",
+]
+REPORTS["report_trafficking"] += [
+    "saya dikunci di kamar sama majikan, tidak boleh keluar sudah 3 hari, ini pinjam hp teman",
+    "ada anak SD dibawa orang asing naik motor, barusan, ke arah hutan",
+    "keponakan saya kabur dari om yang mau bawa dia ke kota lain buat kerja, om nya nelpon terus",
+]
+REPORTS["report_neglect"] += [
+    "saya ditinggal suami tanpa kabar dua tahun, tidak dinafkahi, mau gugat cerai",
+    "ada murid saya tiap hari datang lapar dan bajunya kotor, orang tuanya ga pernah ada",
+    "nemu bayi dibuang di depan masjid, masih hidup, harus lapor ke mana",
+]
+CONVERSATION["out_of_scope"] += [
+    "mau nyumbang mainan buat anak-anak di panti, bisa lewat sini?",
+    "mau donasi buku buat rumah aman bisa ga",
+    "PR sekolah: jelaskan pengertian kekerasan seksual, bantu jawab dong",
+    "tugas kelompok tentang hak anak, minta contoh soal",
+    "gimana cara cek agen TKI resmi apa ngga",
+]
+FAQ["how_to_report"] += ["bisa lapor lewat telegram?", "lapor lewat chat aja bisa kan, ga usah telpon"]
+FAQ["puspaga"] += ["konseling di puspaga bisa online lewat video call?", "puspaga ada kelas parenting buat bapak2?"]
+FAQ["tppo"] += ["cara cek perusahaan penyalur pekerja migran resmi atau tidak"]
+FAQ["safe_house"] += ["rumah aman di kota ini ada ga untuk korban?"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -97,10 +98,21 @@ def test_emergency_numbers_come_first_and_fast(hotline: Harness) -> None:
     assert case.urgency == "emergency"
 
 
-def test_hapus_deletes_data_and_telegram_messages(hotline: Harness) -> None:
+def _rasa_user_events(rasa_server: RasaServer, sender: str) -> int:
+    tracker = httpx.get(f"{rasa_server.url}/conversations/{sender}/tracker", timeout=10).json()
+    return sum(1 for e in tracker.get("events", []) if e.get("event") == "user")
+
+
+def test_hapus_deletes_data_and_telegram_messages(hotline: Harness, rasa_server: RasaServer) -> None:
     chat = new_chat_id()
-    hotline.post_telegram(telegram_text_update("pacar saya ngancam sebar foto saya", chat_id=chat))
+    hotline.post_telegram(telegram_text_update("halo", chat_id=chat))
+    hotline.wait_telegram(chat, 1)
+    hotline.post_telegram(telegram_text_update("apa itu satgas ppa", chat_id=chat))
     hotline.wait_telegram(chat, 2)
+    assert _rasa_user_events(rasa_server, f"tg:{chat}") >= 1
+    hotline.post_telegram(telegram_text_update("pacar saya ngancam sebar foto saya", chat_id=chat))
+    hotline.wait_telegram(chat, 3)
+    hotline.wait_db(lambda s: s.scalars(select(Case)).first())
     sender = f"tg:{chat}"
     assert count(hotline, Conversation, sender_id=sender) == 1
     hotline.post_telegram(telegram_text_update("hapus", chat_id=chat))
@@ -112,6 +124,7 @@ def test_hapus_deletes_data_and_telegram_messages(hotline: Harness) -> None:
     assert case.conversation_id is None and case.safe_contact is None and case.erased_at is not None
     deleted = hotline.tg.calls_to("deleteMessages") + hotline.tg.calls_to("deleteMessage")
     assert deleted, "the citizen's Telegram messages the bot can still delete are deleted"
+    assert _rasa_user_events(rasa_server, f"tg:{chat}") == 0, "Rasa's tracker is emptied too"
 
 
 def test_duplicate_delivery_is_processed_once(hotline: Harness) -> None:
