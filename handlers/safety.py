@@ -107,6 +107,11 @@ SLANG: dict[str, str] = {
     "dijanjiin": "dijanjikan", "diberangkatin": "diberangkatkan", "mantanku": "mantan saya",
     "nyak": "ibu", "enyak": "ibu", "babe": "bapak", "amak": "ibu", "apak": "bapak", "lakinye": "suaminya",
     "kamari": "kemarin", "mum": "mother", "mom": "mother",
+    # More Javanese krama (threats, presence, a child not home) and Minang time words.
+    "badhe": "mau", "mejahi": "membunuh", "sapunika": "sekarang", "samenika": "sekarang",
+    "ngajeng": "depan", "griya": "rumah", "kula": "saya", "dereng": "belum", "kondur": "pulang",
+    "saking": "dari", "wau": "tadi", "tiyang": "orang", "jaler": "laki laki", "tepangi": "kenal",
+    "bisuak": "besok", "garwa": "suami", "dtg": "datang", "dteng": "datang",
     # Minang and Javanese words met in blind reports (B): the family, not the line, is what generalises.
     "adiak": "adik", "dipaso": "dipaksa", "mamaso": "memaksa", "sakik": "sakit", "nio": "mau", "kalua": "keluar",
     "acok": "sering", "maagiah": "memberi", "agiah": "kasih", "balanjo": "belanja", "mintuo": "mertua",
@@ -273,7 +278,8 @@ for _fam, _stems in (
                  "tinju jotos cekik cekek jambak siksa aniaya bacok tusuk banting injak sabet cambuk sundut "
                  "gorok keplak getok injek tampol teunggeul tenggeul keroyok jedot jedut bekap hantam timpuk "
                  "gaplok kemplang "
-                 "tempiling tampiling pites gebok lempar seret pentung gibeng gampor cakar dorong bentur siram bakar"),
+                 "tempiling tampiling pites gebok lempar seret pentung gibeng gampor cakar dorong bentur siram bakar "
+                 "tindih setrum strum"),
     ("sexual", "perkosa cabul rudapaksa setubuh gagahi leceh grepe gerayang raba colek remas perkaos"),
     ("confine", "kurung sekap kunci rantai pasung sandera ikat gembok"),
     ("abduct", "culik"),
@@ -290,7 +296,7 @@ for _fam, _stems in (
 # Stems that are ordinary words when bare ("pukul 3" is a time, "kunci" a key, "ikat pinggang" a belt,
 # "habis" means finished): only an affixed form counts for these.
 _AFFIX_ONLY = frozenset("kunci ikat habis raba seret dorong bentur siram bakar iris remas colek rantai gembok "
-                        "pasung cakar sayat silet paeh maeh tinju sepak".split())
+                        "pasung cakar sayat silet paeh maeh tinju sepak tindih setrum strum".split())
 # "mematikan" / "matiin" only threaten a person when suffixed; handled by the kill regex, not here.
 _PREFIXES = ("memper", "diper", "menge", "meng", "meny", "mem", "men", "nge", "ng", "ny", "di", "ter", "ke",
              "me", "mang", "many", "mam", "man", "ma", "ba", "m", "n")
@@ -404,7 +410,8 @@ NEWS = _alt(
 ABUSE_CONTEXT = re.compile(
     r"\b(?:" + VIOLENCE[3:-1] + "|" + SEXUAL_ASSAULT[3:-1] + "|" + THREAT[3:-1]
     + r"|kdrt|kekerasan|dimarahi|dibentak|dimaki|disakiti|menyakiti|takut|abuse|abusive|violent|masuk kamar"
-    + r"|mabuk|marah|drunk|pegang pegang|dipegang|meraba|diraba|digerayangi|dibawa kabur|diculik)\b"
+    + r"|mabuk|marah|drunk|pegang pegang|dipegang|meraba|diraba|digerayangi|dibawa kabur|diculik"
+    + r"|teach (?:me|her|him|you) a lesson|(?:kasih|ngasih|memberi|kasi) (?:\S+ )?pelajaran)\b"
 )
 
 _RE_VIOLENCE = re.compile(r"\b" + VIOLENCE + r"\b")
@@ -473,6 +480,7 @@ _RE_INJURY = re.compile(
     r"broken (?:arm|leg|bone|nose|rib)\w*|broke (?:her|his|my|their) (?:arm|leg|nose|rib|wrist|jaw)\w*|"
     r"melepuh|luka bakar|kebentur|terbentur|darah\w* (?:tidak|belum) (?:berhenti|mau berhenti)|kejang\w*|"
     r"sesak (?:napas|nafas)|muntah\w*|lemas tidak|tidak bisa (?:bangun|jalan|napas|nafas|bernapas|bernafas)|"
+    r"(?:sudah |udah )?tidak bisa (?:nangis|menangis|bergerak|gerak)|"
     r"burn(?:ed|s)? (?:her|him|me)|scalded)\b"
 )
 _RE_SUICIDE = re.compile(
@@ -607,7 +615,8 @@ _RE_SUICIDE_EUPH = re.compile(
     r"(?:capek|capai|lelah|cape|cuapek) (?:\S+ ){0,2}hidup|hidup (?:\S+ )?(?:tidak ada artinya|percuma|sia sia)|"
     r"lebih baik (?:saya )?(?:tidak ada|tiada|mati)|(?:ingin|mau) mati|(?:ingin|mau) (?:ikut )?mati saja|"
     r"end it|end this|no reason to live|better off dead|not wake up|never wake up|sleep forever|"
-    r"sudah tidak kuat lagi (?:\S+ ){0,3}(?:dunia|hidup|pergi|maaf)|hayang paeh|hoyong paeh|pengen modar|modar)\b"
+    r"sudah tidak kuat lagi (?:\S+ ){0,3}(?:dunia|hidup|pergi|maaf)|hayang paeh|hoyong paeh|pengen modar|modar|"
+    r"pamit\w* (?:\S+ ){0,3}jangan (?:cari|mencari|nyari)\w*)\b"
 )
 _RE_FAREWELL = re.compile(r"\b(?:maaf|maafin|maafkan|sorry|selamat tinggal|pamit)\b")
 _RE_PILLS_TAKEN = re.compile(r"\b(?:sudah|barusan|baru|tadi|habis) (?:\S+ ){0,2}(?:minum|telan|nelen|menelan) "
@@ -636,7 +645,8 @@ _RE_TAKE_AWAY = re.compile(
 )
 _RE_STRANGER_ONLINE = re.compile(
     r"\b(?:online|game|medsos|media sosial|sosmed|instagram|ig|fb|facebook|tiktok|discord|whatsapp|wa|"
-    r"michat|dikenal di|kenal di|kenalan di|baru kenal|tidak dikenal|orang asing|stranger|met online)\b"
+    r"michat|dikenal di|kenal di|kenalan di|baru kenal|tidak dikenal|tidak (?:saya |kami |aku )?kenal|"
+    r"orang asing|stranger|met online)\b"
 )
 _RE_IMMINENT_WIDE = re.compile(
     r"\b(?:malam ini|nanti malam|sekarang|sebentar lagi|hari ini|pagi ini|subuh ini|sore ini|besok subuh|"
@@ -661,7 +671,8 @@ _RE_HELD_NOW = re.compile(
     r"\b(?:tidak (?:boleh|bisa|dibolehkan|diizinkan|diijinkan|dikasih) (?:\S+ )?(?:keluar|pulang|pergi|kabur)|"
     r"dilarang (?:keluar|pulang|pergi)|tidak dikasih makan (?:\S+ ){0,2}(?:\d+|dua|tiga|berapa) hari|"
     r"(?:\d+|dua|tiga|berapa) hari (?:tidak|belum) (?:dikasih|diberi) makan|"
-    r"tidak (?:diberi|dikasih) makan (?:dari|sejak)|can ?not leave|can t leave)\b"
+    r"tidak (?:diberi|dikasih) makan (?:dari|sejak)|can ?not leave|can t leave|"
+    r"tidak (?:boleh|bisa|dikasih) turun|(?:hp|handphone|ponsel)\w* (?:\S+ )?(?:diambil|disita|ditahan))\b"
 )
 _RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat\w*|diberangkat\w*|dikirim\w*|dibawa|terbang|pergi|leaving|"
                                  r"leave|fly|flight) (?:\S+ ){0,3}(?:malam ini|nanti malam|sekarang|hari ini|"
@@ -694,6 +705,7 @@ _RE_CHILD_ALONE_STREET = re.compile(
     r"\b(?:sendirian|sendiri|alone) (?:\S+ ){0,8}(?:tidak ada (?:orang tua|ortu|yang (?:jaga|nyari|nyariin|cari|"
     r"mencari))|sudah (?:sejam|\d+ jam|berjam))"
     r"|\b(?:nemu|menemukan|ditemukan|ketemu|found|dibuang) (?:\S+ ){0,2}(?:bayi|baby|orok)\b"
+    r"|\b(?:bayi|orok|baby)\w* (?:\S+ ){0,2}(?:dibuang|ditemukan|ditelantarkan|abandoned|dumped)\b"
 )
 _RE_SOLD_PERSON = re.compile(r"\b(?:dijual|menjual|jual|sold) (?:\S+ ){0,4}(?:mucikari|germo|om om|pria|laki laki|"
                              r"orang|calo|pimp)|\b(?:sebagai|sbg|jadi) ganti (?:\S+ )?(?:utang|hutang)|"
@@ -723,6 +735,27 @@ _RE_AWAY = re.compile(
 _RE_BACK_SOON = re.compile(r"\b(?:pulang|balik|datang|kembali|back)\b (?:\S+ ){0,3}"
                            r"(?:nanti|sebentar|malam ini|sore|jam)"
                            r"|\b(?:nanti|sebentar lagi|malam ini) (?:\S+ ){0,3}(?:pulang|balik|datang|kembali)\b")
+
+
+# The abuser coming back within hours and the writer sure to be beaten then ("pulang jam 11, pasti dihajar").
+_RE_FUTURE_HARM = re.compile(r"\b(?:pasti|bakal|akan|bisa bisa|nanti) (?:\S+ ){0,2}(?:di[a-z]{3,}|habis)\b")
+_RE_DONT_LOOK = re.compile(r"\bjangan (?:cari|mencari|nyari)\w* (?:saya|aku|kami)\b|\bdon t (?:look|search) for me\b")
+_RE_BRUISE = re.compile(r"\b(?:lebam|memar|biru biru|bruise\w*)\b")
+# A child to be married off within a day or two (a sexual-violence crime, with no time left to act).
+_RE_MARRY_SOON = re.compile(r"\b(?:dinikahkan|dinikahin|dikawinkan|dikawinin|nikah|kawin|married)\b (?:\S+ ){0,3}"
+                            r"(?:besok|lusa|malam ini|hari ini|nanti malam|minggu ini|tomorrow|tonight)\b"
+                            r"|\b(?:besok|lusa|malam ini|hari ini) (?:\S+ ){0,3}(?:dinikahkan|dinikahin|dikawinkan|"
+                            r"dikawinin|akad|ijab)\b")
+_RE_MINOR = re.compile(r"\b(?:keponakan|siswi|santriwati|umur (?:[1-9]|1[0-7])|(?:[1-9]|1[0-7]) (?:tahun|thn|th))\b")
+# Sextortion with a meeting set for tonight: photos spread unless the victim comes.
+_RE_MEET_TONIGHT = re.compile(r"\b(?:ketemuan|ketemu|bertemu|datang|ke hotel|ke kost|ke rumahnya|meet)\b (?:\S+ ){0,6}"
+                              r"(?:malam ini|nanti malam|hari ini|sekarang|tonight|sore ini|jam \d+)\b")
+_RE_SEXTORT = re.compile(r"\b(?:disebar|menyebar|sebar|diviralkan|diviralin|upload|diupload|spread|leak)\w*\b")
+# Held by a scam / trafficking ring abroad and hurt or about to be sold on: held now, not a past case.
+_RE_SCAM_RING = re.compile(r"\b(?:perusahaan scam|scam|scammer|judi online|nipu orang online|menipu orang online|"
+                           r"online scam|kerja (?:\S+ ){0,2}(?:scam|nipu|menipu))\b")
+_RE_HELD_HARM = re.compile(r"\b(?:dijual|mau dijual|dipukul\w*|disetrum|distrum|disiksa|dihajar\w*|dikurung|"
+                           r"disekap|ditendang|tidak dikasih makan)\b")
 
 
 def _tokens_family(tokens: list[str]) -> list[HarmFamily | None]:
@@ -795,6 +828,9 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
                     or any_harm)
     child_taken_ctx = bool(_RE_CHILD_TAKEN_CTX.search(norm))
     passport = bool(_RE_PASSPORT.search(norm))
+    # "pulang tahun lalu", "sudah di rumah": a trafficking case that is over is not held now.
+    msg_older = bool(_RE_OLDER.search(norm)) or bool(re.search(
+        r"\b(?:sudah|berhasil|sempat) (?:\S+ )?(?:pulang|kabur|di rumah|di indonesia|bebas|keluar)\b", norm))
     for ci, cl in enumerate(clauses):
         toks, fams = toks_per[ci], fams_per[ci]
         window = " ".join(clauses[max(0, ci - 1) : ci + 2])
@@ -868,6 +904,18 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             fire("handover_imminent", False)
         if tm and hit(_RE_IMMINENT_WIDE, window) and child_taken_ctx and not older:
             fire("handover_imminent", False)
+        if farewell and hit(_RE_DONT_LOOK, cl):
+            fire("suicide_self_harm", False)  # "maaf ya ma, aku pamit. jangan cari aku": a goodbye note
+        if hit(_RE_BACK_SOON, cl) and hit(_RE_FUTURE_HARM, window) and harm_ctx and not older:
+            fire("abuser_returning_now", False)
+        if hit(_RE_MARRY_SOON, cl) and (child_msg or hit(_RE_MINOR, norm) or hit(_RE_TRAFFICK_CTX, norm)) and not older:
+            fire("forced_marriage_imminent", False)
+        if hit(_RE_MEET_TONIGHT, cl) and hit(_RE_SEXTORT, norm) and hit(_RE_THREAT, norm) and not older:
+            fire("sextortion_meeting", False)
+        if hit(_RE_HELD_NOW, cl) and hit(_RE_TRAFFICK_CTX, norm) and not older and not msg_older:
+            fire("confined_now", False)
+        if (passport or hit(_RE_SCAM_RING, norm)) and hit(_RE_HELD_HARM, cl) and not msg_older:
+            fire("held_abroad_harmed", False)
 
 
 def detect_danger(text: str, norm: str | None = None) -> DangerReport:
@@ -945,7 +993,7 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         if km:
             fire("kill_threat", past or _negated(cl, km.start()))
 
-        if hit(_RE_INJURY, cl) and (abuse_ctx or help_now or any_harm):
+        if hit(_RE_INJURY, cl) and (abuse_ctx or help_now or any_harm or _RE_BRUISE.search(norm)):
             # "kemarin hidungnya berdarah" is recent (high); bleeding now or today is an emergency.
             fire("serious_injury", past or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker
                                             and not hit(_RE_NOW_STRONG, cl)))

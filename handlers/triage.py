@@ -58,7 +58,7 @@ REPORT_INTENTS: dict[str, Category] = {
 # Below this Rasa confidence the lexicon decides the category and whether it is a report.
 CONFIDENT = 0.6
 # A lexicon score at least this high (a concrete act) overrules a Rasa category the lexicon sees no sign of.
-_OVERRULE = 2.5
+_OVERRULE = 2.0
 
 # Messages longer than this are triaged on their head and tail: long pastes are rare, and the safety net
 # still sees the whole text.
@@ -100,7 +100,7 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"threaten\w*|yell\w* at|controlling|controls? (?:all )?(?:my|her) money|won ?t let (?:me|her) see|"
              r"stalk\w*|melarang|(?:nyesel|menyesal) (?:\S+ ){0,1}(?:melahirkan|punya anak)|dibandingin|"
              r"dibanding bandingkan|membanding bandingkan|dibanding bandingin|menghardik|dihardik|diteriaki|"
-             r"neriakin|diteriakin|"
+             r"neriakin|diteriakin|neror|nerorin|"
              r"(?:hp|handphone|ponsel) (?:\S+ ){0,2}(?:diperiksa|dicek|disita)|(?:mau|akan|ingin|bakal) "
              r"(?:\S+ ){0,2}(?:bunuh|membunuh|habisi|menghabisi)|ngancam|diancam"), 2.0),
         (_rx(r"dimarahi|memarahi|dimarahin|diomeli|diabaikan|didiamkan|dicuekin|stres|depresi|trauma|"
@@ -127,6 +127,12 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"(?:minta|ngajak|mengajak) (?:\S+ ){0,1}jalan (?:\S+ ){0,2}(?:kalau|biar|supaya)|"
              r"(?:dipaksa|maksa|memaksa) (?:\S+ ){0,3}(?:ngelakuin|melakukan|berhubungan|begituan|gituan)|"
              r"ngapa ngapain\w*|diapa apain|raba raba|dipegang dipegang|colek colek|dicolek|"
+             r"celana\w* (?:\S+ ){0,2}(?:ada )?(?:darah|bercak)|ngamar|ngajak (?:\S+ )?check in|"
+             r"(?:gesek|gesekin|menggesek|menggesekkan)\w* (?:\S+ ){0,2}(?:badan|tubuh|kelamin)\w*|"
+             r"(?:dielus|ngelus|mengelus|dirangkul|dijawil|dicolek)\w* (?:\S+ ){0,2}(?:pinggang|paha|pantat|dada|"
+             r"badan|pundak)\w*|(?:coming|comes|came) into my room|masuk (?:ke )?kamar (?:saya|sy|adik|anak|aku)\w*|"
+             r"bangun (?:\S+ ){0,3}(?:tidak pakai baju|tanpa baju|telanjang)|ketemu\w* (?:\S+ )?di hotel|"
+             r"foto\w* (?:\S+ ){0,3}(?:disebar|disebarin|disebarkan|diviralkan|diviralin|diupload)|"
              r"(?:nyebar|nyebarin|disebar|disebarin|menyebar|menyebarkan|sebarin|ngesebar) (?:\S+ ){0,3}"
              r"(?:foto|video|vidio|vid)\w*|(?:minta|maksa|memaksa|dipaksa|nyuruh|disuruh) (?:\S+ ){0,2}"
              r"(?:kirim )?(?:foto|video|vc|pap)\w* (?:\S+ ){0,2}(?:pake|pakai|tanpa|dalam|cuma|hanya|bugil|"
@@ -208,15 +214,23 @@ _MENTION_CTX = _rx(
     r"sosialisasi|seminar|webinar|narasumber|materi|penyuluhan|kampanye|lomba|"
     r"bercanda|becanda|cuma bercanda|prank|lagu|drama|episode|"
     r"cara (?:mengajari|mengajarkan|mencegah|menjaga)|tips|edukasi|pencegahan|anti kekerasan|"
-    r"news|movie|film|research|article"
+    r"news|movie|film|research|article|wartawan|jurnalis|wawancara|liputan|angka kekerasan|analisis kasus|"
+    r"(?:lagi|sedang) debat|debat sama|pemateri"
 )
 # Sport: "tinju di gym" is not a report, but "ditampar guru olahraga" is (a concrete act wins).
 _SPORT_CTX = _rx(r"gym|olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding|silat|pencak silat|"
-                 r"karate|taekwondo|judo|muay thai|wajar")
+                 r"karate|taekwondo|judo|muay thai|wajar|sparing")
 # Definition / service questions ("TPPO itu apa?", "apa itu KBGO").
 _DEFINITION = _rx(r"apa itu|itu apa|singkatan|artinya|arti dari|pengertian|definisi|kepanjangan|"
                   r"maksudnya apa|tugasnya apa|bentuknya|bentuk bentuk|contohnya|jenis jenis|"
                   r"hukumannya|ancaman hukuman|what is|what does")
+# A very short alarm in a chat ("sy takut", "dia dtg lg"): a frightened writer or the perpetrator back again.
+# Not an emergency on its own, but a counsellor must look at it (guide: prefer the higher level).
+_SHORT_ALARM = re.compile(
+    r"^(?:saya |aku |kami )?(?:takut|ketakutan|tolong saya|i am scared|i am afraid)(?: banget| sekali| sekarang)?$"
+    r"|^(?:dia|pelaku|suami\w*|mantan\w*|pacar\w*|orang itu|orangnya|bapak\w*|ayah\w*|he) (?:sudah )?"
+    r"(?:datang|dateng|balik|kembali|muncul|ke sini|kesini|is back|came back)(?: lagi)?$"
+)
 # The writer or someone concrete is involved.
 _PERSONAL = _rx(
     r"saya|kami|kita|suami|istri|anak|adik|kakak|ibu|bapak|ayah|mama|papa|orang tua|keponakan|cucu|"
@@ -268,7 +282,7 @@ _AGE = re.compile(
     r"years? old|y o)\b(?! (?:lalu|yang lalu|silam|terakhir|belakangan|ini|menikah|nikah|pacaran|kerja|"
     r"bekerja|lebih|kemudian|kemarin|ago))"
 )
-_PERP_BEFORE_AGE = re.compile(r"\b(?:duda|pria|om|om om|laki laki|lelaki|pelaku|bapak bapak|kakek kakek|"
+_PERP_BEFORE_AGE = re.compile(r"\b(?:duda|pria|om|om om|laki laki|lelaki|pelaku|bapak bapak|kakek kakek|pacar\w*|"
                               r"cowok|orang tua|man|guy)\b(?: \S+){0,2} ?$")
 _AGE_DURATION = re.compile(r"\b(?:sudah|selama|sejak|hampir|lebih dari|sekitar|udah|for) $")
 _AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia)\s+(?:baru |masih |sekitar )?"
@@ -276,6 +290,7 @@ _AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia
 # A person right before a number makes it an age ("adik saya 16", "i am 15", "anak yang 9 tahun").
 _AGE_PERSON = re.compile(r"\b(?:anak|adik|adek|saya|aku|dia|keponakan|cucu|siswa|siswi|murid|santri\w*|korban|"
                          r"perempuan|laki laki|gadis|remaja|bayi|balita|yang|masih|baru|i am|she is|he is|umurnya|"
+                         r"pasien|cewek|"
                          r"usianya|daughter|son|sister|brother|kakak|putri|putra|sepupu|sy|i m|im)\w*(?: \S+){0,2}"
                          r"(?: kira kira| sekitar| kurang lebih)? ?$")
 _AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am|putri|putra)\w* (?:saya |kami |"
@@ -289,7 +304,7 @@ _CHILD = _rx(
     r"putri saya|putra saya|putri kami|putra kami|santri|santriwati|my daughter|my son|my child|"
     r"a child|children|kid|kids|baby|toddler|minor|(?:dia|korban|ia) masih (?:kelas|sd|smp|tk|paud|kecil)|"
     r"kelas \d+ (?:sd|smp|sma|smk)|(?<!waktu )(?<!pas )kelas (?:[1-9]|1[0-2])|siswi|siswa|murid|anak remaja|"
-    r"anak anak|anak cewek|anak cowok|remaja|"
+    r"anak anak|anak cewek|anak cowok|remaja|umur belasan|belasan tahun|seragam sekolah|bayinya|bayi saya|"
     r"anak (?:\S+ ){0,3}(?:disuruh|dipukul|dipukuli|dicabuli|"
     r"diperkosa|dilecehkan|dipaksa|ditinggal|disiksa|dianiaya|ditendang|dicubit|dirundung)"
 )
@@ -305,7 +320,8 @@ _ADULT = _rx(
     r"nenek|tkw|tki|pekerja migran|kerja di|bekerja di|dijanjikan kerja|tawaran kerja|gaji|my husband|"
     r"my wife|husband|wife|my mother|my mom|ibu (?:\S+ ){0,1}(?:dipukul|dipukuli|dicekik|dimaki|dihina)|"
     r"(?:me|mem|men|meng|ng|ny)[a-z]+ (?:ibu|mama|istri)|ditawari kerja|as an adult|"
-    r"salaki|kerja ke|luar negeri|perdagangan orang|kontrak kerja|ipar|coworker|boss|rekan|kuliah"
+    r"salaki|kerja ke|luar negeri|perdagangan orang|kontrak kerja|ipar|coworker|boss|rekan|kuliah|"
+    r"tempat kerja|tppo|janda|recruited|scam company"
 )
 _NOW_ADULT_AGE = re.compile(r"\b(?:sekarang|kini|now) (?:\S+ )?(?:umur |usia |sudah |i am )?(?:[2-9]\d)\b"
                             r"|\bi am [2-9]\d now\b|\bwhen i was (?:\d|1[0-7])\b")
@@ -318,6 +334,19 @@ _ADULT_VICTIM = _rx(
     r"(?:saya|kakak saya|kakak) (?:\S+ ){0,2}(?:tkw|tki|art|pembantu|karyawan|buruh|mahasiswa\w*|pegawai)|"
     r"kantor|coworker|manajer|manager|kuliah|mahasiswa\w*|dosen|skripsi|ospek|kakak tingkat|istri (?:yang|yg)"
 )
+# An elderly person harmed or left without care: adult, whatever children are named around them.
+_ELDER = _rx(r"lansia|lanjut usia|janda tua|pensiunan|sepuh|jompo|tua renta|manula|engkong|bude saya|pakde saya|"
+             r"(?:saya|sy) (?:\S+ ){0,3}(?:[5-9]\d) (?:tahun|thn)")
+_ELDER_HARMED = _rx(r"(?:nenek|kakek|engkong|lansia|ayah|bapak|ibu) (?:saya |kami |sy )?(?:\S+ ){0,2}(?:ditinggal\w*|"
+                    r"ditelantarkan|lumpuh|sakit|stroke|pikun)")
+# The writer with her children harmed together ("saya sama anak anak di dalam", "saya dan bayi saya diusir"),
+# a pregnant writer, a mother harmed ("mama lagi ditindih"): the adult is the person the call is about.
+_WRITER_WITH_KIDS = _rx(r"(?:saya|kami) (?:sama|dan|dengan|bersama) (?:\d+ |dua |tiga )?(?:anak|bayi)\w*|"
+                        r"(?:saya|aku) (?:\S+ )?hamil|"
+                        r"(?:mama|ibu|mami|bunda|emak|mamah)\w* (?:\S+ ){0,2}(?:di|ke|ter)[a-z]{3,}")
+# An adult's age next to an adult relative ("mbakku 20 lagi dipukuli", "kakak perempuan saya 23").
+_KIN_ADULT_AGE = re.compile(r"\b(?:kakak|mbak|abang|mas|kak|ibu|mama|bibi|tante|sepupu)\w*(?: (?:perempuan|"
+                            r"laki laki|saya|sy|ku|kandung))* (?:1[89]|[2-9]\d)\b")
 _CHILD_VICTIM_STRONG = re.compile(r"\b(?:anak|adik|keponakan|cucu|siswi?|murid|santri\w*|bayi|balita) "
                                   r"(?:\S+ ){0,3}(?:di[a-z]{3,}|\d{1,2})\b|\b(?:kelas|kls) \d\b|\bsmp\b|\bsd\b")
 _SPOUSE_HARMS_WRITER = _rx(r"(?:suami|istri|laki|salaki|bojo|pacar|mantan suami)\w* (?:saya )?(?:\S+ ){0,6}"
@@ -328,7 +357,10 @@ _CHILD_HARMED = re.compile(r"\b(?:anak|adik|bayi|balita|keponakan|cucu)\w* (?:\S
 _ADULT_PAST_WRITER = _rx(r"waktu (?:kecil|sd|smp|sma|masih kecil)|ketika (?:kecil|sd|smp)|semasa kecil|"
                          r"pas (?:kecil|sd|smp|sma)|dulu (?:\S+ ){0,3}(?:waktu|pas|ketika) (?:kecil|sd|smp|sma|kelas)|"
                          r"masa kecil|as a child|when i was (?:a )?(?:kid|child|little)|"
-                         r"saya korban (?:\S+ ){0,3}(?:\d+|beberapa|dua|tiga|lima|sepuluh) tahun lalu")
+                         r"saya korban (?:\S+ ){0,3}(?:\d+|beberapa|dua|tiga|lima|sepuluh) tahun lalu|"
+                         r"waktu (?:saya|aku) (?:masih )?kecil|(?:sekarang|skrg) (?:\S+ ){0,2}(?:sudah )?(?:lulus )?"
+                         r"(?:kuliah|kerja|bekerja|menikah|dewasa)|sudah lulus kuliah|"
+                         r"dulu (?:\S+ ){0,2}di[a-z]{3,} (?:oleh |sama )?(?:ortu|orang tua|ayah|bapak|ibu)")
 
 _RELATIONSHIPS = (
     "ayah tiri|bapak tiri|ibu tiri|kakak ipar|adik ipar|kakak kelas|teman kerja|rekan kerja|mantan suami|"
@@ -383,6 +415,9 @@ _CUE_SCORE: dict[str, tuple[Category, float]] = {
     "suicide_self_harm": ("other", 2.0),
     "violence_now": ("physical", 1.0),
     "serious_injury": ("physical", 1.0),
+    "forced_marriage_imminent": ("sexual", 3.0),
+    "sextortion_meeting": ("sexual", 3.0),
+    "held_abroad_harmed": ("trafficking", 3.0),
 }
 # Objects that are not people: "nyiksa kucing" is not a case for this hotline.
 _ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|burung|kambing|sapi|cat|dog|animal\w*")
@@ -391,14 +426,25 @@ _MEDIA_CTX = _rx(
     r"drama|reels|konten)|viral|sinetron|azab|konten|kasihan ya|sedih (?:liat|lihat)\w*|"
     r"anime|komik|webtoon|cerpen|dongeng|tugas (?:kuliah|sekolah)|documentary|dokumenter|film|movie|"
     r"gosipin|ngegosipin|digosipin|kampung sebelah (?:\S+ ){0,4}(?:ditangani|sudah)|awareness|"
-    r"(?:kasus|angka) (?:\S+ ){0,3}(?:makin|semakin|meningkat|naik)|brosur|poster|spanduk|pamflet"
+    r"(?:kasus|angka) (?:\S+ ){0,3}(?:makin|semakin|meningkat|naik)|brosur|poster|spanduk|pamflet|"
+    r"game (?:\S+ ){0,2}(?:tembak|perang|bunuh|kekerasan)\w*|tembak tembakan|perang perangan|pistol mainan|"
+    r"adegan (?:\S+ )?(?:bunuh|kekerasan|tembak|berantem)\w*"
 )
 # Someone in a professional role asking for information, with no event of their own.
 _INFO_REQ = _rx(
     r"(?:mau|ingin|pengen) (?:\S+ )?(?:tau|tahu|nanya|tanya|belajar|undang|mengundang)|alur|prosedur\w*|"
     r"syarat\w*|berapa|usia minimal|batas usia|undang\w*|narasumber|kader|sosialisasi|info\w*|"
-    r"jam buka|alamat|nomor|kontak|cara (?:bikin|membuat|buat|daftar|mengurus|urus)|data kasus|riset|penelitian"
+    r"jam buka|alamat|nomor|kontak|cara (?:bikin|membuat|buat|daftar|mengurus|urus)|data kasus|riset|penelitian|"
+    r"cara (?:ngecek|cek|mengecek|memeriksa|periksa)|(?:resmi|legal) (?:atau|apa|tidak)|terdaftar"
 )
+# A question about how reporting works ("harus bawa KTP?", "pelapornya anak harus sama ortu?", "laki laki bisa
+# lapor?"): no case of the writer's own unless a relative of theirs or the writer is named as harmed.
+_PROCEDURE_Q = _rx(r"(?:pelapor\w*|lapor|melapor|laporan) (?:\S+ ){0,6}(?:harus|hrs|perlu|wajib|bawa|pakai|syarat|ktp|"
+                   r"bukti|luar kota|sama orang tua|ditemani|didampingi)|(?:bisa|boleh) (?:\S+ ){0,3}(?:lapor|melapor)"
+                   r"\w* (?:di sini|kesini|ke sini)")
+_OWN_CASE = _rx(r"(?:suami|istri|anak|adik|adek|pacar|mantan|ayah|bapak|ibu|kakak|keponakan)\w* "
+                r"(?:saya|sy|aku|ku|kami)|"
+                r"(?:saya|aku|kami) di[a-z]{3,}|(?:saya|aku) (?:\S+ )?korban")
 _EVENT = _rx(
     r"(?:terjadi|menimpa) (?:sama|pada|ke|kepada|di|dengan) (?:saya|kami|anak|adik|istri|ibu)|"
     r"korban|kejadian\w*|mengalami|dialami|saya alami|curhat|cerita|konsultasi (?:soal|tentang|masalah)|"
@@ -470,6 +516,10 @@ def _age(norm: str, entities: list[dict[str, Any]]) -> int | None:
             num = re.search(r"\d{1,3}", str(ent.get("value", "")))
             elapsed = (r"\b" + (num.group() if num else "")
                        + r" ?(?:tahun|thn|th|bulan|bln|hari|minggu|kali|x|juta|jt)?\w* (?:lalu|ago)")
+            duration = (r"\b" + (num.group() if num else "") + r" ?(?:(?:tahun|thn|th|taun) (?:menikah|nikah|"
+                        r"pacaran|kerja|bekerja)|bulan|bln|minggu|hari|jam)\b")
+            if num and re.search(duration, norm):
+                continue  # "hamil 6 bulan", "12 tahun menikah": a duration Rasa tagged as an age
             if num and 0 < int(num.group()) < 120 and not re.search(elapsed, norm):
                 if re.search(r"\b" + num.group() + r"\b", norm) and not _AGE_PERSON_NEAR(norm, num.group()):
                     continue
@@ -500,9 +550,15 @@ def _victim(norm: str, age: int | None) -> Victim:
         return "adult"  # "waktu SD saya pernah dilecehkan", "dulu umur 15, sekarang 22": an adult now
     if age is not None and _WRITER_AGE.search(norm) and _OTHER_ADULT_HARMED.search(norm):
         return "adult"  # "ibu saya didorong bapak ... saya umur 12": the mother is the one harmed
+    if _KIN_ADULT_AGE.search(norm):
+        return "adult"  # "aku 13 th, mbakku (20) lagi dipukulin": the adult sister is the one harmed
     if age is not None:
         return "child" if age < 18 else "adult"
     if _ADULT_VICTIM.search(norm) and not _CHILD_VICTIM_STRONG.search(norm):
+        return "adult"
+    if _ELDER_HARMED.search(norm) and not _CHILD_VICTIM_STRONG.search(norm):
+        return "adult"  # "kakek saya ditinggal anak anaknya": the elder, not the children named
+    if (_ELDER.search(norm) or _WRITER_WITH_KIDS.search(norm)) and not _CHILD_HARMED.search(norm):
         return "adult"
     witness_free = _CHILD_WITNESS.sub(" ", norm)
     if _CHILD.search(witness_free) and not (_SPOUSE_HARMS_WRITER.search(norm) and not _CHILD_HARMED.search(norm)):
@@ -614,6 +670,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     mention_only = mention_only or (bool(_DEFINITION.search(norm)) and not (personal and strength >= 1.0))
     mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and strength < 3.0 and not danger.level)
     info_only = bool(_INFO_REQ.search(norm)) and not event
+    if _PROCEDURE_Q.search(norm) and strength <= 2.0 and not danger.level and not _OWN_CASE.search(norm):
+        info_only = True
     # A weak hint alone ("pisau dapur", "kekerasan") is not a report: it needs a concrete act (weight >= 2).
     # Writers often drop the pronoun ("pernah kerja di taiwan gaji dipotong"): a strong act needs no person.
     rules_report = not mention_only and (strength >= 3.0 or (strength >= 2.0 and personal))
@@ -630,7 +688,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     elif intent_cat is not None:
         # Rasa over-predicts report intents for mentions and service questions: the rules must see a
         # concrete person or event, and no mention context.
-        if mention_only and not (personal and _FIRST_PERSON.search(norm) and not media and strength >= 2.0):
+        if mention_only and not (personal and _FIRST_PERSON.search(norm) and not media and strength >= 2.0
+                                 and not _INFO_REQ.search(norm)):
             is_report = False
         elif info_only or not (personal or strength >= 2.0 or rules_report):
             is_report = False
@@ -639,8 +698,13 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     else:
         is_report = rules_report
 
+    short_alarm = not is_report and bool(_SHORT_ALARM.search(norm))
+    if short_alarm:
+        is_report = True
     category: Category = "none"
-    if is_report:
+    if short_alarm:
+        category = "psychological"
+    elif is_report:
         # A confident Rasa intent decides, unless the lexicon found a concrete act of another type and
         # at most a weak hint of Rasa's type (Rasa confuses boss harassment with exploitation, hitting with neglect).
         overrule = rule_cat is not None and strength >= _OVERRULE and scores.get(intent_cat or "none", 0.0) <= 1.0
@@ -658,6 +722,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         urgency = "emergency"
     elif not is_report:
         urgency = "none"
+    elif short_alarm:
+        urgency = "high"
     else:
         urgency = _report_urgency(norm, category)
         if danger.level == "high":

@@ -1,6 +1,7 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: /work/blind/{A,B,C,E,F}.jsonl (labelled with shared/triage/GUIDE.md). Never shared/triage/dev.jsonl.
+Provenance: nlu/tools/labelled/{A,B,C,E,F}.jsonl, invented messages labelled by the team with
+shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
 overrides where the rules would pick wrongly).
@@ -15,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-BLIND_DIR = Path("/work/blind")
+BLIND_DIR = Path(__file__).resolve().parent / "labelled"
 SETS = ["A", "B", "C", "E", "F"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 

@@ -231,3 +231,24 @@ FAQ["how_to_report"] += ["bisa lapor lewat telegram?", "lapor lewat chat aja bis
 FAQ["puspaga"] += ["konseling di puspaga bisa online lewat video call?", "puspaga ada kelas parenting buat bapak2?"]
 FAQ["tppo"] += ["cara cek perusahaan penyalur pekerja migran resmi atau tidak"]
 FAQ["safe_house"] += ["rumah aman di kota ini ada ga untuk korban?"]
+
+# --- third round: keep boss/workplace non-sexual abuse, online selling and divorce paperwork apart ---------
+REPORTS["report_psychological"] += [
+    "[atasan](relationship) saya tiap hari membentak dan mengancam memecat kalau saya protes",
+    "my manager screams at me every day and says he will fire me",
+    "[bos](relationship) ngancem potong gaji dan maki-maki saya di depan karyawan lain",
+    "[orang tua](relationship) ngancem ngusir aku dari rumah kalau aku ga nurut",
+    "[bapak](relationship) bilang aku bakal diusir kalau ketahuan punya pacar",
+]
+REPORTS["report_exploitation"] += [
+    "[bos](relationship) nyuruh lembur tiap hari tanpa bayaran, kalau nolak diancam dipecat",
+]
+REPORTS["report_trafficking"] += [
+    "ada grup telegram yang menawarkan anak-anak perempuan untuk dijual",
+    "people are selling young women through a facebook group here",
+    "ada akun medsos yang jualan gadis di bawah umur ke om-om",
+]
+CONVERSATION["out_of_scope"] += [
+    "cara urus akta cerai di pengadilan", "syarat daftar gugatan cerai online", "biaya sidang cerai berapa",
+    "cara ambil salinan putusan cerai", "cara ganti nama di akta lahir anak",
+]

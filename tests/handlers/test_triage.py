@@ -203,6 +203,9 @@ def test_pseudonym_is_short_stable_and_not_the_id() -> None:
         ("liat video orang nendang anjing di tiktok, bisa dilaporin?", "report_physical"),
         ("gmn cara bikin akta kelahiran anak", "report_other"),
         ("salah kirim kak maaf", "report_physical"),
+        ("kalau mau lapor kdrt harus bawa surat nikah ga?", "report_physical"),  # how reporting works
+        ("sy jurnalis, mau wawancara soal kasus kekerasan anak, hubungi siapa?", "report_other"),
+        ("adik sy main game perang2an terus, bahaya ga?", "report_exploitation"),
     ],
 )
 def test_report_intent_on_mention_is_none(text: str, intent: str) -> None:
@@ -219,10 +222,20 @@ def test_report_intent_on_mention_is_none(text: str, intent: str) -> None:
         ("tetangga sebelah lg mukulin istrinya", "adult"),
         ("mertuaku nyiram aku pake air panas", "adult"),
         ("aku dipukul ibu pake sapu gara2 rapor jelek, aku 12", "child"),
+        ("aku 14, kakakku (22) sering ditampar suaminya", "adult"),  # the adult sister is harmed
+        ("suami nendang saya, saya lagi hamil 5 bulan", "adult"),  # months pregnant is not an age
+        ("kakek sy ditinggal anak2nya sendirian, ga ada yg ngasih makan", "adult"),  # an elder
+        ("suami ngamuk, sy sama anak2 ngunci diri di kamar", "adult"),  # the writer with her children
     ],
 )
 def test_victim_rules_generalise(text: str, victim: str) -> None:
     assert triage(text, None).victim == victim
+
+
+@pytest.mark.parametrize("text", ["sy takut", "dia dtg lg", "aku takut banget"])
+def test_short_alarm_is_a_high_report(text: str) -> None:
+    result = triage(text, _parse("greet", 0.9))
+    assert result.urgency in ("high", "emergency") and result.category != "none"
 
 
 def test_long_message_is_fast() -> None:
