@@ -14,3 +14,5 @@ test:  ## install what the tests need and run the whole suite (Redis, Rasa and P
 bench:  ## benchmarks (print figures; not part of the tests)
 	bash scripts/setup.sh
 	.venv/bin/hotline bench triage
+	.venv/bin/hotline bench e2e
+	.venv/bin/hotline bench paging
