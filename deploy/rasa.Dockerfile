@@ -5,5 +5,5 @@ RUN pip install --no-cache-dir rasa==3.6.21
 COPY nlu /nlu
 ENV RASA_TELEMETRY_ENABLED=false
 RUN rasa train --fixed-model-name hotline --out models
-EXPOSE 5005 5055
+EXPOSE 5005
 CMD ["rasa", "run", "--enable-api", "-m", "models/hotline.tar.gz", "--endpoints", "/config/endpoints.yml"]
