@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,18 @@ def _fakes() -> Any:
     return telegram_api
 
 
+async def _paced(texts: list[str], rate: float, send: Callable[[int, str], Awaitable[None]]) -> None:
+    """Start ``send(i, text)`` for each text at ``rate`` per second (open loop), then wait for all of them."""
+    tasks = []
+    start = time.perf_counter()
+    for i, text in enumerate(texts):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(send(i, text)))
+    await asyncio.gather(*tasks)
+
+
 async def _drive(base_url: str, fake: Any, texts: list[str], rate: float, chat_base: int,
                  emergencies: set[int], phase: int) -> tuple[list[float], list[float], list[float], int]:
     """Send each text from its own (pre-greeted) chat at ``rate`` per second; collect reply latencies."""
@@ -51,14 +64,7 @@ async def _drive(base_url: str, fake: Any, texts: list[str], rate: float, chat_b
             await client.post(f"{base_url}/webhooks/telegram", json=update,
                               headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
 
-        tasks = []
-        start = time.perf_counter()
-        for i, text in enumerate(texts):
-            delay = start + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(post(i, text)))
-        await asyncio.gather(*tasks)
+        await _paced(texts, rate, post)
     # Let every turn finish (quiet for 1.5 s).
     seen = -1
     while True:
@@ -94,14 +100,7 @@ async def _bare_rasa(rasa_url: str, texts: list[str], rate: float, tag: str) -> 
             await client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": f"{tag}{i}", "message": text})
             out.append((time.perf_counter() - t0) * 1000)
 
-        tasks = []
-        start = time.perf_counter()
-        for i, text in enumerate(texts):
-            delay = start + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(i, text)))
-        await asyncio.gather(*tasks)
+        await _paced(texts, rate, one)
     return out
 
 
