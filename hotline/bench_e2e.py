@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +35,9 @@ def _fakes() -> Any:
     return telegram_api
 
 
-async def _paced(texts: list[str], rate: float, send: Callable[[int, str], Awaitable[None]]) -> None:
+async def _paced(texts: list[str], rate: float, send: Callable[[int, str], Coroutine[Any, Any, None]]) -> None:
     """Start ``send(i, text)`` for each text at ``rate`` per second (open loop), then wait for all of them."""
-    tasks = []
+    tasks: list[asyncio.Task[None]] = []
     start = time.perf_counter()
     for i, text in enumerate(texts):
         delay = start + i / rate - time.perf_counter()
