@@ -219,7 +219,7 @@ class Hotline:
             return
 
         current = Intake.from_state(state.get("intake"))
-        if current is not None and result.urgency == "none" and _side_question(result):
+        if current is not None and result.urgency == "none" and _side_question(result, text):
             # "apa itu puspaga?" in the middle of the intake: answer it, then ask the pending question again.
             await self._dialogue(msg, lang, result, rasa_ok, say)
             if current.step in intake_mod.QUESTION:
@@ -392,9 +392,14 @@ def _say_to(sender: Sender, recipient_id: str) -> Callable[..., Awaitable[None]]
     return say
 
 
-def _side_question(result: TriageResult) -> bool:
-    """A confident question about services (not an answer to the intake's question)."""
-    return result.intent in ("faq", "ask_directory") and (result.confidence or 0.0) >= 0.8
+_QUESTION = re.compile(r"\?|^\s*(apa|apakah|gimana|bagaimana|berapa|di ?mana|kapan|siapa|bisa(kah)?|boleh(kah)?|"
+                       r"what|how|where|when|who|can|is|are|do|does)\b", re.I)
+
+
+def _side_question(result: TriageResult, text: str) -> bool:
+    """A confident question about services, worded as a question (not an answer to the intake's question)."""
+    return (result.intent in ("faq", "ask_directory") and (result.confidence or 0.0) >= 0.8
+            and bool(_QUESTION.search(text)))
 
 
 def _rank(urgency: str) -> int:

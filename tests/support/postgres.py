@@ -187,7 +187,7 @@ class PostgresServer:
 
     def pause(self) -> None:
         """Stop the server but keep its data, to simulate a database outage (``resume`` starts it again)."""
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
         self._started = False
 
     def resume(self) -> None:
