@@ -35,7 +35,7 @@ from handlers.privacy import pseudonym
 from handlers.safety import detect_danger
 from handlers.store import Spool, Store, StoreUnavailable, jsonable
 from handlers.texts import Lang
-from handlers.triage import TriageResult
+from handlers.triage import TriageResult, detect_language
 from hotline.rasa_client import RasaClient, RasaUnavailable
 from storage import crud
 from storage.models import Conversation
@@ -131,7 +131,7 @@ class Hotline:
 
         # The safety net runs before any I/O: its verdict needs no server.
         danger = detect_danger(text)
-        lang: Lang = "en" if _looks_english(text) else "id"
+        lang: Lang = detect_language(text)
         if danger.level == "emergency":
             if not replay:
                 await say(texts.emergency_block(lang), urgent=True)
@@ -151,7 +151,7 @@ class Hotline:
             log.info("duplicate delivery ignored (%s)", msg.channel)
             return turn
         conv_id, message_id, is_new, state, stored_lang, handoff = stored
-        if not _looks_english(text) and len(text.split()) < 4:
+        if detect_language(text) != "en" and len(text.split()) < 4:
             lang = "en" if stored_lang == "en" else lang  # a short "yes"/"ok" keeps the conversation's language
 
         try:
@@ -404,16 +404,6 @@ def _side_question(result: TriageResult, text: str) -> bool:
 
 def _rank(urgency: str) -> int:
     return {"none": 0, "normal": 1, "high": 2, "emergency": 3}.get(urgency, 0)
-
-
-_EN = re.compile(r"\b(the|my|is|are|me|help|please|i|he|she|you|what|how|where|hello|hi|thanks|thank|"
-                 r"want|can|not|and|with|of|to)\b", re.I)
-_ID = re.compile(r"\b(saya|aku|yang|dan|tidak|ga|gak|sama|di|ke|dari|tolong|apa|ini|itu|ada|mau|sy|gw)\b", re.I)
-
-
-def _looks_english(text: str) -> bool:
-    en = len(_EN.findall(text))
-    return en >= 2 and en > len(_ID.findall(text))
 
 
 def _record(session: Any, msg: IncomingMessage, text: str) -> tuple[int, int, bool, dict[str, Any], str, bool] | None:

@@ -476,8 +476,8 @@ def _score(norm: str, cues: list[str] | None = None) -> dict[Category, float]:
     return scores
 
 
-def _language(text: str) -> Language:
-    """"en" when English function words clearly outnumber Indonesian ones."""
+def detect_language(text: str) -> Language:
+    """"en" when English function words clearly outnumber Indonesian ones (also used before triage runs)."""
     words = re.findall(r"[a-z]+", text.lower()[:_MAX_RULE_CHARS])
     en = sum(w in _EN_WORDS for w in words)
     ind = sum(w in _ID_WORDS for w in words)
@@ -745,7 +745,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         urgency=urgency,
         category=category,
         victim=victim,
-        language=_language(text),
+        language=detect_language(text),
         intent=intent,
         confidence=confidence,
         faq_key=faq_key,

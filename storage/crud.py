@@ -1108,8 +1108,8 @@ def record_escalation_attempt(
     return attempt
 
 
-def acknowledge_escalation(session: Session, *, attempt_id: int, at: datetime | None = None) -> bool:
-    """Mark a page acknowledged. False if it was already acknowledged or had timed out."""
+def _close_attempt(session: Session, *, attempt_id: int, **values: datetime) -> bool:
+    # An attempt ends once: acknowledged or timed out, whichever comes first (a conditional UPDATE, race-safe).
     with _unit_of_work(session):
         result = session.execute(
             update(EscalationAttempt)
@@ -1118,24 +1118,19 @@ def acknowledge_escalation(session: Session, *, attempt_id: int, at: datetime | 
                 EscalationAttempt.acknowledged_at.is_(None),
                 EscalationAttempt.timed_out_at.is_(None),
             )
-            .values(acknowledged_at=at or utcnow())
+            .values(**values)
         )
     return _rowcount(result) == 1
+
+
+def acknowledge_escalation(session: Session, *, attempt_id: int, at: datetime | None = None) -> bool:
+    """Mark a page acknowledged. False if it was already acknowledged or had timed out."""
+    return _close_attempt(session, attempt_id=attempt_id, acknowledged_at=at or utcnow())
 
 
 def mark_escalation_timed_out(session: Session, *, attempt_id: int, at: datetime | None = None) -> bool:
     """Mark a page timed out (time to re-page). False if it was acknowledged or timed out already."""
-    with _unit_of_work(session):
-        result = session.execute(
-            update(EscalationAttempt)
-            .where(
-                EscalationAttempt.id == attempt_id,
-                EscalationAttempt.acknowledged_at.is_(None),
-                EscalationAttempt.timed_out_at.is_(None),
-            )
-            .values(timed_out_at=at or utcnow())
-        )
-    return _rowcount(result) == 1
+    return _close_attempt(session, attempt_id=attempt_id, timed_out_at=at or utcnow())
 
 
 def list_escalation_attempts(session: Session, *, case: Case) -> list[EscalationAttempt]:
