@@ -14,6 +14,7 @@ See docs/conversation.md for the state diagram.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -137,6 +138,20 @@ class Hotline:
                 await say(texts.emergency_block(lang), urgent=True)
             turn.emergency_sent = True
 
+        analysis: asyncio.Task[tuple[TriageResult, bool]] | None = None
+        if has_words(text) and not (_DELETE.match(text) or _STOP.match(text) or _START.match(text)):
+            # Rasa reads the message while the database stores it: the two waits overlap. Dropped (cancelled)
+            # if the message turns out to be a duplicate or part of a handoff.
+            analysis = asyncio.create_task(analyse(text, self.rasa))
+        try:
+            return await self._handle_stored(msg, text, truncated, danger.level, lang, turn, say, analysis, t0)
+        finally:
+            if analysis is not None and not analysis.done():
+                analysis.cancel()
+
+    async def _handle_stored(self, msg: IncomingMessage, text: str, truncated: bool, danger_level: str | None,
+                             lang: Lang, turn: Turn, say: Callable[..., Awaitable[None]],
+                             analysis: asyncio.Task[tuple[TriageResult, bool]] | None, t0: float) -> Turn:
         try:
             stored = await self.store.run(lambda s: _record(s, msg, text))
         except StoreUnavailable:
@@ -156,7 +171,7 @@ class Hotline:
 
         try:
             await self._dispatch(msg, text, lang, truncated, conv_id, message_id, is_new, state, handoff,
-                                 danger.level, turn, say)
+                                 danger_level, turn, say, analysis)
         finally:
             log.info("turn conv=%s urgency=%s intent=%s rasa=%s replies=%d in %.0f ms",
                      pseudonym(msg.sender_id), turn.urgency, turn.intent, turn.rasa_ok, turn.replies,
@@ -165,7 +180,8 @@ class Hotline:
 
     async def _dispatch(self, msg: IncomingMessage, text: str, lang: Lang, truncated: bool, conv_id: int,
                         message_id: int, is_new: bool, state: dict[str, Any], handoff: bool,
-                        danger_level: str | None, turn: Turn, say: Callable[..., Awaitable[None]]) -> None:
+                        danger_level: str | None, turn: Turn, say: Callable[..., Awaitable[None]],
+                        analysis: asyncio.Task[tuple[TriageResult, bool]] | None = None) -> None:
         # Quick exit first: a person who types "hapus" may be watched right now.
         if _DELETE.match(text):
             await self._erase(msg, lang, say)
@@ -190,19 +206,17 @@ class Hotline:
                 await say(texts.text("welcome", lang) + "\n\n" + texts.EMERGENCY_NUMBERS[lang])
             state["welcomed"] = True
             if _START.match(text):
-                await self._save_state(msg.sender_id, state, lang)
-                await self._mark(message_id, "processed", None)
+                await self._finish(msg.sender_id, state, lang, message_id, "processed", None)
                 return
 
         if truncated:
             await say(texts.text("too_long", lang))
         if not has_words(text):
             await say(texts.text("media_only" if msg.media_count else "empty", lang))
-            await self._save_state(msg.sender_id, state, lang)
-            await self._mark(message_id, "processed", None)
+            await self._finish(msg.sender_id, state, lang, message_id, "processed", None)
             return
 
-        result, rasa_ok = await analyse(text, self.rasa)
+        result, rasa_ok = await (analysis if analysis is not None else analyse(text, self.rasa))
         turn.rasa_ok, turn.urgency, turn.intent = rasa_ok, result.urgency, result.intent
         lang = result.language if has_words(text) and len(text.split()) >= 4 else lang
         if result.urgency == "emergency" and not turn.emergency_sent:
@@ -211,8 +225,7 @@ class Hotline:
 
         if welcomed_now and result.urgency == "none" and result.intent == "greet":
             # The welcome already greeted; a second "halo" would only push the numbers off the screen.
-            await self._save_state(msg.sender_id, state, lang)
-            await self._mark(message_id, "processed" if rasa_ok else "pending_retry", result)
+            await self._finish(msg.sender_id, state, lang, message_id, _status(rasa_ok), result)
             return
         if result.intent == "delete_data":
             await self._erase(msg, lang, say)
@@ -224,16 +237,14 @@ class Hotline:
             await self._dialogue(msg, lang, result, rasa_ok, say)
             if current.step in intake_mod.QUESTION:
                 await say(texts.text(intake_mod.QUESTION[current.step], lang))
-            await self._save_state(msg.sender_id, state, lang)
-            await self._mark(message_id, "processed" if rasa_ok else "pending_retry", result)
+            await self._finish(msg.sender_id, state, lang, message_id, _status(rasa_ok), result)
             return
         if result.urgency != "none" or current is not None:
             await self._intake(msg, text, lang, conv_id, state, current, result, turn, say)
         else:
             await self._dialogue(msg, lang, result, rasa_ok, say)
-        await self._save_state(msg.sender_id, state, lang)
         # Without Rasa, the rules-only answer stands but the message is re-read when Rasa is back.
-        await self._mark(message_id, "processed" if rasa_ok else "pending_retry", result)
+        await self._finish(msg.sender_id, state, lang, message_id, _status(rasa_ok), result)
 
     # ------------------------------------------------------------------------------------------------ intake
     async def _intake(self, msg: IncomingMessage, text: str, lang: Lang, conv_id: int, state: dict[str, Any],
@@ -344,12 +355,20 @@ class Hotline:
         await self.store.run(lambda s: _save(s, sender_id, state, lang))
 
     async def _mark(self, message_id: int, status: str, result: TriageResult | None) -> None:
-        summary = None
-        if result is not None:
-            summary = jsonable({"urgency": result.urgency, "category": result.category,
-                                "victim": result.victim, "intent": result.intent})
+        summary = _summary(result)
         await self.store.run(lambda s: crud.set_message_status(s, message_id=message_id, status=status,
                                                                triage=summary))
+
+    async def _finish(self, sender_id: str, state: dict[str, Any], lang: Lang, message_id: int, status: str,
+                      result: TriageResult | None) -> None:
+        """Save the conversation state and the message's status in one transaction (one commit per turn)."""
+        summary = _summary(result)
+
+        def write(session: Any) -> None:
+            _save(session, sender_id, state, lang)
+            crud.set_message_status(session, message_id=message_id, status=status, triage=summary)
+
+        await self.store.run(write)
 
     async def replay_spool(self, sender_for: Callable[[str], Sender]) -> int:
         """Store and process messages spooled while the database was down; returns how many were taken."""
@@ -385,6 +404,17 @@ class Hotline:
         return count
 
 
+def _status(rasa_ok: bool) -> str:
+    return "processed" if rasa_ok else "pending_retry"
+
+
+def _summary(result: TriageResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return jsonable({"urgency": result.urgency, "category": result.category, "victim": result.victim,
+                     "intent": result.intent})
+
+
 def _say_to(sender: Sender, recipient_id: str) -> Callable[..., Awaitable[None]]:
     async def say(body: str, *, urgent: bool = False) -> None:
         await sender.send(OutgoingMessage(recipient_id=recipient_id, text=body, urgent=urgent))
@@ -407,8 +437,9 @@ def _rank(urgency: str) -> int:
 
 
 def _record(session: Any, msg: IncomingMessage, text: str) -> tuple[int, int, bool, dict[str, Any], str, bool] | None:
-    created = crud.get_conversation(session, sender_id=msg.sender_id) is None
-    conv = crud.get_or_create_conversation(session, sender_id=msg.sender_id, channel=msg.channel)
+    existing = crud.get_conversation(session, sender_id=msg.sender_id)
+    created = existing is None
+    conv = existing or crud.get_or_create_conversation(session, sender_id=msg.sender_id, channel=msg.channel)
     stored = crud.record_inbound(session, conversation=conv, channel=msg.channel, external_id=msg.external_id,
                                  text=text, media_count=msg.media_count, chat_message_id=msg.chat_message_id)
     if stored is None:

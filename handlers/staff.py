@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,8 @@ STATUS_LABEL = {"new": "baru", "paged": "dipanggil", "claimed": "diambil", "in_p
 _CODE = re.compile(r"^(?:K-)?([23456789ABCDEFGHJKMNPQRSTVWXYZ]{5})$", re.I)
 _LEADING_CODE = re.compile(r"^\s*\[?(K-[0-9A-Z]{5})\]?[:\s]+(.+)$", re.I | re.S)
 MAX_NOTE_CHARS = 2000
+CITIZEN_CACHE_S = 30.0
+CITIZEN_CACHE_MAX = 50_000
 
 # Staff-facing texts (Indonesian).
 T: dict[str, str] = {
@@ -228,6 +231,10 @@ class StaffDesk:
         self.cases = cases
         self.sender = sender
         self.clock: Callable[[], datetime] = clock or getattr(cases, "clock", None) or utc_now
+        # Contacts recently found not to be staff, with the monotonic time their entry expires: it keeps a
+        # database round trip out of every citizen message, in front of the emergency reply. A citizen who is
+        # made staff is recognised once the entry expires (CITIZEN_CACHE_S).
+        self._citizens: dict[tuple[str, str], float] = {}
 
     # ------------------------------------------------------------------------------------------ entry points
     async def try_handle(self, msg: IncomingMessage, sender: Sender) -> bool:
@@ -236,6 +243,8 @@ class StaffDesk:
         if who is None:
             return False
         channel, contact = who
+        if self._citizens.get(who, 0.0) > time.monotonic():
+            return False
 
         def lookup(session: Session) -> StaffRef | None:
             staff = crud.get_staff_by_contact(session, channel=channel, contact_id=contact)
@@ -245,6 +254,9 @@ class StaffDesk:
 
         ref = await self.store.run(lookup)
         if ref is None:
+            if len(self._citizens) >= CITIZEN_CACHE_MAX:
+                self._citizens.clear()
+            self._citizens[who] = time.monotonic() + CITIZEN_CACHE_S
             return False
         out = self.sender or sender
         text = (msg.text or "").strip()

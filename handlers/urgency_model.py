@@ -92,6 +92,11 @@ def _get() -> Any:
     return _model
 
 
+def warm() -> bool:
+    """Train the model now (about a second) rather than inside the first citizen's message; True when on."""
+    return bool(_get())
+
+
 def emergency_probability(norm: str) -> float | None:
     """P(emergency) for an already :func:`handlers.safety.normalise`-d text, or None when the model is off."""
     model = _get()

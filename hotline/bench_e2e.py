@@ -108,7 +108,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     """Run the end-to-end benchmark and print its figures."""
     from handlers.safety import detect_danger
     from hotline.app import configure_logging
-    from hotline.services import RasaServer, RedisServer, free_port
+    from hotline.services import RasaServer, RedisServer, free_port, tree_cpu_seconds
 
     configure_logging()
     import logging
@@ -152,9 +152,17 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             asyncio.run(_drive(f"http://127.0.0.1:{port}", fake, ["halo"] * len(batch), 50.0, chat_base, set(), 1))
             fake.clear()
             em = {i for i in range(len(batch)) if i % len(texts) in emergencies}
+            assert rasa.proc is not None
+            cpu0 = tree_cpu_seconds(rasa.proc.pid)
             bare = asyncio.run(_bare_rasa(rasa.url, batch, rate, f"bare{int(rate)}-"))
+            cpu1 = (tree_cpu_seconds(rasa.proc.pid), tree_cpu_seconds(app.pid))
             first, last, em_first, lost = asyncio.run(
                 _drive(f"http://127.0.0.1:{port}", fake, batch, rate, chat_base, em, 2))
+            cpu2 = (tree_cpu_seconds(rasa.proc.pid), tree_cpu_seconds(app.pid))
+            # CPU per message tells saturation apart from waiting: at 20/s on 2 cores, 100 ms/msg is everything.
+            print(f"@{rate:g}/s CPU ms per message: bare Rasa {(cpu1[0] - cpu0) * 1000 / len(batch):.1f}; "
+                  f"hotline: Rasa {(cpu2[0] - cpu1[0]) * 1000 / len(batch):.1f} + app "
+                  f"{(cpu2[1] - cpu1[1]) * 1000 / len(batch):.1f}")
             rows += [summarise(f"bare Rasa REST turn @{rate:g}/s", bare),
                      summarise(f"hotline first reply @{rate:g}/s", first),
                      summarise(f"hotline full turn @{rate:g}/s", last),

@@ -196,17 +196,39 @@ class RasaServer:
             self.proc = None
 
 
-def _tree_rss(pid: int) -> int:
-    total = 0
+def _tree_pids(pid: int) -> list[int]:
+    out: list[int] = []
     pids = [pid]
     while pids:
         p = pids.pop()
+        out.append(p)
+        try:
+            pids.extend(int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _tree_rss(pid: int) -> int:
+    total = 0
+    for p in _tree_pids(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1]) * 1024
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-            pids.extend(int(c) for c in children)
         except (OSError, ValueError):
             continue
     return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children still alive (Linux /proc), in seconds."""
+    ticks = 0
+    for p in _tree_pids(pid):
+        try:
+            # Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")

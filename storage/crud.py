@@ -444,11 +444,10 @@ def record_inbound(
     """Store an inbound message (status ``received``) and touch ``last_inbound_at``.
 
     Returns None when ``(channel, external_id)`` was already stored: the channel re-delivered it, and it must
-    be processed once. A lookup catches the usual case; the UNIQUE constraint catches two deliveries racing.
+    be processed once. The UNIQUE constraint decides, so two deliveries racing are caught too.
     """
     _check(channel, CHANNELS, "channel")
-    if _find_message(session, channel=channel, external_id=external_id) is not None:
-        return None
+    # No lookup first: duplicates are rare, and the INSERT below meets the UNIQUE constraint for them anyway.
     at = received_at or utcnow()
     message = Message(
         conversation_id=conversation.id,
@@ -463,7 +462,7 @@ def record_inbound(
     )
     try:
         session.add(message)
-        session.flush()  # the INSERT meets UNIQUE(channel, external_id) here if another worker won the race
+        session.flush()  # the INSERT meets UNIQUE(channel, external_id) here for a re-delivery
         session.execute(
             update(Conversation).where(Conversation.id == conversation.id).values(last_inbound_at=at, updated_at=at)
         )
