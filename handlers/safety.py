@@ -71,7 +71,8 @@ SLANG: dict[str, str] = {
     "ortu": "orang tua", "bpk": "bapak", "bapa": "bapak", "bpak": "bapak", "pak": "bapak", "ibuk": "ibu",
     "mak": "ibu", "emak": "ibu", "mamah": "mama", "bu": "ibu", "kk": "kakak", "adek": "adik", "ade": "adik",
     "dek": "adik", "ank": "anak", "anakk": "anak", "sodara": "saudara", "bojo": "pasangan",
-    "laki": "suami", "laki saya": "suami saya", "bini": "istri", "istriku": "istri saya",
+    "laki": "suami", "laki saya": "suami saya", "lelakilaki": "laki laki",
+    "lakinya": "suaminya", "lakinyo": "suaminya", "bini": "istri", "istriku": "istri saya",
     "suamiku": "suami saya", "bojoku": "suami saya", "bapakku": "bapak saya", "ibuku": "ibu saya",
     "kakakku": "kakak saya", "adikku": "adik saya", "pacarku": "pacar saya", "cowok": "pacar",
     "cowo": "pacar", "cwo": "pacar", "cewek": "perempuan", "cewe": "perempuan", "cwe": "perempuan",
@@ -230,6 +231,8 @@ def normalise(text: str) -> str:
     text = _strip_format(text).lower()
     text = re.sub(r"(?<=[a-z])[-_'’](?=[a-z0-9])", " ", text)  # anak-anak, sanga-sanga, d'pukul
     text = re.sub(r"[;:\n\r]+", " . ", text)
+    # "laki-laki" / "laki2" is a man; "laki" alone is a husband (Javanese, Banjar, Malay), mapped below.
+    text = _LAKI_LAKI.sub(" lelakilaki ", text)
     raw = _TOKEN_SPLIT.findall(text)
     # Join runs of >= 3 single letters: "t o l o n g" -> "tolong".
     joined: list[str] = []
@@ -246,9 +249,12 @@ def normalise(text: str) -> str:
         if tok:
             joined.append(tok)
     tokens: list[str] = []
-    for tok in joined:
+    for i, tok in enumerate(joined):
         if tok in ".,?!":
             tokens.append(tok)
+            continue
+        if tok == "smp" and i + 1 < len(joined) and joined[i + 1] in _AFTER_SAMPAI:
+            tokens.append("sampai")  # "nyekik aku smp lemes": "smp" is "sampai" here, not a school
             continue
         tokens.extend(_fix_token(tok))
     # "di pukul" / "d pukul" -> "dipukul": only for known verb stems, never "di rumah".
@@ -262,7 +268,18 @@ def normalise(text: str) -> str:
             continue
         out.append("di" if tok == "d" else tok)
         i += 1
-    return " ".join(out)
+    return _CHILDREN_FATHER.sub("suami", " ".join(out))
+
+
+_LAKI_LAKI = re.compile(r"\blaki(?:[\s_-]?2|[\s_-]laki)(?=\W|$)")
+# "bapaknya anak-anak" is how a wife speaks of her husband.
+_CHILDREN_FATHER = re.compile(r"\b(?:bapak|ayah|papa|papah|bapa|abah)(?:nya)? anak anak\b")
+# Words after "smp" that make it the slang for "sampai" ("dipukul smp berdarah").
+_AFTER_SAMPAI = frozenset(
+    "lemes lemas pingsan berdarah darah memar bengkak biru mati nangis jatuh luka patah sekarang skrg sini jam "
+    "pagi malam malem subuh sore siang besok hari ga gak nggak ngga tidak kepala muka mukanya hidung kaki "
+    "tangan badan babak kejang sesak trauma takut lebam bonyok keluar rumah sakit rs dirawat masuk".split()
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -918,6 +935,91 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             fire("held_abroad_harmed", False)
 
 
+# Indirect and regional wordings of present danger, read off messages that the cues above missed (labelled
+# sets D, G, H, I): a weapon in hand now, a covert chat with the perpetrator in the next room, a threatened
+# visit tonight, farewell and "not feel anything any more", a person who does not move, mob violence, and
+# Javanese, Sundanese and Makassar forms. Each needs a second signal, because each alone has an innocent
+# reading ("bawa pisau buat masak", "jangan chat balik, lagi rapat", "surat buat mama").
+_X_WEAPON_NOW = re.compile(r"\b(?:napegang|megang|memegang|pegang|bawa|membawa|nggowo|mbawa|holding)\w* (?:\S+ )?"
+                           r"(?:" + WEAPON + r"|lading|peso|bedog|mandau)\b")
+_X_HOLDING_NOW = re.compile(r"\b(?:sekarang|lagi|masih|sedang) (?:napegang|megang|memegang|pegang|nggowo|holding)")
+_X_WEAPON_SEEK = re.compile(r"\b(?:" + WEAPON + r"|lading|peso|bedog) (?:\S+ ){0,6}(?:nggoleki|nyariin|nyari|mencari|"
+                            r"tunggu (?:saya|aku) pulang|tunggu aja|awas (?:kamu|kau|lu))")
+_X_CANT_TALK = re.compile(r"\b(?:tidak|gak|ga) bisa (?:ngomong|bicara|chat|bales|balas|nelpon|telpon) lama|"
+                          r"\bjangan (?:chat|telepon|telpon|telfon|wa|sms|bales|balas|dibales|dibalas) balik")
+_X_NEARBY = re.compile(r"\b(?:dia|suami\w*|pacar\w*|pelaku|bapak\w*|ayah\w*) (?:ada |lagi |masih )?di (?:sebelah|"
+                       r"kamar sebelah|ruang tamu|luar kamar|depan kamar)\b")
+_X_VISIT = re.compile(r"\b(?:mau|akan|bakal|bakalan|mo) (?:dateng|datang|ke|kesini|ke sini|nyamperin)\b "
+                      r"(?:\S+ ){0,6}(?:ngajarin|ngasih pelajaran|kasih pelajaran|memberi pelajaran|hajar|habisin|"
+                      r"menghabisi)")
+_X_VISIT_THREAT = re.compile(r"\b(?:ancam|mengancam|ngancem|ngancam|diancam|bawa teman|bawa temen|takut)\w*")
+_X_SOON = re.compile(r"\b(?:malam ini|nanti malam|nanti|sekarang|jam \d+|sebentar lagi|tonight|hari ini)\b")
+_X_FAREWELL = re.compile(r"\b(?:pamit|selamat tinggal)\b (?:\S+ ){0,6}(?:makasih|terima kasih) "
+                         r"(?:sudah|udah|udh) pernah|"
+                         r"\b(?:tidak|gak|ga|nggak) (?:mau )?(?:ngerasain|merasakan|ngerasa) apa apa lagi\b|"
+                         r"\b(?:abis|habis|barusan|baru|sudah) (?:ngelukain|melukai|nglukai|nyayat|menyayat|ngiris|"
+                         r"mengiris|nyilet)\w* (?:tangan|diri|lengan|nadi|paha)")
+_X_LETTER = re.compile(r"\bsurat (?:sudah |udah )?(?:di meja|buat (?:mama|ibu|papa|bapak|ayah|kalian)|terakhir)")
+_X_LETTER_CTX = re.compile(r"\b(?:maaf|pamit|selamat tinggal|siap|capek|cape|lelah)\b")
+_X_NOT_MOVING = re.compile(r"\b(?:tidak|gak|ga|nggak) (?:bisa )?(?:gerak|bergerak|bangun bangun|napas|bernapas|nafas|"
+                           r"sadar|sadarkan diri)\b")
+_X_MOB = re.compile(r"\b(?:diarak|dihakimi massa|diamuk massa|dikeroyok warga|dipersekusi)\b")
+_X_NOISE_NOW = re.compile(r"\b(?:suara|terdengar|kedengeran|kedengaran) (?:\S+ ){0,3}"
+                          r"(?:jerit|teriak|nangis|menangis)\w*\b "
+                          r"(?:\S+ ){0,8}(?:dipukul\w*|dipukulin|disiksa|dihajar|digebukin)")
+_X_WHEN = r"(?:kemarin|kamari|tadi|semalam|mau malam|wingi|last night|yesterday|this morning|tadi malam)"
+_X_SEX_RECENT = re.compile(r"\b(?:diapa diapain|diapain|diapa apain|diperkosa|assaulted|raped)\b "
+                           r"(?:\S+ ){0,8}" + _X_WHEN
+                           + r"|\b" + _X_WHEN + r" (?:\S+ ){0,6}(?:diapa diapain|diapain|diperkosa|assaulted|raped)\b|"
+                           r"\banu\w* (?:lara|sakit|perih|nyeri)\b")
+_X_FORCED_PAIN = re.compile(r"\b" + _X_WHEN + r" (?:\S+ ){0,3}dipaksa\b (?:\S+ ){0,8}(?:nyeri|sakit|perih|berdarah)|"
+                            r"\bdipaksa\b (?:\S+ ){0,4}" + _X_WHEN + r" (?:\S+ ){0,8}(?:nyeri|sakit|perih|berdarah)")
+_X_FORCED_WORK = re.compile(r"\bdipaksa (?:\S+ ){0,3}(?:lembur|kerja|bekerja|makan|minum|belajar|puasa|sekolah)\b")
+_X_NOT_WASHED = re.compile(r"\b(?:havent|haven t|have not|belum) (?:showered|mandi)\b")
+_X_SEX_ANY = re.compile(r"\b(?:assaulted|raped|diperkosa|dipaksa|dilecehkan|dicabuli)\b")
+_X_CONFINED = re.compile(r"\b(?:ngunci|mengunci|ngurung|mengurung|nyekap|menyekap) "
+                         r"(?:saya|aku|kami|kita|dia|anak\w*) di\b|"
+                         r"\b(?:tidak|teu) (?:boleh|kenging|bisa) (?:keluar|kaluar)\b (?:\S+ ){0,6}"
+                         r"(?:ditahan|dikurung|dikunci)|\b(?:ditahan|dikurung|dikunci) (?:\S+ ){0,4}(?:tidak|teu) "
+                         r"(?:boleh|kenging|bisa) (?:keluar|kaluar)\b")
+_X_CHAINED = re.compile(r"\bdirante\b")
+_X_LIVE_ABUSE = re.compile(r"\blive ?stream\w* (?:\S+ ){0,3}(?:abuse|abusing|rape|raping|kekerasan|pelecehan)|"
+                           r"\b(?:abuse|abusing|raping|hitting|beating)\b (?:\S+ ){0,8}right now\b")
+_X_PAST = re.compile(r"\b(?:dulu|dahulu|waktu kecil|tahun lalu|bulan lalu|years ago|when i was)\b")
+_X_STALK_NOW = re.compile(r"\b(?:tadi|barusan|td) (?:\S+ ){0,2}(?:lewat|mondar mandir|nungguin|menunggu|ngintai|"
+                          r"mengintai) (?:\S+ ){0,2}(?:depan )?rumah")
+_X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balita|adik\w*|child|kid)\b")
+
+
+def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, help_now: bool) -> None:
+    past = bool(_X_PAST.search(norm))
+    holding = bool(_X_WEAPON_NOW.search(norm)) and (harm or help_now or bool(_X_HOLDING_NOW.search(norm)))
+    if holding or _X_WEAPON_SEEK.search(norm):
+        fire("weapon_threat", False)
+    if _X_CANT_TALK.search(norm) and (_X_NEARBY.search(norm) or harm):
+        fire("perpetrator_present", False)
+    if _X_VISIT.search(norm) and _X_SOON.search(norm) and (_X_VISIT_THREAT.search(norm) or harm):
+        fire("abuser_returning_now", False)
+    if _X_FAREWELL.search(norm) or (_X_LETTER.search(norm) and _X_LETTER_CTX.search(norm)):
+        fire("suicide_self_harm", False)
+    if _X_NOT_MOVING.search(norm) and harm:
+        fire("serious_injury", past)
+    if _X_MOB.search(norm) and (help_now or harm):
+        fire("violence_now", past)
+    if _X_NOISE_NOW.search(norm):
+        fire("violence_now", False)
+    forced_pain = bool(_X_FORCED_PAIN.search(norm)) and not _X_FORCED_WORK.search(norm)
+    if not past and (_X_SEX_RECENT.search(norm) or forced_pain
+                     or (_X_NOT_WASHED.search(norm) and _X_SEX_ANY.search(norm))):
+        fire("sexual_assault_recent", False)
+    if _X_CONFINED.search(norm) or (_X_CHAINED.search(norm) and _X_PEOPLE.search(norm)):
+        fire("confined_now", past)
+    if _X_LIVE_ABUSE.search(norm):
+        fire("violence_now", False)
+    if _X_STALK_NOW.search(norm) and _RE_KILL.search(norm) and re.search(r"\b(?:lapas|penjara|bui)\b", norm):
+        fire("kill_threat", False)  # "baru keluar dari lapas, tadi lewat depan rumah; dulu sumpah mau bunuh aku"
+
+
 def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     """Detect signs of danger now or within hours in a citizen's message.
 
@@ -1029,6 +1131,7 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
             fire("handover_imminent", past)
 
     _structural(norm, clauses, fire, help_now, hit)
+    _indirect(norm, fire, harm=abuse_ctx or any_harm, help_now=help_now)
 
     # A laughing emoji or "wkwk" turns a light act into a joke ("istri galak, tadi saya dipukul pakai sendok
     # 😂"); injuries, weapons, sexual assault and self-harm are never discounted.

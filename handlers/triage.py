@@ -215,7 +215,10 @@ _MENTION_CTX = _rx(
     r"bercanda|becanda|cuma bercanda|prank|lagu|drama|episode|"
     r"cara (?:mengajari|mengajarkan|mencegah|menjaga)|tips|edukasi|pencegahan|anti kekerasan|"
     r"news|movie|film|research|article|wartawan|jurnalis|wawancara|liputan|angka kekerasan|analisis kasus|"
-    r"(?:lagi|sedang) debat|debat sama|pemateri"
+    r"(?:lagi|sedang) debat|debat sama|pemateri|podcast|youtube|hoax|hoaks|pendapat|"
+    r"menurut (?:kalian|kakak|kamu|anda|mbak|mas)|setuju (?:tidak|gak|ga|nggak)|buat tugas|tugas (?:bahasa|pkn|"
+    r"sekolah|kuliah|kampus)|pr pkn|bahan presentasi|presentasi|kajian|pengajian|pangaosan|ceramah|khutbah|"
+    r"dongeng|cerita rakyat|smackdown|wwe|nanya doang|cuma nanya|tanya doang|sekadar tanya|my lecturer said"
 )
 # Sport: "tinju di gym" is not a report, but "ditampar guru olahraga" is (a concrete act wins).
 _SPORT_CTX = _rx(r"gym|olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding|silat|pencak silat|"
@@ -223,7 +226,7 @@ _SPORT_CTX = _rx(r"gym|olahraga|latihan|sparring|pertandingan|atlet|petinju|sasa
 # Definition / service questions ("TPPO itu apa?", "apa itu KBGO").
 _DEFINITION = _rx(r"apa itu|itu apa|singkatan|artinya|arti dari|pengertian|definisi|kepanjangan|"
                   r"maksudnya apa|tugasnya apa|bentuknya|bentuk bentuk|contohnya|jenis jenis|"
-                  r"hukumannya|ancaman hukuman|what is|what does")
+                  r"hukumannya|ancaman hukuman|what is|what does|bedanya|apa beda|perbedaan|difference between")
 # A very short alarm in a chat ("sy takut", "dia dtg lg"): a frightened writer or the perpetrator back again.
 # Not an emergency on its own, but a counsellor must look at it (guide: prefer the higher level).
 _SHORT_ALARM = re.compile(
@@ -282,7 +285,8 @@ _AGE = re.compile(
     r"years? old|y o)\b(?! (?:lalu|yang lalu|silam|terakhir|belakangan|ini|menikah|nikah|pacaran|kerja|"
     r"bekerja|lebih|kemudian|kemarin|ago))"
 )
-_PERP_BEFORE_AGE = re.compile(r"\b(?:duda|pria|om|om om|laki laki|lelaki|pelaku|bapak bapak|kakek kakek|pacar\w*|"
+_PERP_BEFORE_AGE = re.compile(r"\b(?:duda|pria|om|om om|(?<!anak )(?<!adik )(?<!adek )laki laki|"
+                              r"lelaki|pelaku|bapak bapak|kakek kakek|pacar\w*|"
                               r"cowok|orang tua|man|guy)\b(?: \S+){0,2} ?$")
 _AGE_DURATION = re.compile(r"\b(?:sudah|selama|sejak|hampir|lebih dari|sekitar|udah|for) $")
 _AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia)\s+(?:baru |masih |sekitar )?"
@@ -361,6 +365,34 @@ _ADULT_PAST_WRITER = _rx(r"waktu (?:kecil|sd|smp|sma|masih kecil)|ketika (?:keci
                          r"waktu (?:saya|aku) (?:masih )?kecil|(?:sekarang|skrg) (?:\S+ ){0,2}(?:sudah )?(?:lulus )?"
                          r"(?:kuliah|kerja|bekerja|menikah|dewasa)|sudah lulus kuliah|"
                          r"dulu (?:\S+ ){0,2}di[a-z]{3,} (?:oleh |sama )?(?:ortu|orang tua|ayah|bapak|ibu)")
+
+# The harmed person is a child *now*, even if the event was years ago ("waktu SD ..., sekarang kelas 11").
+_NOW_CHILD = _rx(r"(?:sekarang|kini|now) (?:(?:dia|saya|aku|sudah|masih|baru|sedang|lagi|di) ){0,2}"
+                 r"(?:kelas \d+|smp|sma|smk|sd|1[0-7]|umur 1[0-7]|usia 1[0-7])|"
+                 r"(?<!waktu )(?<!pas )(?<!ketika )(?<!dulu )(?:saya|kami|kita) (?:masih |baru )?(?:anak )?"
+                 r"(?:sd|smp|sma|smk|kelas \d+)|"
+                 r"(?:saya|aku) (?:masih |baru )(?:1[0-7])|i m (?:1[0-7])|i am (?:1[0-7])")
+# An adult now: "dulu dinikahkan umur 16, sekarang 19", "skrg saya 30an".
+_NOW_ADULT = _rx(r"(?:sekarang|kini|now|skrg) (?:\S+ ){0,2}(?:umur |usia )?(?:1[89]|[2-9]\d)(?:an)?(?: tahun)?|"
+                 r"(?:saya|aku) (?:sudah |sekarang )?(?:umur |usia )?[3-9]0an|mantan santri\w*|alumni|"
+                 r"(?:sekarang|kini) (?:\S+ ){0,3}(?:kuliah|kerja|bekerja|menikah|nikah|dewasa|punya anak)|"
+                 r"(?:sudah|udah) lulus (?:kuliah|sma|smk)")
+# A mother harmed, reported by her child ("papa nyekik mama, aku kelas 5"): the mother is the victim.
+_MOTHER_HARMED = _rx(r"(?:ibu|mama|mamah|mami|emak|bunda|mamak|mamana)(?: saya| kami)? (?:\S+ ){0,2}di[a-z]{3,}|"
+                     r"(?:me|mem|men|meng|meny|ng|ny|ma|man|mang|n)[a-z]{2,} (?:ibu|mama|mamah|mami|emak|bunda|"
+                     r"mamak|mamana)")
+_WRITER_ALSO_HARMED = _rx(r"(?:saya|aku) (?:juga|jg) (?:\S+ ){0,2}(?:di[a-z]{3,}|mau)|"
+                          r"(?:dan|sama) (?:saya|aku) di[a-z]{3,}")
+_WRITER_SCHOOLCHILD = _rx(r"(?:saya|aku) (?:masih )?(?:anak )?(?:kelas \d+|sd|smp)")
+# A married son or daughter ("anak perempuan saya dipukuli suaminya"): an adult.
+_MARRIED_CHILD = _rx(r"anak (?:perempuan |laki laki )?(?:saya |kami )?(?:\S+ ){0,4}(?:suaminya|istrinya)|menantu")
+_MORE_CHILD = _rx(r"anak didik|anak asuh|anak panti|budak leutik|budak|bocah|tk|paud|grade \d+|girl|boy|"
+                  r"belum (?:berumur |umur )?(?:1[0-8])|under 18|di ?bawah 18|(?:perempuan|laki laki) (?:\S+ ){0,3}"
+                  r"(?:sd|smp|sma|smk)|seragam (?:sd|smp|sma|smk)|nafkah (?:buat |untuk |ke |bagi )?anak|"
+                  r"(?:bentak|marah|pukul)\w* anak")
+_MORE_ADULT = _rx(r"janda|istrinya|(?<!anak )perempuan (?:\S+ ){0,3}di[a-z]{3,}|housemaid|maid|abk|pmi|"
+                  r"(?:nenek|kakek|lansia|engkong) (?:saya |kami )?(?:\S+ ){0,3}di[a-z]{3,}")
+_YEARS_AGO = re.compile(r"\b(\d{1,2}) (?:tahun|thn|th|taun) (?:yang )?lalu\b")
 
 _RELATIONSHIPS = (
     "ayah tiri|bapak tiri|ibu tiri|kakak ipar|adik ipar|kakak kelas|teman kerja|rekan kerja|mantan suami|"
@@ -546,8 +578,20 @@ def _victim(norm: str, age: int | None) -> Victim:
     Order matters: an adult speaking of their own childhood, then an adult named as the harmed person
     (a wife, a mother, a worker), then an age, then child words, then adult context.
     """
+    if _NOW_ADULT.search(norm):
+        return "adult"  # "dulu dinikahkan umur 16, sekarang 19"
+    if _NOW_CHILD.search(norm) and not _MOTHER_HARMED.search(norm):
+        return "child"  # "waktu SD dibully, sekarang kelas 11": still a child
     if _ADULT_PAST_WRITER.search(norm) or _NOW_ADULT_AGE.search(norm):
         return "adult"  # "waktu SD saya pernah dilecehkan", "dulu umur 15, sekarang 22": an adult now
+    ago = _YEARS_AGO.search(norm)
+    if age is not None and ago is not None and age < 18 and age + int(ago.group(1)) >= 18:
+        return "adult"  # "dijual 10 tahun lalu waktu umur 16": an adult today
+    if _MARRIED_CHILD.search(norm):
+        return "adult"
+    if (_MOTHER_HARMED.search(norm) and _WRITER_SCHOOLCHILD.search(norm)
+            and not _WRITER_ALSO_HARMED.search(norm)):
+        return "adult"  # "papa nyekik mama, aku kelas 5": the mother is the one harmed
     if age is not None and _WRITER_AGE.search(norm) and _OTHER_ADULT_HARMED.search(norm):
         return "adult"  # "ibu saya didorong bapak ... saya umur 12": the mother is the one harmed
     if _KIN_ADULT_AGE.search(norm):
@@ -565,7 +609,9 @@ def _victim(norm: str, age: int | None) -> Victim:
         return "child"
     if _WRITER_CHILD.search(norm) and not _VICTIM_REL.search(norm):
         return "child"
-    if _ADULT.search(norm):
+    if _MORE_CHILD.search(witness_free):
+        return "child"
+    if _ADULT.search(norm) or _MORE_ADULT.search(norm):
         return "adult"
     return "unknown"
 

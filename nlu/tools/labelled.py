@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,B,C,E,F}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,B,C,D,E,F,G,H,I}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "E", "F"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -45,6 +45,27 @@ OVERRIDES: dict[str, str] = {
     "c285": "faq/how_to_report", "c292": "faq/cost", "c296": "faq/safe_house",
     "b008": "greet", "b107": "out_of_scope", "b195": "ask_directory", "c218": "out_of_scope",
     "c293": "out_of_scope",
+    # Sets D, G, H, I (reviewed in a separate pass).
+    "d1006": "faq/confidentiality", "d1031": "greet", "d1053": "out_of_scope", "d1061": "out_of_scope",
+    "d1081": "out_of_scope", "d1121": "ask_directory", "d1139": "faq/how_to_report", "d1148": "faq/bot_identity",
+    "d1166": "ask_directory", "d1173": "delete_data", "d1212": "faq/opening_hours", "d1233": "greet",
+    "d1237": "ask_directory", "d1247": "faq/confidentiality", "d1293": "faq/bot_identity", "g003": "out_of_scope",
+    "g022": "out_of_scope", "g025": "ask_directory", "g026": "faq/sapa129", "g027": "out_of_scope",
+    "g066": "out_of_scope", "g093": "out_of_scope", "g177": "faq/how_to_report", "g193": "faq/confidentiality",
+    "g196": "affirm", "g220": "faq/puspaga", "g258": "faq/what_is_violence", "g276": "faq/bot_identity",
+    "g311": "faq/opening_hours", "g313": "greet", "g319": "faq/p2tp2a", "h011": "faq/what_is_violence",
+    "h025": "faq/what_is_violence", "h026": "faq/legal_aid", "h035": "ask_directory", "h061": "faq/how_to_report",
+    "h072": "faq/anonymous", "h089": "ask_directory", "h090": "faq/what_is_violence", "h092": "faq/documents",
+    "h141": "faq/bot_identity", "h144": "faq/opening_hours", "h145": "faq/how_to_report", "h164": "out_of_scope",
+    "h173": "faq/opening_hours", "h176": "ask_directory", "h184": "faq/how_to_report", "h185": "faq/legal_aid",
+    "h189": "faq/how_to_report", "h201": "ask_directory", "h232": "faq/bot_identity", "h239": "faq/documents",
+    "h319": "faq/prevention", "i005": "faq/prevention", "i024": "ask_directory", "i035": "faq/how_to_report",
+    "i069": "faq/what_is_violence", "i071": "faq/opening_hours", "i079": "faq/bot_identity", "i102": "goodbye",
+    "i113": "faq/opening_hours", "i141": "faq/cost", "i143": "faq/opening_hours", "i146": "out_of_scope",
+    "i173": "out_of_scope", "i189": "faq/bot_identity", "i192": "out_of_scope", "i198": "thanks",
+    "i199": "out_of_scope", "i219": "faq/confidentiality", "i232": "faq/how_to_report", "i248": "affirm",
+    "i252": "faq/documents", "i256": "faq/bot_identity", "i268": "faq/confidentiality", "i272": "faq/bot_identity",
+    "i274": "faq/bot_identity",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.

@@ -218,3 +218,56 @@ def test_structural_emergency_families(text: str) -> None:
 )
 def test_structural_calm_or_past_not_emergency(text: str) -> None:
     assert detect_danger(text).level != "emergency", (text, detect_danger(text))
+
+
+# Indirect and regional wordings (handlers.safety._indirect); invented messages.
+INDIRECT_EMERGENCIES = [
+    ("weapon_threat", "itu bapaknya mamuku didorong jatuh, sekarang napegang badik di dapur"),
+    ("weapon_threat", "suami kirim foto golok, tulisannya 'tunggu aku pulang'"),
+    ("perpetrator_present", "aku ga bisa ngomong lama, dia di sebelah. jgn chat balik ya"),
+    ("abuser_returning_now", "mantan ngancem mau dateng ke kos nanti malam buat ngasih pelajaran"),
+    ("suicide_self_harm", "aku cuma mau pamit. makasih udh pernah bales chatku"),
+    ("suicide_self_harm", "udah siap. surat udh di meja"),
+    ("suicide_self_harm", "gimana caranya biar ga ngerasain apa2 lagi"),
+    ("serious_injury", "mama dipukul papa pake kursi terus mama ga gerak"),
+    ("violence_now", "tolong segera, ada perempuan diarak warga di gang sebelah"),
+    ("violence_now", "ada suara anak jerit2 dr rumah sebelah dari tadi kayak dipukulin"),
+    ("sexual_assault_recent", "temenku diapa2in sm kakak kelas kemarin, skrg diem terus"),
+    ("sexual_assault_recent", "I was raped at a party last night and I havent showered"),
+    ("confined_now", "pacar ngunci aku di apartemen trs pergi bawa hp aku"),
+    ("confined_now", "ana bocah cilik dirante neng mburi omah"),
+    ("violence_now", "someone is abusing a small child on a live stream right now"),
+]
+
+
+@pytest.mark.parametrize(("cue", "text"), INDIRECT_EMERGENCIES)
+def test_indirect_emergency_cues(cue: str, text: str) -> None:
+    report = detect_danger(text)
+    assert report.level == "emergency", (text, report)
+    assert cue in report.cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mau pamit dulu ya kak, makasih",
+        "jangan chat balik ya, aku lagi di kantor",
+        "pengantin diarak keliling kampung tadi sore",
+        "aku belum mandi dari pagi",
+        "temen mau datang ke rumah nanti malam buat ngajarin matematika",
+        "sepeda dirante di depan toko",
+        "dipaksa sama bos lembur kemarin sampai sakit kepala",
+        "aku dijak kancaku nonton mau bengi",
+        "suami saya di ruang tamu lagi nonton tv, saya gak bisa chat lama",
+    ],
+)
+def test_indirect_cues_need_a_second_signal(text: str) -> None:
+    assert detect_danger(text).level != "emergency", text
+
+
+def test_laki_laki_is_a_man_and_smp_can_mean_sampai() -> None:
+    assert normalise("dijodohkan dgn laki2 umur 30an") == "dijodohkan dengan laki laki umur 30an"
+    assert normalise("lakinya mukul") == "suaminya memukul"
+    assert normalise("nyekik aku smp lemes") == "mencekik saya sampai lemes"
+    assert normalise("aku SMP") == "saya smp"
+    assert normalise("bapaknya anak-anak ngamuk lagi").startswith("suami")

@@ -99,6 +99,17 @@ def test_rules_only_urgency(text: str, urgency: str) -> None:
         ("saya diperkosa 5 tahun lalu", "unknown", None),
         ("suami membentak saya di depan anak-anak", "adult", None),
         ("bayi tetangga ditinggal sendirian", "child", None),
+        # Now versus then: an adult today, or still a child today.
+        ("adik sy dinikahkan umur 16, skrg 19 dan mau cerai", "adult", 16),
+        ("waktu SD aku dibully parah, sekarang kelas 11 masih takut ke sekolah", "child", None),
+        ("sepupu saya dijual ke Batam 10 tahun lalu waktu umur 16", "adult", 16),
+        # The first age named is the victim's, not a perpetrator's ("laki2 umur 30an").
+        ("anak saya 14 th mau dijodohkan dgn laki2 umur 30an", "child", 14),
+        ("anak laki2 sy 15 thn dipaksa pelatih mijetin dia", "child", 15),
+        # A child writing about the mother; a married daughter.
+        ("bapak nyekik mama, mama ga bangun. aku kelas 5", "adult", None),
+        ("anak perempuan saya dipukuli suaminya semalam", "adult", None),
+        ("ada cewek pake seragam smp dipaksa masuk mobil", "child", None),
     ],
 )
 def test_victim_and_age(text: str, victim: str, age: int | None) -> None:
