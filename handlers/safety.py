@@ -422,7 +422,7 @@ HABIT = _alt("sering selalu tiap setiap kadang suka biasanya often always every 
 NEGATION = _alt("tidak bukan belum jangan never not dont don_t didn_t tanpa")
 NEWS = _alt(
     "berita koran film sinetron drakor novel artikel penelitian riset skripsi makalah sosialisasi seminar "
-    "webinar headline tayangan fiksi news movie article lagu judul lirik song"
+    "webinar headline tayangan fiksi news movie article lagu judul lirik song podcast episode tiktok viral netizen"
 )
 ABUSE_CONTEXT = re.compile(
     r"\b(?:" + VIOLENCE[3:-1] + "|" + SEXUAL_ASSAULT[3:-1] + "|" + THREAT[3:-1]
@@ -442,7 +442,8 @@ _RE_NOW = re.compile(r"\b" + NOW + r"\b")
 _RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* |istri\w* |pelaku |bapak\w* )?"
                  r"(?:lagi |sedang |masih )?(?:hamil|kerja|bekerja|di kantor|ke kantor|dinas|merantau|sekolah|"
                  r"kuliah|tinggal|ngekost|ngekos|pindah|umur|usia|kelas|keluar kota|di luar kota|mondok|kost)\b")
-_RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:sudah|tidak lagi|aman)|sampai sekarang|hingga sekarang|"
+_RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:saya |aku |kami |dia |mereka |ia )?(?:sudah|tidak lagi|aman|wis)|"
+                           r"sampai sekarang|hingga sekarang|"
                            r"sejak sekarang|dari dulu sampai sekarang|sampai saat ini|hingga saat ini)\b"
                            + _RE_NOW_OTHER)
 _RE_HELP = re.compile(r"\b" + HELP + r"\b")
@@ -988,10 +989,16 @@ _X_LIVE_ABUSE = re.compile(r"\blive ?stream\w* (?:\S+ ){0,3}(?:abuse|abusing|rap
 _X_PAST = re.compile(r"\b(?:dulu|dahulu|waktu kecil|tahun lalu|bulan lalu|years ago|when i was)\b")
 _X_STALK_NOW = re.compile(r"\b(?:tadi|barusan|td) (?:\S+ ){0,2}(?:lewat|mondar mandir|nungguin|menunggu|ngintai|"
                           r"mengintai) (?:\S+ ){0,2}(?:depan )?rumah")
+_X_JUMP = re.compile(r"\b(?:mau|pengen|ingin|bakal|akan|mo) (?:loncat|lompat|terjun|jump)\b")
+_X_JUMP_CTX = re.compile(r"\b(?:atap|jembatan|gedung|lantai|balkon|tebing|rooftop|roof|bridge|nangis|menangis|"
+                         r"disebar|mati|capek|cape)\b")
+_X_SERVE_TONIGHT = re.compile(r"\b(?:ngelayanin|melayani|layani|ngelayani|nemenin tamu|menemani tamu)\b (?:\S+ ){0,8}"
+                              r"(?:malam ini|nanti malam|tonight)\b")
+_X_UNSAFE_HOME = re.compile(r"\b(?:takut|tidak mau|gak mau|ga mau|nggak mau|ogah) pulang\b")
 _X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balita|adik\w*|child|kid)\b")
 
 
-def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, help_now: bool) -> None:
+def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: bool, help_now: bool) -> None:
     past = bool(_X_PAST.search(norm))
     holding = bool(_X_WEAPON_NOW.search(norm)) and (harm or help_now or bool(_X_HOLDING_NOW.search(norm)))
     if holding or _X_WEAPON_SEEK.search(norm):
@@ -1014,6 +1021,12 @@ def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, help_
         fire("sexual_assault_recent", False)
     if _X_CONFINED.search(norm) or (_X_CHAINED.search(norm) and _X_PEOPLE.search(norm)):
         fire("confined_now", past)
+    if _X_JUMP.search(norm) and _X_JUMP_CTX.search(norm):
+        fire("suicide_self_harm", past)
+    if _X_SERVE_TONIGHT.search(norm):
+        fire("handover_imminent", False)  # made to "serve" men again tonight
+    if _X_UNSAFE_HOME.search(norm) and (act or _RE_TOUCH.search(norm) or _RE_SEX.search(norm)) and not past:
+        fire("perpetrator_present", False)  # a child afraid to go home to the person who harms them
     if _X_LIVE_ABUSE.search(norm):
         fire("violence_now", False)
     if _X_STALK_NOW.search(norm) and _RE_KILL.search(norm) and re.search(r"\b(?:lapas|penjara|bui)\b", norm):
@@ -1131,7 +1144,7 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
             fire("handover_imminent", past)
 
     _structural(norm, clauses, fire, help_now, hit)
-    _indirect(norm, fire, harm=abuse_ctx or any_harm, help_now=help_now)
+    _indirect(norm, fire, harm=abuse_ctx or any_harm, act=any_harm, help_now=help_now)
 
     # A laughing emoji or "wkwk" turns a light act into a joke ("istri galak, tadi saya dipukul pakai sendok
     # 😂"); injuries, weapons, sexual assault and self-harm are never discounted.

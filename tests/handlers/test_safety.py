@@ -237,6 +237,9 @@ INDIRECT_EMERGENCIES = [
     ("confined_now", "pacar ngunci aku di apartemen trs pergi bawa hp aku"),
     ("confined_now", "ana bocah cilik dirante neng mburi omah"),
     ("violence_now", "someone is abusing a small child on a live stream right now"),
+    ("suicide_self_harm", "temen kos nangis di atap, bilang mau loncat"),
+    ("handover_imminent", "aku dipaksa om ngelayanin temen2nya, malam ini disuruh lagi"),
+    ("perpetrator_present", "murid saya cerita ayahnya sering pegang2 dia, dia takut pulang nanti siang"),
 ]
 
 
@@ -259,6 +262,10 @@ def test_indirect_emergency_cues(cue: str, text: str) -> None:
         "dipaksa sama bos lembur kemarin sampai sakit kepala",
         "aku dijak kancaku nonton mau bengi",
         "suami saya di ruang tamu lagi nonton tv, saya gak bisa chat lama",
+        "aku takut pulang kemalaman",
+        "mau loncat ke kolam renang",
+        "episode podcast kemarin tentang sekte yang nyekap anggotanya",
+        "pas SMA aku pernah dipaksa pacar, sekarang aku sudah kuliah, mau konseling",
     ],
 )
 def test_indirect_cues_need_a_second_signal(text: str) -> None:
