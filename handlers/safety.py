@@ -253,6 +253,9 @@ def normalise(text: str) -> str:
         if tok in ".,?!":
             tokens.append(tok)
             continue
+        if tok in ("cowo", "cowok", "cwo") and i > 0 and joined[i - 1] in _SELF_OR_KIN:
+            tokens.extend(("laki", "laki"))  # "aku cowo 17 th", "adikku cowo": a boy, not a boyfriend
+            continue
         if tok == "smp" and i + 1 < len(joined) and joined[i + 1] in _AFTER_SAMPAI:
             tokens.append("sampai")  # "nyekik aku smp lemes": "smp" is "sampai" here, not a school
             continue
@@ -274,6 +277,7 @@ def normalise(text: str) -> str:
 _LAKI_LAKI = re.compile(r"\blaki(?:[\s_-]?2|[\s_-]laki)(?=\W|$)")
 # "bapaknya anak-anak" is how a wife speaks of her husband.
 _CHILDREN_FATHER = re.compile(r"\b(?:bapak|ayah|papa|papah|bapa|abah)(?:nya)? anak anak\b")
+_SELF_OR_KIN = frozenset("aku aq gw gue gua sy saya ku adik adek adikku adekku anak anakku".split())
 # Words after "smp" that make it the slang for "sampai" ("dipukul smp berdarah").
 _AFTER_SAMPAI = frozenset(
     "lemes lemas pingsan berdarah darah memar bengkak biru mati nangis jatuh luka patah sekarang skrg sini jam "

@@ -285,9 +285,11 @@ _AGE = re.compile(
     r"years? old|y o)\b(?! (?:lalu|yang lalu|silam|terakhir|belakangan|ini|menikah|nikah|pacaran|kerja|"
     r"bekerja|lebih|kemudian|kemarin|ago))"
 )
-_PERP_BEFORE_AGE = re.compile(r"\b(?:duda|pria|om|om om|(?<!anak )(?<!adik )(?<!adek )laki laki|"
+_PERP_BEFORE_AGE = re.compile(r"\b(?:duda|pria|om|om om|(?<!anak )(?<!adik )(?<!adek )(?<!ku )(?<!saya )laki laki|"
                               r"lelaki|pelaku|bapak bapak|kakek kakek|pacar\w*|"
-                              r"cowok|orang tua|man|guy)\b(?: \S+){0,2} ?$")
+                              r"cowok|orang tua|man|guy)\b(?: [^\s.,]+){0,2} ?$")
+# The writer's or the victim's own age right before the number ("..., saya 12 tahun"), never a perpetrator's.
+_OWN_BEFORE_AGE = re.compile(r"\b(?:saya|aku|dia|she s|he s|she is|he is|i m|i am|umur|usia)\s*$")
 _AGE_DURATION = re.compile(r"\b(?:sudah|selama|sejak|hampir|lebih dari|sekitar|udah|for) $")
 _AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia)\s+(?:baru |masih |sekitar )?"
                        r"(\d{1,2})(?:an)?\b(?! (?:tahun|thn|th) (?:lalu|yang lalu))")
@@ -297,7 +299,8 @@ _AGE_PERSON = re.compile(r"\b(?:anak|adik|adek|saya|aku|dia|keponakan|cucu|siswa
                          r"pasien|cewek|"
                          r"usianya|daughter|son|sister|brother|kakak|putri|putra|sepupu|sy|i m|im)\w*(?: \S+){0,2}"
                          r"(?: kira kira| sekitar| kurang lebih)? ?$")
-_AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am|putri|putra)\w* (?:saya |kami |"
+_AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am|putri|putra|sister|brother|"
+                       r"daughter|son|cousin|niece|nephew|she s|he s|she is|he is)\w* (?:saya |kami |"
                        r"sy )?(\d{1,2})(?:an|th|thn)?\b(?! (?:tahun|thn|th|bulan|bln|hari|jam|minggu|kali|x|juta|"
                        r"jt|rb|ribu|orang|anak)\b)")
 _CHILD = _rx(
@@ -375,7 +378,8 @@ _NOW_CHILD = _rx(r"(?:sekarang|kini|now) (?:(?:dia|saya|aku|sudah|masih|baru|sed
 # An adult now: "dulu dinikahkan umur 16, sekarang 19", "skrg saya 30an".
 _NOW_ADULT = _rx(r"(?:sekarang|kini|now|skrg) (?:\S+ ){0,2}(?:umur |usia )?(?:1[89]|[2-9]\d)(?:an)?(?: tahun)?|"
                  r"(?:saya|aku) (?:sudah |sekarang )?(?:umur |usia )?[3-9]0an|mantan santri\w*|alumni|"
-                 r"(?:sekarang|kini) (?:\S+ ){0,3}(?:kuliah|kerja|bekerja|menikah|nikah|dewasa|punya anak)|"
+                 r"(?:sekarang|kini) (?:saya |aku |sy |dia sudah |dia udah )?(?:sudah |udah )?(?:\S+ )?"
+                 r"(?:kuliah|kerja|bekerja|menikah|nikah|dewasa|punya anak)|"
                  r"(?:sudah|udah) lulus (?:kuliah|sma|smk)")
 # A mother harmed, reported by her child ("papa nyekik mama, aku kelas 5"): the mother is the victim.
 _MOTHER_HARMED = _rx(r"(?:ibu|mama|mamah|mami|emak|bunda|mamak|mamana)(?: saya| kami)? (?:\S+ ){0,2}di[a-z]{3,}|"
@@ -388,7 +392,8 @@ _WRITER_SCHOOLCHILD = _rx(r"(?:saya|aku) (?:masih )?(?:anak )?(?:kelas \d+|sd|sm
 _MARRIED_CHILD = _rx(r"anak (?:perempuan |laki laki )?(?:saya |kami )?(?:\S+ ){0,4}(?:suaminya|istrinya)|menantu")
 _MORE_CHILD = _rx(r"anak didik|anak asuh|anak panti|budak leutik|budak|bocah|tk|paud|grade \d+|girl|boy|"
                   r"belum (?:berumur |umur )?(?:1[0-8])|under 18|di ?bawah 18|(?:perempuan|laki laki) (?:\S+ ){0,3}"
-                  r"(?:sd|smp|sma|smk)|seragam (?:sd|smp|sma|smk)|nafkah (?:buat |untuk |ke |bagi )?anak|"
+                  r"(?:sd|smp|sma|smk)|seragam (?:sd|smp|sma|smk)|nafkah\w* (?:buat |untuk |ke |bagi )?anak|"
+                  r"murangkalih|(?:grup|toilet|kelas|teman|guru) sekolah|lulus sd|"
                   r"(?:bentak|marah|pukul)\w* anak")
 _MORE_ADULT = _rx(r"janda|istrinya|(?<!anak )perempuan (?:\S+ ){0,3}di[a-z]{3,}|housemaid|maid|abk|pmi|"
                   r"(?:nenek|kakek|lansia|engkong) (?:saya |kami )?(?:\S+ ){0,3}di[a-z]{3,}")
@@ -561,7 +566,8 @@ def _age(norm: str, entities: list[dict[str, Any]]) -> int | None:
 
 def _perpetrator_age(norm: str, start: int) -> bool:
     """Whether the age at ``start`` belongs to a perpetrator named just before it ("duda umur 40an")."""
-    return bool(_PERP_BEFORE_AGE.search(norm[max(0, start - 25) : start]))
+    before = norm[max(0, start - 25) : start]
+    return bool(_PERP_BEFORE_AGE.search(before)) and not _OWN_BEFORE_AGE.search(before)
 
 
 def _AGE_PERSON_NEAR(norm: str, number: str) -> bool:  # noqa: N802 - reads like the regex constants around it

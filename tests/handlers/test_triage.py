@@ -110,6 +110,11 @@ def test_rules_only_urgency(text: str, urgency: str) -> None:
         ("bapak nyekik mama, mama ga bangun. aku kelas 5", "adult", None),
         ("anak perempuan saya dipukuli suaminya semalam", "adult", None),
         ("ada cewek pake seragam smp dipaksa masuk mobil", "child", None),
+        ("mama sering ninggalin kami ke rumah pacarnya, aku 12 th harus masakin adek2", "child", 12),
+        ("my gf's dad beats her every weekend, she's 15", "child", 15),
+        ("adikku cowo 12thn dipukuli kakak kelasnya", "child", 12),
+        ("aku dipukul ayah tiri, aku kls 7. skrg dia lg kerja di luar kota", "child", None),
+        ("mantan suami gak nafkahin anak sejak cerai, gimana nuntutnya", "child", None),
     ],
 )
 def test_victim_and_age(text: str, victim: str, age: int | None) -> None:
