@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
-from functools import lru_cache
 
-_ENV_SALT = "HOTLINE_LOG_SALT"
+_salt: bytes = secrets.token_bytes(32)
 
 
-@lru_cache(maxsize=1)
-def _salt() -> bytes:
-    """The salt for log pseudonyms, read on first use (not at import).
+def configure(salt: str | None) -> None:
+    """Set the pseudonym salt from ``Settings.log_salt`` (called once at start-up by ``configure_logging``).
 
-    A deployment sets HOTLINE_LOG_SALT so pseudonyms stay stable across restarts and workers (logs can be
-    correlated); without it a random per-process salt is used, which is still safe, just not stable.
+    With a salt, pseudonyms are stable across restarts and workers so logs can be correlated; without one a
+    random per-process salt stays in place, which is still safe, just not stable.
     """
-    value = os.environ.get(_ENV_SALT)
-    return value.encode("utf-8") if value else secrets.token_bytes(32)
+    global _salt
+    if salt:
+        _salt = salt.encode("utf-8")
 
 
 def pseudonym(sender_id: str) -> str:
     """A short salted hash of a sender id ("tg:123", "wa:+62...") for logs: 12 hex chars, not reversible."""
-    digest = hmac.new(_salt(), sender_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    digest = hmac.new(_salt, sender_id.encode("utf-8"), hashlib.sha256).hexdigest()
     return digest[:12]

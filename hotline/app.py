@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text as sql_text
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
-from handlers import urgency_model
+from handlers import privacy, urgency_model
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
 from handlers.nlg import nlg_response
@@ -224,8 +224,12 @@ def build_app(rt: Runtime) -> FastAPI:
     return app
 
 
-def configure_logging(verbose: bool = False) -> None:
-    """Application logs at INFO; libraries that would log message texts or tokens stay at WARNING."""
+def configure_logging(verbose: bool = False, *, log_salt: str | None = None) -> None:
+    """Application logs at INFO; libraries that would log message texts or tokens stay at WARNING.
+
+    ``log_salt`` (``Settings.log_salt``) salts the sender pseudonyms the handlers log instead of sender ids.
+    """
+    privacy.configure(log_salt)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     for noisy in ("httpx", "httpcore", "telegram", "twilio", "uvicorn.access", "aiohttp"):
@@ -238,7 +242,7 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
 
     from hotline.services import RasaServer, RedisServer
 
-    configure_logging()
+    configure_logging(log_salt=settings.log_salt)  # again: run() is also called without the CLI
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     started: list[Any] = []
     try:

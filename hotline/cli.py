@@ -159,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from hotline.app import configure_logging
 
-    configure_logging(verbose=args.verbose)
     settings = Settings()
+    configure_logging(verbose=args.verbose, log_salt=settings.log_salt)
     return int(args.func(args, settings) or 0)
 
 

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     port: int = 8080
     host: str = "127.0.0.1"
 
+    # Salt of the sender pseudonyms in logs (HOTLINE_LOG_SALT). Set it in production so pseudonyms are stable
+    # across restarts and workers; unset, each process uses a random salt (still safe, not correlatable).
+    log_salt: str | None = Field(default=None, validation_alias="HOTLINE_LOG_SALT")
+
     # Services. Unset REDIS_URL / RASA_URL means "hotline run starts its own".
     database_url: str = Field(default_factory=lambda: f"sqlite:///{PROJECT_ROOT / 'var' / 'hotline.db'}")
     redis_url: str | None = None

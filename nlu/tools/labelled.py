@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,B,C,D,E,F,G,H,I}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,J}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -66,6 +66,13 @@ OVERRIDES: dict[str, str] = {
     "i199": "out_of_scope", "i219": "faq/confidentiality", "i232": "faq/how_to_report", "i248": "affirm",
     "i252": "faq/documents", "i256": "faq/bot_identity", "i268": "faq/confidentiality", "i272": "faq/bot_identity",
     "i274": "faq/bot_identity",
+    # Set J (blind test set until its first measurement; reviewed in a separate pass).
+    "j042": "thanks", "j049": "faq/puspaga", "j058": "faq/cost", "j072": "out_of_scope", "j082": "faq/prevention",
+    "j086": "out_of_scope", "j106": "ask_directory", "j108": "faq/patbm", "j119": "faq/anonymous",
+    "j120": "faq/documents", "j137": "faq/kbgo", "j145": "faq/what_is_violence", "j149": "faq/bot_identity",
+    "j161": "greet", "j163": "stop", "j198": "out_of_scope", "j234": "out_of_scope", "j237": "faq/legal_aid",
+    "j241": "faq/bot_identity", "j247": "faq/how_to_report", "j251": "faq/what_is_violence",
+    "j254": "faq/bot_identity", "j275": "faq/confidentiality", "j283": "faq/opening_hours",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
