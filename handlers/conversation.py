@@ -250,15 +250,11 @@ class Hotline:
     async def _intake(self, msg: IncomingMessage, text: str, lang: Lang, conv_id: int, state: dict[str, Any],
                       current: Intake | None, result: TriageResult, turn: Turn,
                       say: Callable[..., Awaitable[None]]) -> None:
-        opening: asyncio.Task[str] | None = None
         if current is None or (result.urgency != "none" and current.step in (None, "done")):
             current = Intake(urgency=result.urgency)
             current.answers.update(intake_mod.known_from_triage(result))
-            opening = asyncio.create_task(self.cases.open_case(conversation_id=conv_id, result=result))
+            current.case_code = await self.cases.open_case(conversation_id=conv_id, result=result)
             if result.urgency == "emergency":
-                # "A counsellor has been alerted" is only said once the case (and its page) is recorded.
-                current.case_code = await opening
-                opening = None
                 await say(texts.text("emergency_paged", lang))
         else:
             step = current.step
@@ -276,27 +272,20 @@ class Hotline:
                     if result.urgency == "emergency":
                         await self.cases.escalate(code=current.case_code)
                         await say(texts.text("emergency_paged", lang))
-        try:
-            nxt = intake_mod.next_step(current)
-            if nxt is None:
-                if opening is not None:
-                    current.case_code = await opening  # the closing text quotes the case code
-                key = {"emergency": "report_done_emergency", "high": "report_done_high"}.get(current.urgency,
-                                                                                           "report_done_normal")
-                await say(texts.text(key, lang, code=current.case_code or "-"))
-                if result.category == "sexual" or current.answers.get("category") == "sexual":
-                    await say(texts.text("tpks_note", lang))
-                current.step = "done"
-                state["intake"] = None
-                return
-            current.asked.append(nxt)
-            current.step = nxt
-            # The first question does not wait for the case to be written: the two overlap.
-            await say(texts.text(intake_mod.QUESTION[nxt], lang))
-        finally:
-            if opening is not None and current.case_code is None:
-                current.case_code = await opening
-            turn.case_code = current.case_code
+        turn.case_code = current.case_code
+        nxt = intake_mod.next_step(current)
+        if nxt is None:
+            key = {"emergency": "report_done_emergency", "high": "report_done_high"}.get(current.urgency,
+                                                                                       "report_done_normal")
+            await say(texts.text(key, lang, code=current.case_code or "-"))
+            if result.category == "sexual" or current.answers.get("category") == "sexual":
+                await say(texts.text("tpks_note", lang))
+            current.step = "done"
+            state["intake"] = None
+            return
+        current.asked.append(nxt)
+        current.step = nxt
+        await say(texts.text(intake_mod.QUESTION[nxt], lang))
         state["intake"] = current.to_state()
 
     async def _apply_answer(self, current: Intake, answer: dict[str, Any], result: TriageResult, lang: Lang,
