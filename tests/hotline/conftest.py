@@ -126,7 +126,7 @@ class Harness:
 
 
 def make_settings(tmp_path: Path, port: int, tg: FakeTelegramAPI, tw: FakeTwilioAPI, *, redis_url: str,
-                  rasa_url: str, database_url: str | None = None) -> Settings:
+                  rasa_url: str, database_url: str | None = None, **extra: Any) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=tg.token, telegram_mode="webhook", telegram_api_base_url=tg.api_base_url,
@@ -134,7 +134,7 @@ def make_settings(tmp_path: Path, port: int, tg: FakeTelegramAPI, tw: FakeTwilio
         twilio_whatsapp_from=TEST_WHATSAPP_FROM, twilio_api_base_url=tw.base_url,
         public_base_url="https://hotline.example.test", port=port,
         database_url=database_url or f"sqlite:///{tmp_path / 'hotline.db'}", redis_url=redis_url, rasa_url=rasa_url,
-        var_dir=tmp_path / "var", rasa_timeout_s=2.0,
+        var_dir=tmp_path / "var", rasa_timeout_s=2.0, **extra,
     )
 
 
@@ -143,12 +143,12 @@ def harness_factory(tmp_path: Path, nlg_port: int) -> Iterator[Callable[..., Har
     """Build and start a hotline (own SQLite file) on the NLG port with fresh fakes; stopped after the test."""
     running: list[tuple[AppThread, FakeTelegramAPI, FakeTwilioAPI, httpx.Client]] = []
 
-    def start(*, redis_url: str, rasa_url: str, database_url: str | None = None) -> Harness:
+    def start(*, redis_url: str, rasa_url: str, database_url: str | None = None, **extra: Any) -> Harness:
         tg, tw = FakeTelegramAPI(), FakeTwilioAPI()
         tg.start()
         tw.start()
         settings = make_settings(tmp_path, nlg_port, tg, tw, redis_url=redis_url, rasa_url=rasa_url,
-                                 database_url=database_url)
+                                 database_url=database_url, **extra)
         rt = build_runtime(settings, rasa_url=rasa_url, redis_url=redis_url)
         server = AppThread(build_app(rt), nlg_port)
         server.start()

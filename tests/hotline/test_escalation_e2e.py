@@ -3,9 +3,13 @@ the fake Bot API, who claims it with the inline button, talks to the citizen thr
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import select
 
+from hotline.services import RasaServer, RedisServer
 from storage import crud
 from storage.models import Case
 from tests.factories import telegram_callback_update, telegram_text_update
@@ -79,3 +83,35 @@ def test_a_citizen_sending_staff_commands_learns_nothing(hotline: Harness) -> No
     texts = hotline.wait_telegram(citizen, 1)
     joined = " ".join(hotline.wait_telegram(citizen, len(texts)))
     assert "K-" not in joined and "antrian" not in joined.lower()
+
+
+def test_a_whatsapp_counsellor_is_paged_with_the_approved_template(
+    harness_factory: Callable[..., Harness], rasa_server: RasaServer, redis_server: RedisServer
+) -> None:
+    # A counsellor on WhatsApp who has not written to the bot today can only be reached with a template.
+    template = "HX00000000000000000000000000000001"
+    hotline = harness_factory(redis_url=redis_server.url, rasa_url=rasa_server.url,
+                              whatsapp_page_template_sid=template)
+    counsellor = "+6281200000077"
+
+    def add_on_call(s: object) -> None:
+        staff = crud.add_staff(s, name="Konselor WA Depok", role="counsellor", region="depok",  # type: ignore[arg-type]
+                               channel="whatsapp", contact_id=counsellor)
+        crud.start_shift(s, staff=staff)  # type: ignore[arg-type]
+
+    hotline.db(add_on_call)
+    citizen = new_chat_id()
+    hotline.post_telegram(telegram_text_update(
+        "tolong suami saya lagi mukulin saya sekarang di rumah, kami di sukmajaya depok", chat_id=citizen))
+    assert "110" in hotline.wait_telegram(citizen, 1)[0]
+
+    def pages() -> list[dict[str, object]]:
+        return [p for p in hotline.tw.sent() if p.get("To") == f"whatsapp:{counsellor}"]
+
+    hotline.tw.wait_until(lambda _: bool(pages()), 15)
+    page = pages()[0]
+    case = hotline.db(lambda s: s.scalars(select(Case)).one())
+    assert page["ContentSid"] == template and not page.get("Body")
+    variables = json.loads(str(page["ContentVariables"]))
+    assert variables["1"] == case.code and "mukulin" not in json.dumps(variables)
+    assert hotline.wait_db(lambda s: s.get(Case, case.id).status == "paged")
