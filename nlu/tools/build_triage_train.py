@@ -2,7 +2,7 @@
 
 usage: python3 nlu/tools/build_triage_train.py
 
-Rows: every labelled set in nlu/tools/labelled (see labelled.SETS; never shared/triage/dev.jsonl), first
+Rows: ``labelled.labelled_rows()`` (the sets in nlu/tools/labelled; never shared/triage/dev.jsonl), first
 urgency label only, duplicates of a text dropped, plus the rows already marked ``"source": "invented"`` (kept
 as they are). The order is fixed so the model trains deterministically.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from labelled import BLIND_DIR, SETS
+from labelled import labelled_rows
 
 TRAIN_FILE = Path(__file__).resolve().parents[2] / "handlers" / "data" / "triage_train.jsonl"
 
@@ -24,15 +24,11 @@ def main() -> None:
                     if r.get("source") == "invented"]
     seen: set[str] = set()
     rows = []
-    for name in SETS:
-        for line in (BLIND_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if row["text"] in seen:
-                continue
-            seen.add(row["text"])
-            rows.append({"text": row["text"], "urgency": row["urgency"][0], "source": name})
+    for row in labelled_rows():
+        if row["text"] in seen:
+            continue
+        seen.add(row["text"])
+        rows.append({"text": row["text"], "urgency": row["urgency"][0], "source": row["set"]})
     rows += [r for r in invented if r["text"] not in seen]
     TRAIN_FILE.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"{TRAIN_FILE}: {len(rows)} rows")

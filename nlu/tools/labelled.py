@@ -139,6 +139,7 @@ def row_intent(row: dict) -> str:
 
 
 def labelled_rows() -> list[dict]:
+    """Rows of every set in SETS (minus NLU_EXCLUDE_SETS), in order; each row also gets ``"set"``: its set's name."""
     excluded = {s.strip() for s in os.environ.get("NLU_EXCLUDE_SETS", "").split(",") if s.strip()}
     rows = []
     for name in SETS:
@@ -150,7 +151,7 @@ def labelled_rows() -> list[dict]:
             if not line:
                 continue
             try:
-                rows.append(json.loads(line))
+                rows.append({**json.loads(line), "set": name})
             except json.JSONDecodeError:  # a set still being written may end with a partial line
                 continue
     return rows
