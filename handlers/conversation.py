@@ -195,8 +195,9 @@ class Hotline:
                 if state.get("intake"):
                     # A counsellor has taken over: the bot's questionnaire must not resume after the handoff.
                     state["intake"] = None
-                    await self._save_state(msg.sender_id, state, lang)
-                await self._mark(message_id, "processed", None)
+                    await self._finish(msg.sender_id, state, lang, message_id, "processed", None)
+                else:
+                    await self._mark(message_id, "processed", None)
                 return
 
         welcomed = bool(state.get("welcomed"))
@@ -351,9 +352,6 @@ class Hotline:
         await say(texts.text("deleted", lang))
 
     # ---------------------------------------------------------------------------------------------- helpers
-    async def _save_state(self, sender_id: str, state: dict[str, Any], lang: Lang) -> None:
-        await self.store.run(lambda s: _save(s, sender_id, state, lang))
-
     async def _mark(self, message_id: int, status: str, result: TriageResult | None) -> None:
         summary = _summary(result)
         await self.store.run(lambda s: crud.set_message_status(s, message_id=message_id, status=status,
