@@ -78,9 +78,31 @@ EMERGENCIES = {
     "abduction_now": ["anak saya barusan dibawa kabur ayahnya"],
 }
 
+# Indirect and regional wordings (handlers.safety._indirect); invented messages.
+INDIRECT_EMERGENCIES = [
+    ("weapon_threat", "itu bapaknya mamuku didorong jatuh, sekarang napegang badik di dapur"),
+    ("weapon_threat", "suami kirim foto golok, tulisannya 'tunggu aku pulang'"),
+    ("perpetrator_present", "aku ga bisa ngomong lama, dia di sebelah. jgn chat balik ya"),
+    ("abuser_returning_now", "mantan ngancem mau dateng ke kos nanti malam buat ngasih pelajaran"),
+    ("suicide_self_harm", "aku cuma mau pamit. makasih udh pernah bales chatku"),
+    ("suicide_self_harm", "udah siap. surat udh di meja"),
+    ("suicide_self_harm", "gimana caranya biar ga ngerasain apa2 lagi"),
+    ("serious_injury", "mama dipukul papa pake kursi terus mama ga gerak"),
+    ("violence_now", "tolong segera, ada perempuan diarak warga di gang sebelah"),
+    ("violence_now", "ada suara anak jerit2 dr rumah sebelah dari tadi kayak dipukulin"),
+    ("sexual_assault_recent", "temenku diapa2in sm kakak kelas kemarin, skrg diem terus"),
+    ("sexual_assault_recent", "I was raped at a party last night and I havent showered"),
+    ("confined_now", "pacar ngunci aku di apartemen trs pergi bawa hp aku"),
+    ("confined_now", "ana bocah cilik dirante neng mburi omah"),
+    ("violence_now", "someone is abusing a small child on a live stream right now"),
+    ("suicide_self_harm", "temen kos nangis di atap, bilang mau loncat"),
+    ("handover_imminent", "aku dipaksa om ngelayanin temen2nya, malam ini disuruh lagi"),
+    ("perpetrator_present", "murid saya cerita ayahnya sering pegang2 dia, dia takut pulang nanti siang"),
+]
+
 
 @pytest.mark.parametrize(
-    ("cue", "text"), [(cue, t) for cue, texts in EMERGENCIES.items() for t in texts]
+    ("cue", "text"), [(cue, t) for cue, texts in EMERGENCIES.items() for t in texts] + INDIRECT_EMERGENCIES
 )
 def test_emergency_cue_fires(cue: str, text: str) -> None:
     report = detect_danger(text)
@@ -220,34 +242,6 @@ def test_structural_calm_or_past_not_emergency(text: str) -> None:
     assert detect_danger(text).level != "emergency", (text, detect_danger(text))
 
 
-# Indirect and regional wordings (handlers.safety._indirect); invented messages.
-INDIRECT_EMERGENCIES = [
-    ("weapon_threat", "itu bapaknya mamuku didorong jatuh, sekarang napegang badik di dapur"),
-    ("weapon_threat", "suami kirim foto golok, tulisannya 'tunggu aku pulang'"),
-    ("perpetrator_present", "aku ga bisa ngomong lama, dia di sebelah. jgn chat balik ya"),
-    ("abuser_returning_now", "mantan ngancem mau dateng ke kos nanti malam buat ngasih pelajaran"),
-    ("suicide_self_harm", "aku cuma mau pamit. makasih udh pernah bales chatku"),
-    ("suicide_self_harm", "udah siap. surat udh di meja"),
-    ("suicide_self_harm", "gimana caranya biar ga ngerasain apa2 lagi"),
-    ("serious_injury", "mama dipukul papa pake kursi terus mama ga gerak"),
-    ("violence_now", "tolong segera, ada perempuan diarak warga di gang sebelah"),
-    ("violence_now", "ada suara anak jerit2 dr rumah sebelah dari tadi kayak dipukulin"),
-    ("sexual_assault_recent", "temenku diapa2in sm kakak kelas kemarin, skrg diem terus"),
-    ("sexual_assault_recent", "I was raped at a party last night and I havent showered"),
-    ("confined_now", "pacar ngunci aku di apartemen trs pergi bawa hp aku"),
-    ("confined_now", "ana bocah cilik dirante neng mburi omah"),
-    ("violence_now", "someone is abusing a small child on a live stream right now"),
-    ("suicide_self_harm", "temen kos nangis di atap, bilang mau loncat"),
-    ("handover_imminent", "aku dipaksa om ngelayanin temen2nya, malam ini disuruh lagi"),
-    ("perpetrator_present", "murid saya cerita ayahnya sering pegang2 dia, dia takut pulang nanti siang"),
-]
-
-
-@pytest.mark.parametrize(("cue", "text"), INDIRECT_EMERGENCIES)
-def test_indirect_emergency_cues(cue: str, text: str) -> None:
-    report = detect_danger(text)
-    assert report.level == "emergency", (text, report)
-    assert cue in report.cues
 
 
 @pytest.mark.parametrize(
