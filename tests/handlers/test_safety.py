@@ -236,17 +236,7 @@ def test_structural_emergency_families(text: str) -> None:
         "sepupu saya nikah besok, boleh minta info katering?",  # a wedding, no child, no force
         "sy mantan ABK, paspor dulu ditahan agen, sekarang sudah pulang ke rumah",  # held in the past, over
         "minta maaf ya kak, aku pamit dulu mau makan",  # a goodbye in chat, not a note
-    ],
-)
-def test_structural_calm_or_past_not_emergency(text: str) -> None:
-    assert detect_danger(text).level != "emergency", (text, detect_danger(text))
-
-
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        # Indirect cues (handlers.safety._indirect) need a second signal.
         "mau pamit dulu ya kak, makasih",
         "jangan chat balik ya, aku lagi di kantor",
         "pengantin diarak keliling kampung tadi sore",
@@ -262,8 +252,8 @@ def test_structural_calm_or_past_not_emergency(text: str) -> None:
         "pas SMA aku pernah dipaksa pacar, sekarang aku sudah kuliah, mau konseling",
     ],
 )
-def test_indirect_cues_need_a_second_signal(text: str) -> None:
-    assert detect_danger(text).level != "emergency", text
+def test_structural_calm_or_past_not_emergency(text: str) -> None:
+    assert detect_danger(text).level != "emergency", (text, detect_danger(text))
 
 
 def test_laki_laki_is_a_man_and_smp_can_mean_sampai() -> None:
