@@ -94,7 +94,7 @@ def _get() -> Any:
 
 
 def warm() -> bool:
-    """Train the model now (about a second) rather than inside the first citizen's message; True when on."""
+    """Train the model now (2-3 s) rather than inside the first citizen's message; True when on."""
     return bool(_get())
 
 
