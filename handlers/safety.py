@@ -38,7 +38,10 @@ SLANG: dict[str, str] = {
     "mlm": "malam", "malem": "malam", "mlam": "malam", "bengi": "malam", "wengi": "malam",
     "td": "tadi", "tdi": "tadi", "mau": "mau", "kmrn": "kemarin", "kmrin": "kemarin", "kemaren": "kemarin",
     "kmaren": "kemarin", "kmarin": "kemarin", "wingi": "kemarin", "brusan": "barusan", "brsn": "barusan",
-    "barusann": "barusan", "bsk": "besok", "besuk": "besok", "sesok": "besok", "isuk": "besok",
+    "barusann": "barusan", "bsk": "besok", "besuk": "besok", "sesok": "besok", "isuk": "pagi",
+    "sesuk": "besok", "esuk": "pagi", "budhal": "berangkat", "budal": "berangkat", "mangkat": "berangkat",
+    "durung": "belum", "mulih": "pulang", "dipethuk": "dijemput", "dipetuk": "dijemput", "dijak": "diajak",
+    "lungo": "pergi", "lanang": "laki laki", "mangakhiri": "mengakhiri", "sadonyo": "semuanya",
     "thn": "tahun", "th": "tahun", "taun": "tahun", "thun": "tahun", "tahon": "tahun", "bln": "bulan",
     "mgg": "minggu", "mgu": "minggu", "hr": "hari", "jm": "jam", "sblm": "sebelum", "stlh": "setelah",
     "lg": "lagi", "lgi": "lagi", "lagii": "lagi", "msh": "masih", "masi": "masih", "mash": "masih",
@@ -426,7 +429,8 @@ HABIT = _alt("sering selalu tiap setiap kadang suka biasanya often always every 
 NEGATION = _alt("tidak bukan belum jangan never not dont don_t didn_t tanpa")
 NEWS = _alt(
     "berita koran film sinetron drakor novel artikel penelitian riset skripsi makalah sosialisasi seminar "
-    "webinar headline tayangan fiksi news movie article lagu judul lirik song podcast episode tiktok viral netizen"
+    "webinar headline tayangan fiksi news movie article lagu judul lirik song podcast episode tiktok viral netizen "
+    "hoaks hoax adegan"
 )
 ABUSE_CONTEXT = re.compile(
     r"\b(?:" + VIOLENCE[3:-1] + "|" + SEXUAL_ASSAULT[3:-1] + "|" + THREAT[3:-1]
@@ -445,7 +449,9 @@ _RE_NOW = re.compile(r"\b" + NOW + r"\b")
 # "Now" about something other than the harm: "skrg hamil", "skrg dia lagi kerja", "skrg umur 20".
 _RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* |istri\w* |pelaku |bapak\w* )?"
                  r"(?:lagi |sedang |masih )?(?:hamil|kerja|bekerja|di kantor|ke kantor|dinas|merantau|sekolah|"
-                 r"kuliah|tinggal|ngekost|ngekos|pindah|umur|usia|kelas|keluar kota|di luar kota|mondok|kost)\b")
+                 r"kuliah|tinggal|ngekost|ngekos|pindah|umur|usia|kelas|keluar kota|di luar kota|mondok|kost|\d+|"
+                 # the aftermath, not the act: "sekarang dia tidak mau bicara", "sekarang kasusnya di polisi"
+                 r"tidak mau (?:bicara|ngomong|cerita|makan|sekolah|keluar)|trauma|minta maaf|kasus\w*|murung)\b")
 _RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:saya |aku |kami |dia |mereka |ia )?(?:sudah|tidak lagi|aman|wis)|"
                            r"sampai sekarang|hingga sekarang|"
                            r"sejak sekarang|dari dulu sampai sekarang|sampai saat ini|hingga saat ini)\b"
@@ -453,7 +459,7 @@ _RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:saya |aku |kami |dia |mereka |ia )
 _RE_HELP = re.compile(r"\b" + HELP + r"\b")
 _RE_HELP_POLITE = re.compile(
     r"\b(?:tolong|please|help) (?:info|informasi|tanya|jelaskan|jelasin|dijelaskan|kasih tahu|beritahu|"
-    r"bantu jelaskan|dibantu info|minta info|share|bagikan|sebutkan)\b"
+    r"bantu jelaskan|dibantu info|minta info|share|bagikan|sebutkan|cek|cekin|koreksi|periksa|review|bacain)\b"
 )
 _RE_QUESTION_GENERIC = re.compile(
     r"\b(?:apakah|bagaimana cara|gimana cara|cara melapor|cara lapor|bisa dilaporkan|bisa dipidana|"
@@ -489,7 +495,8 @@ _RE_KILL = re.compile(
     r"\b(?:mau|akan|ingin|bakal|mengancam|diancam|ancam|ancaman|teriak|bilang|janji|sumpah|siap|rek) "
     + _w(3) + r"(?:dibunuh|bunuh|membunuh|bunuhin|ngebunuh|mateni|dipateni|habisi|menghabisi|dihabisi|"
     r"matiin|dimatiin|maehan|dipaehan)\b(?! (?:diri|nyamuk|tikus|kecoa|waktu|serangga|hama|virus|kuman))"
-    r"|\b(?:mau|akan|ingin|bakal|siap) " + _w(2) + r"(?:ngabisin|ngehabisin|habisin|ngabisi|menghabisi|habisi)"
+    r"|\b(?:mau|akan|ingin|bakal|siap) " + _w(2) + r"(?:ngabisin|ngehabisin|habisin|ngabisi|menghabisi|habisi|"
+    r"menyelesaikan|nyelesaiin|membereskan|beresin)"
     r" (?:kami|kamu|saya|kalian|kita|dia|mereka|istri\w*|anak\w*|ibu\w*|adik\w*|suami\w*|semua(?:nya)?)\b"
     r"|\b(?:kill (?:me|you|her|him|us|my)|going to kill|will kill|gonna kill|threaten\w* to kill)\b"
 )
@@ -521,11 +528,25 @@ _RE_SUICIDE = re.compile(
     r"hurt myself|paeh saja|hayang paeh|pengen mati|mati wae)"
 )
 _RE_SUICIDE_FALSE = re.compile(r"\b(?:hp|baterai|batre|batrai|lampu|listrik|motor|mesin|mobil|wifi|sinyal|"
-                               r"tanaman|ikan|ayam) " + _w(2) + r"(?:mau|ingin) mati\b|\bmati lampu\b")
+                               r"tanaman|ikan|ayam) " + _w(2) + r"(?:mau|ingin) mati\b|\bmati lampu\b|"
+                               # a curse shouted at someone ("mati aja kamu"), not the writer's intent
+                               r"\bmati (?:saja|sana) (?:kamu|kau|kalian)\b")
+# A partner's suicide threat used as a lever ("ngancem bunuh diri kalo aku ga nurut", "kalau sy putusin dia bakal
+# bunuh diri") is coercive control (high), not the writer's own intent.
+_RE_SUICIDE_LEVER = re.compile(
+    r"\b(?:mengancam|ancam|ngancam)\w* (?:(?:mau|akan|bakal|untuk|terus|mulu|melulu) ){0,2}bunuh diri\b"
+    r"|\bkalau (?:\S+ ){1,5}(?:dia|pacar\w*|suami\w*|istri\w*) (?:bakal|akan|mau) bunuh diri\b"
+    r"|\bthreaten\w* (?:to )?(?:kill (?:him|her)self|suicide)\b"
+)
+# ... unless the threat comes with the means or a place to act on it now ("ngancam bunuh diri sambil megangin adek
+# di atas jembatan"): then it is an emergency for everyone there.
+_RE_LEVER_ACUTE = re.compile(r"\b(?:jembatan|atap|rooftop|tebing|rel|pisau|golok|racun|tali|megang\w*|memegang\w*|"
+                             r"gendong\w*|bensin)\b")
 _RE_RECENT72 = re.compile(
     r"\b(?:semalam|tadi|barusan|baru saja|kemarin|hari ini|pagi ini|malam ini|sekarang|sedang|"
     r"dua hari (?:yang )?lalu|2 hari (?:yang )?lalu|tiga hari (?:yang )?lalu|3 hari (?:yang )?lalu|"
-    r"kemarin lusa|last night|yesterday|today|tonight|this morning|just now|earlier today|just)\b"
+    r"kemarin lusa|last night|yesterday|today|tonight|this morning|this afternoon|this evening|hours ago|"
+    r"an hour ago|just now|earlier today|just)\b"
 )
 _RE_PRE_RECENT = re.compile(r"\b(?:baru|lagi|barusan|habis|abis)$")
 _RE_INTRUDE = re.compile(
@@ -596,6 +617,8 @@ _RE_RECENT72_WIDE = re.compile(
 _RE_OLDER = re.compile(
     r"\b(?:dulu|dahulu|tahun lalu|tahun yang lalu|waktu (?:kecil|sd|smp|sma|masih kecil|kuliah)|masa kecil|"
     r"(?:\d+|dua|tiga|empat|lima|beberapa|berapa) (?:minggu|bulan|tahun) (?:yang )?lalu|minggu lalu|"
+    # four days or more: past the ~72 hours of an emergency
+    r"(?:[4-9]|\d\d+|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa) hari (?:yang )?lalu|"
     r"bulan lalu|sebulan lalu|seminggu lalu|years ago|last (?:year|month|week)|when i was)\b"
 )
 _RE_BODY_CUT = re.compile(r"\b(?:tangan\w*|nadi\w*|lengan\w*|pergelangan\w*|diri|paha\w*|kulit\w*|wrist\w*|arm\w*)\b")
@@ -753,7 +776,15 @@ _RE_AWAY = re.compile(
     r"\b(?:dia|suami\w*|istri\w*|pelaku|bapak\w*|ayah\w*|pacar\w*|orangnya|ia) (?:\S+ ){0,2}(?:lagi |sedang |sudah )?"
     r"(?:kerja|bekerja|berangkat kerja|di kantor|ke kantor|dinas|pergi|keluar kota|di luar kota|merantau|"
     r"tidak di rumah|tidak ada di rumah|ditangkap|ditahan polisi|kabur)\b"
+    r"|\b(?:he|she) (?:s|is) (?:not (?:here|home|around)|away)\b"
 )
+# Away for weeks: a threat from someone who comes back "bulan depan" is serious (high), not danger within hours.
+_RE_AWAY_LONG = re.compile(r"\b(?:sampai|hingga|baru pulang|pulang|balik) (?:\S+ ){0,2}(?:bulan|minggu|tahun) depan\b"
+                           r"|\b(?:sedang|lagi|masih) merantau\b")
+# Someone confined earlier and out now ("kemarin dikunci di gudang ..., skrg udah dikeluarin").
+_RE_RELEASED = re.compile(r"\b(?:sudah|telah|akhirnya) (?:\S+ )?(?:dikeluarkan|dikeluarin|dilepas|dilepaskan|"
+                          r"dibebaskan|diselamatkan|dievakuasi|bebas)\b")
+_RE_ONLY_DREAM = re.compile(r"\b(?:cuma|hanya|untung|ternyata|cuman) (?:\S+ )?mimpi\b|\b(?:just|only) a dream\b")
 _RE_BACK_SOON = re.compile(r"\b(?:pulang|balik|datang|kembali|back)\b (?:\S+ ){0,3}"
                            r"(?:nanti|sebentar|malam ini|sore|jam)"
                            r"|\b(?:nanti|sebentar lagi|malam ini) (?:\S+ ){0,3}(?:pulang|balik|datang|kembali)\b")
@@ -831,6 +862,14 @@ def _negated(text: str, start: int) -> bool:
     return any(re.fullmatch(NEGATION, t) for t in left)
 
 
+_THREAT_WORDS = frozenset("mengancam ancam ngancam diancam bakal akan threatened threatens".split())
+
+
+def _threatened(text: str, start: int) -> bool:
+    """True when a threat word is among the three tokens before ``start`` ("mengancam bakal memperkosa")."""
+    return any(t in _THREAT_WORDS for t in text[:start].split()[-3:])
+
+
 def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None], help_now: bool,
                 hit: Callable[[re.Pattern[str], str], re.Match[str] | None]) -> None:
     """Stem-based cues: a harm act with a now/within-hours marker in its own or an adjacent clause, and the
@@ -878,7 +917,7 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             if fam in ("physical", "confine", "abduct") and (pre_now or now_ctx):
                 cue = {"physical": "violence_now", "confine": "confined_now", "abduct": "abduction_now"}[fam]
                 fire(cue, older and not pre_now)
-            elif fam == "sexual" and (pre_now or recent72):
+            elif fam == "sexual" and (pre_now or recent72) and not _threatened(cl, len(" ".join(toks[:j]))):
                 fire("sexual_assault_recent", older and not pre_now)
             elif fam == "kill" and (pre_now or now_ctx or present_msg):
                 if not re.search(r"\b(?:diri|myself)\b", " ".join(toks[j + 1 : j + 3])):
@@ -896,7 +935,8 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         if hit(_RE_PILLS_TAKEN, cl) and (farewell or "semua" in cl or "banyak" in cl):
             fire("suicide_self_harm", False)
         if hit(_RE_CHILD_ALONE_LATE, cl) and hit(_RE_CHILD_WORD, window) and not older:
-            fire("child_left_alone", False)
+            # "sering ditinggal sendirian sampai malam" is recurring neglect (high) unless it is tonight.
+            fire("child_left_alone", bool(hit(_RE_HABIT, cl)) and not hit(_RE_NOW_STRONG, cl))
         if hit(_RE_DRAGGED, window) and not older:
             fire("abduction_now", False)
         tm = hit(_RE_TAKE_AWAY, cl)
@@ -963,7 +1003,9 @@ _X_FAREWELL = re.compile(r"\b(?:pamit|selamat tinggal)\b (?:\S+ ){0,6}(?:makasih
                          r"(?:sudah|udah|udh) pernah|"
                          r"\b(?:tidak|gak|ga|nggak) (?:mau )?(?:ngerasain|merasakan|ngerasa) apa apa lagi\b|"
                          r"\b(?:abis|habis|barusan|baru|sudah) (?:ngelukain|melukai|nglukai|nyayat|menyayat|ngiris|"
-                         r"mengiris|nyilet)\w* (?:tangan|diri|lengan|nadi|paha)")
+                         r"mengiris|nyilet)\w* (?:tangan|diri|lengan|nadi|paha)|"
+                         r"\btell (?:my |her |his )?(?:mother|mama|dad|father|family|everyone) (?:that )?(?:i|she|he) "
+                         r"love\w*")
 _X_LETTER = re.compile(r"\bsurat (?:sudah |udah )?(?:di meja|buat (?:mama|ibu|papa|bapak|ayah|kalian)|terakhir)")
 _X_LETTER_CTX = re.compile(r"\b(?:maaf|pamit|selamat tinggal|siap|capek|cape|lelah)\b")
 _X_NOT_MOVING = re.compile(r"\b(?:tidak|gak|ga|nggak) (?:bisa )?(?:gerak|bergerak|bangun bangun|napas|bernapas|nafas|"
@@ -990,7 +1032,8 @@ _X_CONFINED = re.compile(r"\b(?:ngunci|mengunci|ngurung|mengurung|nyekap|menyeka
 _X_CHAINED = re.compile(r"\bdirante\b")
 _X_LIVE_ABUSE = re.compile(r"\blive ?stream\w* (?:\S+ ){0,3}(?:abuse|abusing|rape|raping|kekerasan|pelecehan)|"
                            r"\b(?:abuse|abusing|raping|hitting|beating)\b (?:\S+ ){0,8}right now\b")
-_X_PAST = re.compile(r"\b(?:dulu|dahulu|waktu kecil|tahun lalu|bulan lalu|years ago|when i was)\b")
+_X_PAST = re.compile(r"\b(?:dulu|dahulu|waktu kecil|tahun lalu|bulan lalu|years ago|when i was|"
+                     r"(?:[4-9]|empat|lima|enam|tujuh) hari (?:yang )?lalu)\b")
 _X_STALK_NOW = re.compile(r"\b(?:tadi|barusan|td) (?:\S+ ){0,2}(?:lewat|mondar mandir|nungguin|menunggu|ngintai|"
                           r"mengintai) (?:\S+ ){0,2}(?:depan )?rumah")
 _X_JUMP = re.compile(r"\b(?:mau|pengen|ingin|bakal|akan|mo) (?:loncat|lompat|terjun|jump)\b")
@@ -998,6 +1041,28 @@ _X_JUMP_CTX = re.compile(r"\b(?:atap|jembatan|gedung|lantai|balkon|tebing|roofto
                          r"disebar|mati|capek|cape)\b")
 _X_SERVE_TONIGHT = re.compile(r"\b(?:ngelayanin|melayani|layani|ngelayani|nemenin tamu|menemani tamu)\b (?:\S+ ){0,8}"
                               r"(?:malam ini|nanti malam|tonight)\b")
+# A child not home yet, taken by a man nobody knows ("durung mulih, dipethuk wong lanang sing ngaku sedulur").
+_X_NOT_HOME = re.compile(r"\b(?:belum|tidak) (?:\S+ )?(?:pulang|balik|sampai rumah)\b")
+_X_TAKEN_BY_STRANGER = re.compile(
+    r"\b(?:dijemput|diajak|dibawa|dibonceng)\w* (?:\S+ ){0,3}(?:orang|wong|laki laki|pria|lelaki|om om|pacar) "
+    r"(?:\S+ ){0,4}(?:mengaku|ngaku|tidak (?:saya |kami )?kenal|tidak dikenal|asing)"
+)
+# Leaving within hours with a recruiter who shows the signs of trafficking (online contact, no contract, scam
+# compounds, karaoke work for a minor).
+_X_DEPART_SOON = re.compile(
+    r"\b(?:besok|malam ini|nanti malam|sekarang|hari ini|sebentar lagi|tomorrow|tonight)\b (?:\S+ ){0,3}"
+    r"(?:berangkat|dijemput|dibawa|terbang|naik kapal|leaving|flying)\b"
+    r"|\b(?:berangkat|dijemput|terbang)\b (?:\S+ ){0,3}(?:besok|malam ini|nanti malam|hari ini|tomorrow|tonight)\b"
+)
+_X_LURE_RISK = re.compile(
+    r"\bkenal (?:di|dari|lewat) (?:ig|instagram|fb|facebook|medsos|media sosial|tiktok|online|game)\b"
+    r"|\b(?:tanpa kontrak|tidak ada kontrak|tanpa dokumen|ilegal|jalur tikus|karaoke|kamboja|myanmar|scam|crypto)\b"
+)
+# On a bridge or a roof now, with a farewell or despair ("anak2 sudah saya titipkan ... saya di jembatan").
+_X_HIGH_PLACE_NOW = re.compile(r"\b(?:sekarang|lagi|sedang) (?:\S+ ){0,2}di (?:atas )?"
+                               r"(?:jembatan|atap|rooftop|tebing)\b")
+_X_HIGH_PLACE_CTX = re.compile(r"\b(?:titip\w*|pamit|maaf|capek|cape|lelah|tidak kuat|utang|hutang|"
+                               r"ada yang (?:tahu|tau))\b")
 _X_UNSAFE_HOME = re.compile(r"\b(?:takut|tidak mau|gak mau|ga mau|nggak mau|ogah) pulang\b")
 _X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balita|adik\w*|child|kid)\b")
 
@@ -1033,6 +1098,12 @@ def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: 
         fire("perpetrator_present", False)  # a child afraid to go home to the person who harms them
     if _X_LIVE_ABUSE.search(norm):
         fire("violence_now", False)
+    if _X_NOT_HOME.search(norm) and _X_TAKEN_BY_STRANGER.search(norm) and _X_PEOPLE.search(norm):
+        fire("abduction_now", past)
+    if _X_DEPART_SOON.search(norm) and _X_LURE_RISK.search(norm):
+        fire("handover_imminent", past)
+    if _X_HIGH_PLACE_NOW.search(norm) and _X_HIGH_PLACE_CTX.search(norm):
+        fire("suicide_self_harm", False)
     if _X_STALK_NOW.search(norm) and _RE_KILL.search(norm) and re.search(r"\b(?:lapas|penjara|bui)\b", norm):
         fire("kill_threat", False)  # "baru keluar dari lapas, tadi lewat depan rumah; dulu sumpah mau bunuh aku"
 
@@ -1112,17 +1183,24 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         if km:
             fire("kill_threat", past or _negated(cl, km.start()))
 
+        # "sering dikurung kalau ibunya kerja", "sering datang dengan luka bakar": recurring, not happening now.
+        habit_only = habit and not hit(_RE_NOW, cl)
         if hit(_RE_INJURY, cl) and (abuse_ctx or help_now or any_harm or _RE_BRUISE.search(norm)):
             # "kemarin hidungnya berdarah" is recent (high); bleeding now or today is an emergency.
-            fire("serious_injury", past or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker
-                                            and not hit(_RE_NOW_STRONG, cl)))
+            fire("serious_injury", past or habit_only or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker
+                                                          and not hit(_RE_NOW_STRONG, cl)))
 
         sm = hit(_RE_SUICIDE, cl)
         if sm and not hit(_RE_SUICIDE_FALSE, cl):
-            fire("suicide_self_harm", (past and not now_marker) or _negated(cl, sm.start()))
+            lever = _RE_SUICIDE_LEVER.search(cl)
+            fire("suicide_self_harm", (past and not now_marker) or _negated(cl, sm.start())
+                 or (lever is not None and lever.start() <= sm.start() < lever.end()
+                     and not _RE_LEVER_ACUTE.search(norm)))
 
         # Rape / sexual assault within ~72 hours.
         for m in _RE_SEX.finditer(cl):
+            if _threatened(cl, m.start()):
+                continue  # "kemarin ngancam bakal merkosa": a threat (report urgency), not an assault
             pre = cl[: m.start()].split()[-2:]
             recent = any(_RE_PRE_RECENT.search(t) for t in pre) or _near(_RE_RECENT72, cl, m.start(), m.end(), 7, 7)
             if recent and not now_false:
@@ -1137,12 +1215,12 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
 
         cm = hit(_RE_CONFINED, cl)
         if cm:
-            fire("confined_now", past)
+            fire("confined_now", past or habit_only)
         if hit(_RE_PASSPORT, cl):
             fire("passport_withheld", True)
 
         if hit(_RE_LEFT_ALONE, cl) and _RE_CHILD_WORD.search(norm):
-            fire("child_left_alone", past)
+            fire("child_left_alone", past or habit_only)
 
         if hit(_RE_HANDOVER, cl) and hit(_RE_IMMINENT, cl) and _RE_TRAFFICK_CTX.search(norm):
             fire("handover_imminent", past)
@@ -1160,6 +1238,12 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         found = {}
     if found.get("violence_now") == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
         found["violence_now"] = "high"
+    if found.get("kill_threat") == "emergency" and _RE_AWAY_LONG.search(norm) and not _RE_BACK_SOON.search(norm):
+        found["kill_threat"] = "high"
+    if found.get("confined_now") == "emergency" and _RE_RELEASED.search(norm):
+        found["confined_now"] = "high"
+    if found and _RE_ONLY_DREAM.search(norm):
+        found = {}  # "untung cuma mimpi": a nightmare, told as one
     if not found:
         return DangerReport()
     level: DangerLevel = "emergency" if "emergency" in found.values() else "high"

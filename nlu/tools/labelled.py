@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,...,J}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,M}.jsonl (no L: it is kept blind), invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "M"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -73,6 +73,21 @@ OVERRIDES: dict[str, str] = {
     "j161": "greet", "j163": "stop", "j198": "out_of_scope", "j234": "out_of_scope", "j237": "faq/legal_aid",
     "j241": "faq/bot_identity", "j247": "faq/how_to_report", "j251": "faq/what_is_violence",
     "j254": "faq/bot_identity", "j275": "faq/confidentiality", "j283": "faq/opening_hours",
+    # Sets K, M (blind until their first measurement; reviewed in a separate pass).
+    "k037": "faq/how_to_report", "k041": "faq/anonymous", "k047": "out_of_scope", "k049": "faq/bot_identity",
+    "k087": "faq/confidentiality", "k088": "faq/satgas_ppa", "k090": "out_of_scope", "k093": "faq/what_is_violence",
+    "k094": "faq/opening_hours", "k144": "out_of_scope", "k145": "ask_directory", "k185": "greet",
+    "k186": "faq/bot_identity", "k187": "ask_directory", "k188": "faq/bot_identity", "k190": "out_of_scope",
+    "k193": "out_of_scope", "k199": "faq/how_to_report", "k236": "faq/bot_identity", "k239": "faq/what_is_violence",
+    "k240": "out_of_scope", "k243": "faq/legal_aid", "k244": "out_of_scope", "k291": "faq/opening_hours",
+    "m000": "faq/bot_identity", "m007": "faq/opening_hours", "m010": "faq/bot_identity", "m042": "faq/how_to_report",
+    "m049": "faq/patbm", "m050": "greet", "m058": "delete_data", "m075": "faq/opening_hours",
+    "m078": "faq/what_is_violence", "m082": "faq/prevention", "m095": "faq/safe_house", "m100": "faq/how_to_report",
+    "m121": "faq/confidentiality", "m129": "faq/documents", "m140": "out_of_scope", "m146": "out_of_scope",
+    "m157": "ask_directory", "m160": "thanks", "m164": "faq/bot_identity", "m171": "out_of_scope",
+    "m182": "faq/bot_identity", "m200": "greet", "m229": "faq/anonymous", "m232": "faq/puspaga",
+    "m236": "faq/prevention", "m243": "out_of_scope", "m250": "faq/how_to_report", "m253": "faq/bot_identity",
+    "m257": "faq/how_to_report", "m272": "faq/puspaga", "m276": "faq/bot_identity", "m288": "out_of_scope",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.

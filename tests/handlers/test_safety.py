@@ -98,6 +98,14 @@ INDIRECT_EMERGENCIES = [
     ("suicide_self_harm", "temen kos nangis di atap, bilang mau loncat"),
     ("handover_imminent", "aku dipaksa om ngelayanin temen2nya, malam ini disuruh lagi"),
     ("perpetrator_present", "murid saya cerita ayahnya sering pegang2 dia, dia takut pulang nanti siang"),
+    ("abduction_now", "anakku kelas 2 SD durung mulih, dijemput wong lanang sing ngaku omnya, kami ga kenal"),
+    ("handover_imminent", "ponakan umur 16 besok subuh berangkat ke batam, kerja karaoke katanya, kenal di fb"),
+    ("suicide_self_harm", "anak2 udah aku titipin ke tetangga. aku sekarang lagi di jembatan"),
+    ("suicide_self_harm", "my cousin texted 'tell my mom i love her' and now her phone is off"),
+    ("kill_threat", "mantan bilang malam ini mau nyelesaiin aku kalo ketemu"),
+    ("sexual_assault_recent", "my sister was raped at a party this afternoon"),
+    ("suicide_self_harm", "suami ngancam bunuh diri sambil megang pisau di dapur"),
+    ("confined_now", "anak tetangga sering dikurung, sekarang lagi dikunci di gudang dari pagi"),
 ]
 
 
@@ -250,6 +258,21 @@ def test_structural_emergency_families(text: str) -> None:
         "mau loncat ke kolam renang",
         "episode podcast kemarin tentang sekte yang nyekap anggotanya",
         "pas SMA aku pernah dipaksa pacar, sekarang aku sudah kuliah, mau konseling",
+        # Recurring, over, far away, a lever, a threat, a dream: high or lower, not a page now.
+        "keponakan sering dikurung di kamar mandi sama ibunya kalau rewel",
+        "anak tetangga sering ditinggal sendirian seharian kalau ibunya kerja",
+        "adikku kemarin dikunci di gudang sama ayah tiri, sekarang udah dikeluarin",
+        "pacarku suka ngancem bunuh diri kalo aku main sama temen",
+        "kata dia kalau aku putusin dia bakal bunuh diri",
+        "ibunya teriak mati aja kamu ke anaknya tiap hari",
+        "suami ngancam mau bunuh aku, tapi dia kerja di papua sampai bulan depan",
+        "preman kemarin ngancam bakal merkosa kakakku kalau ga bayar utang",
+        "suami nyekik aku 5 hari lalu, sekarang dia minta maaf terus",
+        "aku pernah dipukul ayah waktu SMP, sekarang aku 30",
+        "td mimpi dikejar orang bawa golok, untung cuma mimpi",
+        "ada video hoaks anak dipukul guru tadi di grup, beneran ga ya",
+        "tolong cek cerpen aku, ceritanya anak yang dipukul ayahnya",
+        "besok berangkat ke malaysia lewat agen resmi, kontraknya sudah saya baca",
     ],
 )
 def test_structural_calm_or_past_not_emergency(text: str) -> None:
