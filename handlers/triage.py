@@ -291,7 +291,8 @@ _PERP_BEFORE_AGE = re.compile(r"\b(?:duda|pria|om|om om|(?<!anak )(?<!adik )(?<!
 # The writer's or the victim's own age right before the number ("..., saya 12 tahun"), never a perpetrator's.
 _OWN_BEFORE_AGE = re.compile(r"\b(?:saya|aku|dia|she s|he s|she is|he is|i m|i am|umur|usia)\s*$")
 _AGE_DURATION = re.compile(r"\b(?:sudah|selama|sejak|hampir|lebih dari|sekitar|udah|for) $")
-_AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia)\s+(?:baru |masih |sekitar )?"
+_AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia)\s+"
+                       r"(?:baru |masih |sekitar |sudah |sekarang |kini |genap )?"
                        r"(\d{1,2})(?:an)?\b(?! (?:tahun|thn|th) (?:lalu|yang lalu))")
 # A person right before a number makes it an age ("adik saya 16", "i am 15", "anak yang 9 tahun").
 _AGE_PERSON = re.compile(r"\b(?:anak|adik|adek|saya|aku|dia|keponakan|cucu|siswa|siswi|murid|santri\w*|korban|"
@@ -299,7 +300,7 @@ _AGE_PERSON = re.compile(r"\b(?:anak|adik|adek|saya|aku|dia|keponakan|cucu|siswa
                          r"pasien|cewek|"
                          r"usianya|daughter|son|sister|brother|kakak|putri|putra|sepupu|sy|i m|im)\w*(?: \S+){0,2}"
                          r"(?: kira kira| sekitar| kurang lebih)? ?$")
-_AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am|putri|putra|sister|brother|"
+_AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am|i m|putri|putra|sister|brother|"
                        r"daughter|son|cousin|niece|nephew|she s|he s|she is|he is)\w* (?:saya |kami |"
                        r"sy )?(\d{1,2})(?:an|th|thn)?\b(?! (?:tahun|thn|th|bulan|bln|hari|jam|minggu|kali|x|juta|"
                        r"jt|rb|ribu|orang|anak)\b)")
@@ -320,7 +321,7 @@ _OTHER_ADULT_HARMED = _rx(r"(?:ibu|mama|istri|kakak perempuan|nenek) (?:saya|kam
 _CHILD_WITNESS = _rx(r"di depan anak(?: anak| saya| kami)?|anak anak (?:melihat|lihat|nonton|menyaksikan|"
                      r"dengar|mendengar|ketakutan|nangis|menangis)|in front of (?:the|my) (?:kids|children)")
 _WRITER_CHILD = _rx(r"saya (?:masih )?(?:kelas \d+|sd|smp|sma|smk|masih sekolah|pelajar|siswa|siswi)|"
-                    r"saya masih (?:kecil|anak anak|di bawah umur)|i am \d{1,2}|i m \d{1,2}")
+                    r"saya masih (?:kecil|anak anak|di bawah umur)|i am (?:[1-9]|1[0-7])\b|i m (?:[1-9]|1[0-7])\b")
 _ADULT = _rx(
     r"suami|istri|mertua|majikan|teman kerja|rekan kerja|atasan|bos|dosen|kampus|mahasiswa|mahasiswi|"
     r"cerai|menikah|pernikahan|rumah tangga|kdrt|ibu saya|ibu kami|mama saya|kakak saya|kakak perempuan|"
@@ -348,19 +349,27 @@ _ELDER_HARMED = _rx(r"(?:nenek|kakek|engkong|lansia|ayah|bapak|ibu) (?:saya |kam
                     r"ditelantarkan|lumpuh|sakit|stroke|pikun)")
 # The writer with her children harmed together ("saya sama anak anak di dalam", "saya dan bayi saya diusir"),
 # a pregnant writer, a mother harmed ("mama lagi ditindih"): the adult is the person the call is about.
-_WRITER_WITH_KIDS = _rx(r"(?:saya|kami) (?:sama|dan|dengan|bersama) (?:\d+ |dua |tiga )?(?:anak|bayi)\w*|"
+_WRITER_WITH_KIDS = _rx(r"(?:saya|kami) (?:(?:di|ke|lagi|sedang|masih|sembunyi|bersembunyi|tinggal|kabur|pergi|"
+                        r"mengungsi|kamar|rumah|dalam|luar|atas|sekarang|cuma|hanya|berdua|bertiga) ){0,3}"
+                        r"(?:sama|dan|dengan|bersama) (?:\d+ |dua |tiga )?"
+                        r"(?:anak|bayi|balita)\w*|with (?:the|my|our) (?:baby|kids|children|son|daughter)|"
                         r"(?:saya|aku) (?:\S+ )?hamil|"
                         r"(?:mama|ibu|mami|bunda|emak|mamah)\w* (?:\S+ ){0,2}(?:di|ke|ter)[a-z]{3,}")
 # An adult's age next to an adult relative ("mbakku 20 lagi dipukuli", "kakak perempuan saya 23").
-_KIN_ADULT_AGE = re.compile(r"\b(?:kakak|mbak|abang|mas|kak|ibu|mama|bibi|tante|sepupu)\w*(?: (?:perempuan|"
-                            r"laki laki|saya|sy|ku|kandung))* (?:1[89]|[2-9]\d)\b")
+_KIN_ADULT_AGE = re.compile(r"\b(?:kakak|mbak|abang|mas|kak|ibu|mama|bibi|tante|sepupu|anak)\w*(?: (?:perempuan|"
+                            r"laki laki|saya|sy|ku|kandung|sulung|ingkang|estri|wedok|sudah))* (?:1[89]|[2-9]\d)\b"
+                            r"(?! ?(?:bulan|bln|hari|minggu|jam|kg|cm|menit|rb|ribu|juta|jt)\b)")
+# A pupil who has turned 18 ("kelas 12, tapi sudah 18 tahun", "kelas 3 SMA udh 18 taun"): the age decides.
+_ADULT_ALREADY = re.compile(r"\b(?:kelas \d+|sma|smk|sekolah|siswa|siswi)\b (?:\S+ ){0,4}(?:sudah|genap) "
+                            r"(?:1[89]|2\d)\b(?! ?(?:bulan|bln|hari|minggu|jam|kali)\b)")
 _CHILD_VICTIM_STRONG = re.compile(r"\b(?:anak|adik|keponakan|cucu|siswi?|murid|santri\w*|bayi|balita) "
                                   r"(?:\S+ ){0,3}(?:di[a-z]{3,}|\d{1,2})\b|\b(?:kelas|kls) \d\b|\bsmp\b|\bsd\b")
-_SPOUSE_HARMS_WRITER = _rx(r"(?:suami|istri|laki|salaki|bojo|pacar|mantan suami)\w* (?:saya )?(?:\S+ ){0,6}"
+_SPOUSE_HARMS_WRITER = _rx(r"(?:suami|istri|laki|salaki|bojo|pasangan|pacar|mantan suami)\w* (?:saya )?(?:\S+ ){0,6}"
                            r"(?:saya|kami)|saya (?:\S+ ){0,3}di\w+ (?:\S+ ){0,2}(?:suami|istri|laki)\w*|"
                            r"(?:suami|istri)\w* (?:\S+ ){0,4}(?:nafkah|tidak pulang|ninggalin|pergi)")
 _CHILD_HARMED = re.compile(r"\b(?:anak|adik|bayi|balita|keponakan|cucu)\w* (?:\S+ ){0,3}di[a-z]{3,}|"
-                           r"\bdi[a-z]{3,} (?:\S+ ){0,3}(?:anak|adik|bayi|balita)\b")
+                           # "diusir sama anak anak": sent away together with the children, not by them
+                           r"\bdi[a-z]{3,} (?!(?:sama|bersama|dengan) )(?:\S+ ){0,3}(?:anak|adik|bayi|balita)\b")
 _ADULT_PAST_WRITER = _rx(r"waktu (?:kecil|sd|smp|sma|masih kecil)|ketika (?:kecil|sd|smp)|semasa kecil|"
                          r"pas (?:kecil|sd|smp|sma)|dulu (?:\S+ ){0,3}(?:waktu|pas|ketika) (?:kecil|sd|smp|sma|kelas)|"
                          r"masa kecil|as a child|when i was (?:a )?(?:kid|child|little)|"
@@ -584,8 +593,8 @@ def _victim(norm: str, age: int | None) -> Victim:
     Order matters: an adult speaking of their own childhood, then an adult named as the harmed person
     (a wife, a mother, a worker), then an age, then child words, then adult context.
     """
-    if _NOW_ADULT.search(norm):
-        return "adult"  # "dulu dinikahkan umur 16, sekarang 19"
+    if _NOW_ADULT.search(norm) or _ADULT_ALREADY.search(norm):
+        return "adult"  # "dulu dinikahkan umur 16, sekarang 19"; "kelas 12, tapi sudah 18 tahun"
     if _NOW_CHILD.search(norm) and not _MOTHER_HARMED.search(norm):
         return "child"  # "waktu SD dibully, sekarang kelas 11": still a child
     if _ADULT_PAST_WRITER.search(norm) or _NOW_ADULT_AGE.search(norm):

@@ -242,6 +242,12 @@ def test_report_intent_on_mention_is_none(text: str, intent: str) -> None:
         ("suami nendang saya, saya lagi hamil 5 bulan", "adult"),  # months pregnant is not an age
         ("kakek sy ditinggal anak2nya sendirian, ga ada yg ngasih makan", "adult"),  # an elder
         ("suami ngamuk, sy sama anak2 ngunci diri di kamar", "adult"),  # the writer with her children
+        ("aku kelas 12 tapi udh 18 thn, guru les ngirim chat mesum", "adult"),  # a pupil who turned 18
+        ("i was hurt by my stepdad as a kid, i'm 31 now", "adult"),  # "i'm 31" is not a child's age
+        ("anak perempuan saya 24 tahun kerja di hongkong, sering dipukuli majikannya", "adult"),
+        ("he's shouting outside, i'm in the bathroom with the baby", "adult"),  # the writer with her baby
+        ("suami nikah lagi, aku diusir sama anak2", "adult"),  # sent away together with the children
+        ("saya sering marah sama anak saya sampai mukul dia pakai sapu", "child"),  # the child is harmed
     ],
 )
 def test_victim_rules_generalise(text: str, victim: str) -> None:
