@@ -195,7 +195,7 @@ class Hotline:
                 if state.get("intake"):
                     # A counsellor has taken over: the bot's questionnaire must not resume after the handoff.
                     state["intake"] = None
-                    await self._finish(msg.sender_id, state, lang, message_id, "processed", None)
+                    await self._finish(conv_id, state, lang, message_id, "processed", None)
                 else:
                     await self._mark(message_id, "processed", None)
                 return
@@ -207,14 +207,14 @@ class Hotline:
                 await say(texts.text("welcome", lang) + "\n\n" + texts.EMERGENCY_NUMBERS[lang])
             state["welcomed"] = True
             if _START.match(text):
-                await self._finish(msg.sender_id, state, lang, message_id, "processed", None)
+                await self._finish(conv_id, state, lang, message_id, "processed", None)
                 return
 
         if truncated:
             await say(texts.text("too_long", lang))
         if not has_words(text):
             await say(texts.text("media_only" if msg.media_count else "empty", lang))
-            await self._finish(msg.sender_id, state, lang, message_id, "processed", None)
+            await self._finish(conv_id, state, lang, message_id, "processed", None)
             return
 
         result, rasa_ok = await (analysis if analysis is not None else analyse(text, self.rasa))
@@ -226,7 +226,7 @@ class Hotline:
 
         if welcomed_now and result.urgency == "none" and result.intent == "greet":
             # The welcome already greeted; a second "halo" would only push the numbers off the screen.
-            await self._finish(msg.sender_id, state, lang, message_id, _status(rasa_ok), result)
+            await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
             return
         if result.intent == "delete_data":
             await self._erase(msg, lang, say)
@@ -238,14 +238,14 @@ class Hotline:
             await self._dialogue(msg, lang, result, rasa_ok, say)
             if current.step in intake_mod.QUESTION:
                 await say(texts.text(intake_mod.QUESTION[current.step], lang))
-            await self._finish(msg.sender_id, state, lang, message_id, _status(rasa_ok), result)
+            await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
             return
         if result.urgency != "none" or current is not None:
             await self._intake(msg, text, lang, conv_id, state, current, result, turn, say)
         else:
             await self._dialogue(msg, lang, result, rasa_ok, say)
         # Without Rasa, the rules-only answer stands but the message is re-read when Rasa is back.
-        await self._finish(msg.sender_id, state, lang, message_id, _status(rasa_ok), result)
+        await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
 
     # ------------------------------------------------------------------------------------------------ intake
     async def _intake(self, msg: IncomingMessage, text: str, lang: Lang, conv_id: int, state: dict[str, Any],
@@ -357,16 +357,12 @@ class Hotline:
         await self.store.run(lambda s: crud.set_message_status(s, message_id=message_id, status=status,
                                                                triage=summary))
 
-    async def _finish(self, sender_id: str, state: dict[str, Any], lang: Lang, message_id: int, status: str,
+    async def _finish(self, conv_id: int, state: dict[str, Any], lang: Lang, message_id: int, status: str,
                       result: TriageResult | None) -> None:
         """Save the conversation state and the message's status in one transaction (one commit per turn)."""
         summary = _summary(result)
-
-        def write(session: Any) -> None:
-            _save(session, sender_id, state, lang)
-            crud.set_message_status(session, message_id=message_id, status=status, triage=summary)
-
-        await self.store.run(write)
+        await self.store.run(lambda s: crud.finish_turn(s, conversation_id=conv_id, message_id=message_id,
+                                                        state=state, lang=lang, status=status, triage=summary))
 
     async def replay_spool(self, sender_for: Callable[[str], Sender]) -> int:
         """Store and process messages spooled while the database was down; returns how many were taken."""
@@ -451,12 +447,6 @@ def _opt_out(session: Any, conv_id: int) -> None:
     conv = session.get(Conversation, conv_id)
     if conv is not None:
         crud.set_opted_out(session, conversation=conv, opted_out=True)
-
-
-def _save(session: Any, sender_id: str, state: dict[str, Any], lang: str) -> None:
-    conv = crud.get_conversation(session, sender_id=sender_id)
-    if conv is not None:
-        crud.update_conversation_state(session, conversation=conv, state=state, lang=lang)
 
 
 def _pending(session: Any, limit: int) -> list[tuple[int, str, str, str | None]]:

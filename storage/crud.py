@@ -530,6 +530,37 @@ def set_message_status(
     return message
 
 
+def finish_turn(
+    session: Session,
+    *,
+    conversation_id: int,
+    message_id: int,
+    state: Mapping[str, Any],
+    lang: str | None,
+    status: str,
+    triage: Mapping[str, Any] | None = None,
+) -> None:
+    """Save what one turn decided, in one transaction: the conversation's intake state and language, and the
+    message's status and triage summary.
+
+    Both rows are addressed by id and written with plain UPDATEs (no reads): this runs once per message, on the
+    path every citizen waits on. ``triage`` follows :func:`set_message_status`'s rule (no ``text`` key).
+    """
+    _check(status, MESSAGE_STATUSES, "status")
+    _check(lang, LANGS, "lang", nullable=True)
+    if triage is not None and "text" in triage:
+        raise ValueError("triage must not contain the message text")
+    conversation_values: dict[str, Any] = {"state": dict(state)}
+    if lang is not None:
+        conversation_values["lang"] = lang
+    message_values: dict[str, Any] = {"status": status}
+    if triage is not None:
+        message_values["triage"] = dict(triage)
+    with _unit_of_work(session):
+        session.execute(update(Conversation).where(Conversation.id == conversation_id).values(**conversation_values))
+        session.execute(update(Message).where(Message.id == message_id).values(**message_values))
+
+
 def list_pending_messages(session: Session, *, limit: int, received_before: datetime | None = None) -> list[Message]:
     """Inbound messages to process again after a Rasa/Redis outage, oldest first.
 

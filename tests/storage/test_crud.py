@@ -154,6 +154,27 @@ def test_duplicate_inbound_race_is_caught_by_the_unique_constraint(
     assert crud.get_conversation(session, sender_id="tg:1001") is not None
 
 
+def test_finish_turn_saves_state_and_status_together(session: Session) -> None:
+    conv = crud.get_or_create_conversation(session, sender_id="tg:1001", channel="telegram")
+    msg = crud.record_inbound(session, conversation=conv, channel="telegram", external_id="u1", text="a")
+    assert msg is not None
+    crud.finish_turn(session, conversation_id=conv.id, message_id=msg.id, state={"intake": {"step": "where"}},
+                     lang="en", status="processed", triage={"urgency": "high", "category": "physical"})
+    session.expire_all()
+    saved = crud.get_conversation(session, sender_id="tg:1001")
+    assert saved is not None and saved.state == {"intake": {"step": "where"}} and saved.lang == "en"
+    row = session.get(Message, msg.id)
+    assert row is not None and row.status == "processed" and row.triage == {"urgency": "high", "category": "physical"}
+    # The same rules as set_message_status: no text in the triage summary, only known statuses; nothing written.
+    with pytest.raises(ValueError):
+        crud.finish_turn(session, conversation_id=conv.id, message_id=msg.id, state={}, lang=None,
+                         status="processed", triage={"text": "a"})
+    with pytest.raises(ValueError):
+        crud.finish_turn(session, conversation_id=conv.id, message_id=msg.id, state={}, lang=None, status="done")
+    session.expire_all()
+    assert crud.get_conversation(session, sender_id="tg:1001").state == {"intake": {"step": "where"}}  # type: ignore[union-attr]
+
+
 def test_outbound_status_pending_and_triage(session: Session) -> None:
     conv = crud.get_or_create_conversation(session, sender_id="tg:1001", channel="telegram")
     a = crud.record_inbound(
