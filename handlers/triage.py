@@ -451,14 +451,14 @@ _FAMILY_SCORE: dict[str, tuple[Category, float]] = {
     "abduct": ("other", 2.0),
     "kill": ("psychological", 2.0),
     "threat": ("psychological", 2.0),
-    "selfharm": ("other", 1.0),
+    "selfharm": ("psychological", 1.0),
 }
 # Safety-net cues say what kind of harm it is, too.
 _CUE_SCORE: dict[str, tuple[Category, float]] = {
     "sexual_assault_recent": ("sexual", 3.0),
     "child_left_alone": ("neglect", 3.0),
     "kill_threat": ("psychological", 2.0),
-    "suicide_self_harm": ("other", 2.0),
+    "suicide_self_harm": ("psychological", 2.0),  # despair and self-harm are psikis in SIMFONI terms
     "violence_now": ("physical", 1.0),
     "serious_injury": ("physical", 1.0),
     "forced_marriage_imminent": ("sexual", 3.0),
