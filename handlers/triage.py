@@ -488,6 +488,13 @@ _INFO_REQ = _rx(
 _PROCEDURE_Q = _rx(r"(?:pelapor\w*|lapor|melapor|laporan) (?:\S+ ){0,6}(?:harus|hrs|perlu|wajib|bawa|pakai|syarat|ktp|"
                    r"bukti|luar kota|sama orang tua|ditemani|didampingi)|(?:bisa|boleh) (?:\S+ ){0,3}(?:lapor|melapor)"
                    r"\w* (?:di sini|kesini|ke sini)")
+# Above this confidence a non-report intent (faq, out_of_scope, ...) outweighs weak act words in a question.
+_SURE_NONREPORT = 0.95
+_OWN_EXPERIENCE = _rx(r"(?:saya|aku|kami) (?:alami|mengalami|alamin|alamai)|"
+                     r"my (?:husband|ex|boss|manager|father|dad|mother|mom|stepfather|boyfriend|partner|wife)|"
+                     r"i (?:was|am being|m being)")
+_ASKS = re.compile(r"\?|\b(?:apa|apakah|gimana|bagaimana|bisa|boleh|kenapa|mengapa|kalau|harus|perlu|how|can|what|why|"
+                   r"should|is it)\b")
 _OWN_CASE = _rx(r"(?:suami|istri|anak|adik|adek|pacar|mantan|ayah|bapak|ibu|kakak|keponakan)\w* "
                 r"(?:saya|sy|aku|ku|kami)|"
                 r"(?:saya|aku|kami) di[a-z]{3,}|(?:saya|aku) (?:\S+ )?korban")
@@ -758,6 +765,13 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             is_report = confident or confidence is None or rules_report or strength > 0
     else:
         is_report = rules_report
+        # Rasa is sure this is a question about the service or small talk, and it reads as a question with no
+        # concrete own case ("kalau cowok jadi korban bisa lapor juga gak?", "KBGO itu apa?"): the act words
+        # the rules found belong to the question.
+        if (is_report and intent is not None and confidence is not None and confidence >= _SURE_NONREPORT
+                and not danger.level and strength <= 3.0 and _ASKS.search(norm) and not _OWN_CASE.search(norm)
+                and not _OWN_EXPERIENCE.search(norm)):
+            is_report = False
 
     short_alarm = not is_report and bool(_SHORT_ALARM.search(norm))
     if short_alarm:

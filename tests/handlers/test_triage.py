@@ -266,3 +266,23 @@ def test_long_message_is_fast() -> None:
     for _ in range(20):
         triage(text, None)
     assert (time.perf_counter() - t0) / 20 < 0.1  # generous for slow CI; typical is ~30 ms here
+
+
+def _sure(intent: str) -> dict[str, Any]:
+    return {"intent": {"name": intent, "confidence": 0.99}, "entities": []}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "urgency"),
+    [
+        # A question Rasa is sure about: the act words belong to the question.
+        ("min, kalau cowok jadi korban pelecehan bisa lapor juga gak?", "faq/bot_identity", "none"),
+        ("apakah harus ada bukti visum kalau mau lapor pelecehan?", "faq/documents", "none"),
+        # An own case stays a report, however sure Rasa is that it is a question.
+        ("saya mau lapor KDRT yang saya alami bulan lalu, bawa apa saja?", "faq/documents", "high"),
+        ("suami saya mukul saya tiap malam, apakah bisa lapor di sini?", "faq/how_to_report", "high"),
+    ],
+)
+def test_sure_question_is_not_a_report_unless_it_is_own_case(text: str, intent: str, urgency: str) -> None:
+    r = triage(text, _sure(intent))
+    assert (r.urgency != "none") == (urgency != "none"), r
