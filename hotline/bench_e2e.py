@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -27,12 +28,37 @@ from hotline.settings import PROJECT_ROOT, Settings
 SECRET = "bench-secret"
 
 
-def _fakes() -> Any:
-    # The fakes live with the tests; the benchmark runs from a checkout.
-    sys.path.insert(0, str(PROJECT_ROOT))
-    from tests.fakes import telegram_api
+class _RemoteFake:
+    """The fake Telegram Bot API (tests/fakes/telegram_api.py) in its own process, read over HTTP.
 
-    return telegram_api
+    Its own process, because in a thread of this one it would share the interpreter lock with the load
+    generator, and the time it stamps on a reply would include waiting for that lock.
+    """
+
+    def __init__(self) -> None:
+        # The fakes live with the tests; the benchmark runs from a checkout.
+        self.proc = subprocess.Popen([sys.executable, "-m", "tests.fakes.telegram_api"], cwd=PROJECT_ROOT,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        info = json.loads(self.proc.stdout.readline())
+        self.token: str = info["token"]
+        self.api_base_url: str = info["api_base_url"]
+        self.base_url: str = info["base_url"]
+
+    def calls(self) -> list[dict[str, Any]]:
+        """Every recorded call: ``{"method", "params", "timestamp"}``."""
+        result: list[dict[str, Any]] = httpx.get(f"{self.base_url}/_calls", timeout=30).json()
+        return result
+
+    def clear(self) -> None:
+        """Forget the recorded calls."""
+        httpx.delete(f"{self.base_url}/_calls", timeout=30)
+
+    def stop(self) -> None:
+        """Close its stdin (it exits) and wait."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(10)
 
 
 async def _paced(texts: list[str], rate: float, send: Callable[[int, str], Coroutine[Any, Any, None]]) -> None:
@@ -47,8 +73,9 @@ async def _paced(texts: list[str], rate: float, send: Callable[[int, str], Corou
     await asyncio.gather(*tasks)
 
 
-async def _drive(base_url: str, fake: Any, texts: list[str], rate: float, chat_base: int,
-                 emergencies: set[int], phase: int) -> tuple[list[float], list[float], list[float], int]:
+async def _drive(base_url: str, fake: _RemoteFake, texts: list[str], rate: float, chat_base: int,
+                 emergencies: set[int], phase: int,
+                 by_index: dict[int, float] | None = None) -> tuple[list[float], list[float], list[float], int]:
     """Send each text from its own (pre-greeted) chat at ``rate`` per second; collect reply latencies."""
     first: list[float] = []
     last: list[float] = []
@@ -68,16 +95,18 @@ async def _drive(base_url: str, fake: Any, texts: list[str], rate: float, chat_b
     # Let every turn finish (quiet for 1.5 s).
     seen = -1
     while True:
-        n = len(fake.calls)
-        if n == seen:
+        calls = await asyncio.to_thread(fake.calls)
+        if len(calls) == seen:
             break
-        seen = n
+        seen = len(calls)
         await asyncio.sleep(1.5)
     by_chat: dict[int, list[float]] = {}
-    for call in fake.calls_to("sendMessage"):
-        chat = int(call.params.get("chat_id", 0))
+    for call in calls:
+        if call["method"] != "sendMessage":
+            continue
+        chat = int(call["params"].get("chat_id", 0))
         if chat in sent_at:
-            by_chat.setdefault(chat, []).append(call.timestamp)
+            by_chat.setdefault(chat, []).append(call["timestamp"])
     lost = 0
     for i in range(len(texts)):
         chat = chat_base + i
@@ -86,10 +115,24 @@ async def _drive(base_url: str, fake: Any, texts: list[str], rate: float, chat_b
             lost += 1
             continue
         first.append((stamps[0] - sent_at[chat]) * 1000)
+        if by_index is not None:
+            by_index[i] = first[-1]
         last.append((stamps[-1] - sent_at[chat]) * 1000)
         if i in emergencies:
             emergency_first.append((stamps[0] - sent_at[chat]) * 1000)
     return first, last, emergency_first, lost
+
+
+def _kinds(path: Path) -> list[str]:
+    """Per message: "emergency", "report" or "non-report" from the file's labels ([] when it has none)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not all("urgency" in r for r in rows):
+        return []
+    out = []
+    for r in rows:
+        first = r["urgency"][0] if isinstance(r["urgency"], list) else r["urgency"]
+        out.append("emergency" if first == "emergency" else "non-report" if first == "none" else "report")
+    return out
 
 
 async def _bare_rasa(rasa_url: str, texts: list[str], rate: float, tag: str) -> list[float]:
@@ -114,8 +157,8 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     import logging
 
     logging.getLogger().setLevel(logging.WARNING)
-    fakes = _fakes()
     texts = load_texts(Path(args.file))
+    kinds = _kinds(Path(args.file))
     emergencies = {i for i, t in enumerate(texts) if detect_danger(t).level == "emergency"}
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     port = free_port()
@@ -123,8 +166,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=tmp / "rasa",
                       redis_url=redis.url, nlg_url=f"http://127.0.0.1:{port}/nlg",
                       workers=settings.rasa_workers).start()
-    fake = fakes.FakeTelegramAPI()
-    fake.start()
+    fake = _RemoteFake()
     try:
         # The app runs as its own process (`hotline run`, as in production), so the load generator and the
         # fake Telegram API in this process do not share its interpreter.
@@ -156,8 +198,9 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             cpu0 = tree_cpu_seconds(rasa.proc.pid)
             bare = asyncio.run(_bare_rasa(rasa.url, batch, rate, f"bare{int(rate)}-"))
             cpu1 = (tree_cpu_seconds(rasa.proc.pid), tree_cpu_seconds(app.pid))
+            by_index: dict[int, float] = {}
             first, last, em_first, lost = asyncio.run(
-                _drive(f"http://127.0.0.1:{port}", fake, batch, rate, chat_base, em, 2))
+                _drive(f"http://127.0.0.1:{port}", fake, batch, rate, chat_base, em, 2, by_index))
             cpu2 = (tree_cpu_seconds(rasa.proc.pid), tree_cpu_seconds(app.pid))
             # CPU per message tells saturation apart from waiting: at 20/s on 2 cores, 100 ms/msg is everything.
             print(f"@{rate:g}/s CPU ms per message: bare Rasa {(cpu1[0] - cpu0) * 1000 / len(batch):.1f}; "
@@ -168,6 +211,14 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
                      summarise(f"hotline full turn @{rate:g}/s", last),
                      summarise(f"emergency safety reply @{rate:g}/s", em_first)]
             rows[-1]["name"] += f" (lost {lost})"
+            if kinds:
+                # Which kind of message sets the p50: reports wait for triage and a case, non-reports for a
+                # second Rasa call (the dialogue turn), emergencies for nothing.
+                groups: dict[str, list[float]] = {}
+                for i, ms in by_index.items():
+                    groups.setdefault(kinds[i % len(texts)], []).append(ms)
+                print(f"@{rate:g}/s first reply p50 by kind: " + ", ".join(
+                    f"{k} {percentile(v, 50):.1f} ms (n={len(v)})" for k, v in sorted(groups.items())))
             ratio = percentile(first, 50) / percentile(bare, 50)
             print(f"@{rate:g}/s: first-reply p50 / bare Rasa p50 = {ratio:.2f}; lost messages: {lost}")
         app.terminate()

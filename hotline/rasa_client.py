@@ -1,4 +1,4 @@
-"""HTTP client for the Rasa server: NLU parse, REST-channel turns, and pause/resume events.
+"""HTTP client for the Rasa server: NLU parse, dialogue turns on a parsed intent, and pause/resume events.
 
 Every call has a short timeout: the hotline must answer a person in danger even when Rasa is slow or down,
 so callers catch :class:`RasaUnavailable` and fall back to the rules-only path.
@@ -6,7 +6,6 @@ so callers catch :class:`RasaUnavailable` and fall back to the rules-only path.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
@@ -17,7 +16,7 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    """Thin async client over Rasa's HTTP API and REST channel."""
+    """Thin async client over Rasa's HTTP API."""
 
     def __init__(self, base_url: str, *, client: httpx.AsyncClient | None = None, timeout: float = 3.0) -> None:
         self.base_url = base_url.rstrip("/")
@@ -45,14 +44,18 @@ class RasaClient:
         return result
 
     async def turn(self, sender_id: str, intent: str, entities: dict[str, Any] | None = None) -> list[str]:
-        """One REST-channel turn with an already-parsed intent.
+        """One dialogue turn with an already-parsed intent: Rasa's policies pick the response, the app's NLG
+        endpoint renders it, the tracker (Redis) records the intent and slots.
 
-        The message is Rasa's intent shortcut (``/intent{...}``): Rasa skips its own NLU, so the text is parsed
-        once, and the tracker in Redis holds intents and slots, not what the person wrote.
+        ``POST /conversations/<sender>/trigger_intent`` rather than a REST-channel message: an intent shortcut
+        (``/intent{...}``) sent through the REST channel still runs Rasa's whole NLU pipeline on those
+        characters, a second full parse per message; this endpoint goes straight to the dialogue, under the
+        same lock store. Either way the tracker holds intents and slots, never what the person wrote.
         """
-        message = "/" + intent + (json.dumps(entities, ensure_ascii=False) if entities else "")
-        data = await self._post("/webhooks/rest/webhook", {"sender": sender_id, "message": message})
-        return [m["text"] for m in data if isinstance(m, dict) and m.get("text")]
+        data = await self._post(f"/conversations/{sender_id}/trigger_intent",
+                                {"name": intent, "entities": entities or {}})
+        messages = data.get("messages") if isinstance(data, dict) else None
+        return [m["text"] for m in messages or [] if isinstance(m, dict) and m.get("text")]
 
     async def pause(self, sender_id: str) -> None:
         """Pause the bot's dialogue for a conversation (a counsellor has taken over)."""

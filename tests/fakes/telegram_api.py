@@ -212,7 +212,8 @@ class FakeTelegramAPI(CallRecorder):
         self._failures: dict[str, tuple[int, str]] = {}
         self.unauthorized = 0
         self._server = ServerThread(
-            Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]),
+            Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                              Route("/_calls", self._calls_endpoint, methods=["GET", "DELETE"])]),
             lifespan="off",
         )
 
@@ -278,6 +279,14 @@ class FakeTelegramAPI(CallRecorder):
         params = {k: _coerce(k, v) for k, v in form.items() if isinstance(v, str)}
         params.update({k: _coerce(k, v) for k, v in request.query_params.items()})
         return params
+
+    async def _calls_endpoint(self, request: Request) -> JSONResponse:
+        # Test control over HTTP, for a fake running in its own process (``python -m tests.fakes.telegram_api``):
+        # GET lists the recorded calls, DELETE forgets them.
+        if request.method == "DELETE":
+            self.clear()
+            return JSONResponse({"ok": True})
+        return JSONResponse([{"method": c.method, "params": c.params, "timestamp": c.timestamp} for c in self.calls])
 
     async def _endpoint(self, request: Request) -> JSONResponse:
         if request.path_params["token"] != self.token:
@@ -417,3 +426,14 @@ def fake_telegram_api(token: str = "123456:TEST-TOKEN") -> Iterator[FakeTelegram
     """Context manager: a started ``FakeTelegramAPI``, stopped on exit."""
     with FakeTelegramAPI(token) as fake:
         yield fake
+
+
+if __name__ == "__main__":
+    # Serve a fake in its own process (the end-to-end benchmark does, so that the load generator and the fake
+    # do not share an interpreter): print its URLs as one JSON line, serve until stdin closes.
+    import sys
+
+    with FakeTelegramAPI() as served:
+        print(json.dumps({"token": served.token, "api_base_url": served.api_base_url, "base_url": served.base_url}),
+              flush=True)
+        sys.stdin.read()

@@ -5,6 +5,8 @@ Real trained Rasa model, real Redis (Rasa's tracker and lock store), real SQLite
 
 from __future__ import annotations
 
+import json
+
 import time
 
 import httpx
@@ -73,6 +75,12 @@ def test_faq_answer_comes_through_rasa_dialogue_and_nlg(hotline: Harness, rasa_s
     texts = hotline.wait_telegram(chat, 2)
     assert "Pusat Pembelajaran Keluarga" in texts[-1]
     assert count(hotline, Case) == 0, "a question is not a case"
+    # The turn went through Rasa's dialogue (tracker in Redis): the intent and its slot are there, the words not.
+    tracker = httpx.get(f"{rasa_server.url}/conversations/tg:{chat}/tracker", timeout=10).json()
+    users = [e for e in tracker["events"] if e.get("event") == "user"]
+    assert users and users[-1]["parse_data"]["intent"]["name"] == "faq"
+    assert tracker["slots"]["faq_topic"] == "puspaga"
+    assert "puspaga itu apa" not in json.dumps(tracker).lower(), "the tracker holds no message text"
 
 
 def test_english_gets_english(hotline: Harness) -> None:
