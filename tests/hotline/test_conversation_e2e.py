@@ -6,7 +6,6 @@ Real trained Rasa model, real Redis (Rasa's tracker and lock store), real SQLite
 from __future__ import annotations
 
 import json
-
 import time
 
 import httpx
