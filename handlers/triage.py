@@ -254,7 +254,13 @@ _RECENT = _rx(
 _NOW_REAL = _rx(r"sekarang|saat ini|masih")
 _NOW_FALSE = _rx(r"sekarang (?:sudah|tidak lagi|aman)|sampai sekarang|hingga sekarang|sampai saat ini|"
                  r"masih (?:kepikiran|trauma|takut|sering takut|pendiam|ingat|sedih|teringat|terbayang|"
-                 r"mimpi|malu|menyesal|marah)")
+                 r"mimpi|malu|menyesal|marah)|"
+                 # telling it only now is about the telling, not a recent act: "baru sekarang berani cerita"
+                 r"baru (?:sekarang |skrg |ini )?(?:berani |bisa |mau |sempat )?(?:cerita|bercerita|ngomong|bilang|"
+                 r"tahu|tau|sadar|menyadari|kepikiran|lapor|melapor|ngaku|mengaku)\w*|baru sekarang|"
+                 # months ago is past (guide: recent is days or weeks); "bulan lalu" alone stays recent
+                 r"(?:[2-9]|\d\d|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|dua belas|beberapa)"
+                 r" bulan (?:yang )?lalu")
 _ONGOING = _rx(r"(?:dari|sejak) (?:dulu|kecil|awal menikah) (?:\S+ ){0,2}(?:sampai|hingga) (?:sekarang|saat ini)")
 _RECURRING = _rx(r"sering|selalu|tiap|setiap|terus|terus menerus|suka|kadang|berkali kali|lagi|"
                  r"always|often|every|keeps|again")

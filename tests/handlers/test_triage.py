@@ -286,3 +286,17 @@ def _sure(intent: str) -> dict[str, Any]:
 def test_sure_question_is_not_a_report_unless_it_is_own_case(text: str, intent: str, urgency: str) -> None:
     r = triage(text, _sure(intent))
     assert (r.urgency != "none") == (urgency != "none"), r
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        # Telling it only now, or months later, is past violence and a request for help: normal.
+        ("waktu SMA aku pernah dilecehkan guru, baru sekarang berani cerita, bisa konseling?", "normal"),
+        ("saya dipukul atasan 4 bulan lalu, sudah resign, mau konsultasi", "normal"),
+        # Last month or last week is still recent: high.
+        ("saya dipukul atasan bulan lalu, mau konsultasi", "high"),
+    ],
+)
+def test_late_telling_and_months_ago_are_past(text: str, urgency: str) -> None:
+    assert triage(text, _sure("report_physical")).urgency == urgency
