@@ -260,7 +260,11 @@ _NOW_FALSE = _rx(r"sekarang (?:sudah|tidak lagi|aman)|sampai sekarang|hingga sek
                  r"tahu|tau|sadar|menyadari|kepikiran|lapor|melapor|ngaku|mengaku)\w*|baru sekarang|"
                  # months ago is past (guide: recent is days or weeks); "bulan lalu" alone stays recent
                  r"(?:[2-9]|\d\d|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|dua belas|beberapa)"
-                 r" bulan (?:yang )?lalu")
+                 r" bulan (?:yang )?lalu|"
+                 # "waktu masih pacaran", "yang masih SD": still, back then
+                 r"(?:waktu|pas|ketika|saat|semasa|yang) (?:kami |saya |aku |dia |ia )?masih \S+|"
+                 # told yesterday about something older; a school term ago
+                 r"kemarin (?:cerita|bercerita|bilang|ngaku|mengaku|curhat)|semester (?:kemarin|lalu)|tahun kemarin")
 _ONGOING = _rx(r"(?:dari|sejak) (?:dulu|kecil|awal menikah) (?:\S+ ){0,2}(?:sampai|hingga) (?:sekarang|saat ini)")
 _RECURRING = _rx(r"sering|selalu|tiap|setiap|terus|terus menerus|suka|kadang|berkali kali|lagi|"
                  r"always|often|every|keeps|again")
@@ -270,7 +274,8 @@ _PAST = re.compile(
     r"sudah (?:pulang|keluar dari|berhenti|pindah|aman|tidak (?:tinggal|kerja|bekerja) )|"
     r"mantan suami|mantan istri|bertahun tahun lalu|years ago|when i was|used to|as a child|last year|"
     r"(?:waktu|pas|ketika|saat) (?:masih )?(?:umur|usia) \d+|pas (?:kecil|sd|smp|sma|masih kecil)|"
-    r"sudah meninggal|sudah almarhum|almarhum|tahun kemarin|sudah lama|puluhan tahun|sudah pindah sekolah)\b"
+    r"sudah meninggal|sudah almarhum|almarhum|tahun kemarin|sudah lama|puluhan tahun|sudah pindah sekolah|"
+    r"semester (?:lalu|kemarin))\b"
     r"|\b(?:\d+|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa) tahun (?:yang )?lalu\b"
 )
 _ADVICE = _rx(
@@ -681,14 +686,24 @@ def _clause_has(rx: re.Pattern[str], norm: str) -> bool:
     return False
 
 
+def _recent(norm: str) -> bool:
+    """A recent, ongoing or present-tense act ("kemarin", "sejak menikah sampai sekarang", "masih dipukuli")."""
+    cleaned = _NOW_FALSE.sub(" ", norm)
+    return bool(_RECENT.search(cleaned) or _ONGOING.search(norm)) or _clause_has(_NOW_REAL, cleaned)
+
+
+def _past_only(norm: str) -> bool:
+    """Only past violence: a real past marker ("dulu", "tahun lalu", "waktu SD") and nothing recent."""
+    return bool(_PAST.search(norm)) and not _recent(norm)
+
+
 def _report_urgency(norm: str, category: Category) -> Urgency:
     """High for recent, ongoing or recurring violence; normal for past-only or advice-only (guide)."""
     cleaned = _NOW_FALSE.sub(" ", norm)
     # "pernah" alone is not a time: without a real past marker ("tahun lalu", "waktu SD") it stays high.
-    recent = bool(_RECENT.search(cleaned) or _ONGOING.search(norm)) or _clause_has(_NOW_REAL, cleaned)
+    recent = _recent(norm)
     recurring = _clause_has(_RECURRING, cleaned)
-    past = bool(_PAST.search(norm))
-    if past and not recent:
+    if _past_only(norm):
         return "normal"
     if _ADVICE.search(norm) and not recent and (not recurring or category not in _SEVERE_CATS):
         return "normal"
@@ -807,8 +822,10 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         urgency = "high"
     else:
         urgency = _report_urgency(norm, category)
-        if danger.level == "high":
-            urgency = "high"  # never lower than the safety net
+        if danger.level == "high" and not _past_only(norm):
+            # Never lower than the safety net, whose "high" is a danger cue with a past marker; when the whole
+            # message is about the past ("dulu waktu kecil sering dikunci di gudang"), it is past violence.
+            urgency = "high"
 
     # The statistical model may only raise to emergency (never lower anything), and not for a message the
     # rules see as a mere mention (news, films, jokes, animals), where its word statistics mislead most.

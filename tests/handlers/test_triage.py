@@ -296,6 +296,10 @@ def test_sure_question_is_not_a_report_unless_it_is_own_case(text: str, intent: 
         ("saya dipukul atasan 4 bulan lalu, sudah resign, mau konsultasi", "normal"),
         # Last month or last week is still recent: high.
         ("saya dipukul atasan bulan lalu, mau konsultasi", "high"),
+        # "masih" back then, a school term ago, a childhood the safety net calls past: normal.
+        ("dulu aku pernah ditampar mantan waktu masih pacaran, sekarang udah putus", "normal"),
+        ("adikku pernah ditampar gurunya semester lalu, gurunya sudah pindah", "normal"),
+        ("dulu waktu kecil aku sering dikunci di gudang sama nenek, sekarang udah 30", "normal"),
     ],
 )
 def test_late_telling_and_months_ago_are_past(text: str, urgency: str) -> None:
