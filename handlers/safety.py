@@ -42,6 +42,7 @@ SLANG: dict[str, str] = {
     "sesuk": "besok", "esuk": "pagi", "budhal": "berangkat", "budal": "berangkat", "mangkat": "berangkat",
     "durung": "belum", "mulih": "pulang", "dipethuk": "dijemput", "dipetuk": "dijemput", "dijak": "diajak",
     "lungo": "pergi", "lanang": "laki laki", "mangakhiri": "mengakhiri", "sadonyo": "semuanya",
+    "umua": "umur", "leutik": "kecil", "gadih": "gadis", "dhewekan": "sendirian", "dewekan": "sendirian",
     "thn": "tahun", "th": "tahun", "taun": "tahun", "thun": "tahun", "tahon": "tahun", "bln": "bulan",
     "mgg": "minggu", "mgu": "minggu", "hr": "hari", "jm": "jam", "sblm": "sebelum", "stlh": "setelah",
     "lg": "lagi", "lgi": "lagi", "lagii": "lagi", "msh": "masih", "masi": "masih", "mash": "masih",
@@ -508,7 +509,8 @@ _RE_INJURY = re.compile(
     r"tidak bernapas|tidak bernafas|tidak bergerak|unconscious|bleeding|passed out|not breathing|"
     r"broken (?:arm|leg|bone|nose|rib)\w*|broke (?:her|his|my|their) (?:arm|leg|nose|rib|wrist|jaw)\w*|"
     r"melepuh|luka bakar|kebentur|terbentur|darah\w* (?:tidak|belum) (?:berhenti|mau berhenti)|kejang\w*|"
-    r"sesak (?:napas|nafas)|muntah\w*|lemas tidak|tidak bisa (?:bangun|jalan|napas|nafas|bernapas|bernafas)|"
+    r"(?:sesak|susah|sulit) (?:napas|nafas|bernapas|bernafas)|muntah\w*|lemas tidak|"
+    r"tidak bisa (?:bangun|jalan|napas|nafas|bernapas|bernafas)|"
     r"(?:sudah |udah )?tidak bisa (?:nangis|menangis|bergerak|gerak)|"
     r"burn(?:ed|s)? (?:her|him|me)|scalded)\b"
 )

@@ -287,6 +287,9 @@ _ADVICE = _rx(
 _SEVERE_CATS = {"physical", "sexual", "trafficking", "exploitation"}
 _OWN_SITUATION = _rx(r"saya|kami|suami|istri|anak|adik|kakak|pacar|mantan|mertua|ortu|orang tua|ayah|ibu|bapak|"
                      r"mama|papa|majikan|atasan|bos|guru|dosen")
+# "pacar suka cekik, katanya bercanda": the perpetrator's excuse, not the writer joking.
+_EXCUSE = re.compile(r"\b(?:katanya|kata dia|dia bilang|bilangnya|alasannya|ngakunya|ktnya) (?:cuma |hanya |cuman )?"
+                     r"(?:bercanda|becanda|canda\w*)\b", re.IGNORECASE)
 _JOKE_RAW = re.compile(r"[\U0001F602\U0001F923\U0001F606\U0001F605]|\b(?:wk(?:wk)+\w*|(?:ha){2,}|(?:he){2,}|lol|"
                        r"lmao|ngakak|bercanda|becanda|canda)\b", re.IGNORECASE)
 
@@ -307,8 +310,8 @@ _AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia
                        r"(\d{1,2})(?:an)?\b(?! (?:tahun|thn|th) (?:lalu|yang lalu))")
 # A person right before a number makes it an age ("adik saya 16", "i am 15", "anak yang 9 tahun").
 _AGE_PERSON = re.compile(r"\b(?:anak|adik|adek|saya|aku|dia|keponakan|cucu|siswa|siswi|murid|santri\w*|korban|"
-                         r"perempuan|laki laki|gadis|remaja|bayi|balita|yang|masih|baru|i am|she is|he is|umurnya|"
-                         r"pasien|cewek|"
+                         r"bocil|bocah|perempuan|laki laki|gadis|remaja|bayi|balita|yang|masih|baru|i am|she is|he is|"
+                         r"umurnya|pasien|cewek|"
                          r"usianya|daughter|son|sister|brother|kakak|putri|putra|sepupu|sy|i m|im)\w*(?: \S+){0,2}"
                          r"(?: kira kira| sekitar| kurang lebih)? ?$")
 _AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am|i m|putri|putra|sister|brother|"
@@ -316,6 +319,7 @@ _AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am
                        r"sy )?(\d{1,2})(?:an|th|thn)?\b(?! (?:tahun|thn|th|bulan|bln|hari|jam|minggu|kali|x|juta|"
                        r"jt|rb|ribu|orang|anak)\b)")
 _CHILD = _rx(
+    r"masih (?:sd|smp|sma|smk|tk|paud|sekolah|balita|bayi|kecil)|anak \S+ kecil|bocil|"
     r"anak saya|anak kami|anak ku|anakku|anaknya|anak tetangga|anak kecil|anak perempuan|anak laki laki|"
     r"anak tiri|anak angkat|anak sd|anak smp|anak sma|anak tk|anak paud|anak yatim|"
     r"adik kecil|adik saya yang masih|bayi|balita|batita|bocah|siswa sd|siswi sd|siswa smp|siswi smp|"
@@ -754,8 +758,10 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     event = bool(_EVENT.search(norm)) or strength >= 2.0
     # Media, jokes and harm to animals only mention violence, whoever writes; a definition question or a
     # socialisation topic is a mention only when nobody concrete is involved.
-    media = bool(_MEDIA_CTX.search(norm)) or bool(_JOKE_RAW.search(rule_text)) or bool(_ANIMAL.search(norm))
-    mention_only = media or bool(_MENTION_CTX.search(norm))
+    unexcused = _EXCUSE.sub(" ", norm)
+    media = (bool(_MEDIA_CTX.search(norm)) or bool(_JOKE_RAW.search(_EXCUSE.sub(" ", rule_text)))
+             or bool(_ANIMAL.search(norm)))
+    mention_only = media or bool(_MENTION_CTX.search(unexcused))
     mention_only = mention_only or (bool(_DEFINITION.search(norm)) and not (personal and strength >= 1.0))
     mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and strength < 3.0 and not danger.level)
     info_only = bool(_INFO_REQ.search(norm)) and not event

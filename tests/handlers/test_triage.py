@@ -248,6 +248,10 @@ def test_report_intent_on_mention_is_none(text: str, intent: str) -> None:
         ("he's shouting outside, i'm in the bathroom with the baby", "adult"),  # the writer with her baby
         ("suami nikah lagi, aku diusir sama anak2", "adult"),  # sent away together with the children
         ("saya sering marah sama anak saya sampai mukul dia pakai sapu", "child"),  # the child is harmed
+        ("bocil 4 thn ditinggal sendirian di mobil, kacanya ketutup", "child"),  # "bocil" is a small child
+        ("ponakanku masih SMP dipukulin ayah tirinya tiap malam", "child"),  # "masih SMP"
+        ("tolong, aya budak leutik dikurung di kandang ku bapana", "child"),  # Sundanese: a small child
+        ("mbahku wis sepuh, ditinggal anake dhewekan neng omah, lawange dikunci", "adult"),  # an elder left alone
     ],
 )
 def test_victim_rules_generalise(text: str, victim: str) -> None:
@@ -304,3 +308,9 @@ def test_sure_question_is_not_a_report_unless_it_is_own_case(text: str, intent: 
 )
 def test_late_telling_and_months_ago_are_past(text: str, urgency: str) -> None:
     assert triage(text, _sure("report_physical")).urgency == urgency
+
+
+def test_the_perpetrators_joke_excuse_does_not_make_a_report_a_joke() -> None:
+    r = triage("aku kelas 11, pacar suka cekik aku pas marah, katanya bercanda. kemarin aku sampe susah napas", None)
+    assert r.urgency in ("high", "emergency") and r.victim == "child"
+    assert triage("temen gw bercanda bilang mau nyekik gw wkwk", None).urgency == "none"
