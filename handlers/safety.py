@@ -786,6 +786,9 @@ _RE_AWAY_LONG = re.compile(r"\b(?:sampai|hingga|baru pulang|pulang|balik) (?:\S+
 # Someone confined earlier and out now ("kemarin dikunci di gudang ..., skrg udah dikeluarin").
 _RE_RELEASED = re.compile(r"\b(?:sudah|telah|akhirnya) (?:\S+ )?(?:dikeluarkan|dikeluarin|dilepas|dilepaskan|"
                           r"dibebaskan|diselamatkan|dievakuasi|bebas)\b")
+# A rule or law under discussion ("aturan baru perempuan tidak boleh keluar malam"), not a person held now.
+_RE_RULE_TALK = re.compile(r"\b(?:aturan|peraturan|perda|larangan|undang undang|kebijakan)\b")
+_RE_SOMEONE_HELD = re.compile(r"\b(?:saya|kami|anak\w*|adik\w*|istri\w*|kakak\w*|ibu\w*|teman\w*|tetangga\w*)\b")
 _RE_ONLY_DREAM = re.compile(r"\b(?:cuma|hanya|untung|ternyata|cuman) (?:\S+ )?mimpi\b|\b(?:just|only) a dream\b")
 _RE_BACK_SOON = re.compile(r"\b(?:pulang|balik|datang|kembali|back)\b (?:\S+ ){0,3}"
                            r"(?:nanti|sebentar|malam ini|sore|jam)"
@@ -1244,6 +1247,8 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         found["kill_threat"] = "high"
     if found.get("confined_now") == "emergency" and _RE_RELEASED.search(norm):
         found["confined_now"] = "high"
+    if "confined_now" in found and _RE_RULE_TALK.search(norm) and not _RE_SOMEONE_HELD.search(norm):
+        del found["confined_now"]  # "aturan baru perempuan tidak boleh keluar malam": a rule, nobody held
     if found and _RE_ONLY_DREAM.search(norm):
         found = {}  # "untung cuma mimpi": a nightmare, told as one
     if not found:

@@ -218,7 +218,9 @@ _MENTION_CTX = _rx(
     r"(?:lagi|sedang) debat|debat sama|pemateri|podcast|youtube|hoax|hoaks|pendapat|"
     r"menurut (?:kalian|kakak|kamu|anda|mbak|mas)|setuju (?:tidak|gak|ga|nggak)|buat tugas|tugas (?:bahasa|pkn|"
     r"sekolah|kuliah|kampus)|pr pkn|bahan presentasi|presentasi|kajian|pengajian|pangaosan|ceramah|khutbah|"
-    r"dongeng|cerita rakyat|smackdown|wwe|nanya doang|cuma nanya|tanya doang|sekadar tanya|my lecturer said"
+    r"dongeng|cerita rakyat|smackdown|wwe|nanya doang|cuma nanya|tanya doang|sekadar tanya|my lecturer said|"
+    r"(?:cuma|hanya|sekadar) penasaran|penasaran (?:saja|doang)|contoh kekerasan|sebutkan (?:\S+ ){0,3}contoh|"
+    r"(?:yang|lagi|sempat) (?:rame|ramai|heboh|viral)"
 )
 # Sport: "tinju di gym" is not a report, but "ditampar guru olahraga" is (a concrete act wins).
 _SPORT_CTX = _rx(r"gym|olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding|silat|pencak silat|"
@@ -505,6 +507,9 @@ _PROCEDURE_Q = _rx(r"(?:pelapor\w*|lapor|melapor|laporan) (?:\S+ ){0,6}(?:harus|
                    r"\w* (?:di sini|kesini|ke sini)")
 # Above this confidence a non-report intent (faq, out_of_scope, ...) outweighs weak act words in a question.
 _SURE_NONREPORT = 0.95
+# ("ga ada kekerasan fisik sih" denies one kind only: the rest of the story may still be abuse.)
+_NO_VIOLENCE = _rx(r"(?:tidak|bukan|tanpa) (?:ada )?(?:kekerasan|kdrt|pemukulan|main tangan|mukul|memukul)\w*"
+                   r"(?! (?:fisik|verbal|seksual|psikis|fisiknya))")
 _OWN_EXPERIENCE = _rx(r"(?:saya|aku|kami) (?:alami|mengalami|alamin|alamai)|"
                      r"my (?:husband|ex|boss|manager|father|dad|mother|mom|stepfather|boyfriend|partner|wife)|"
                      r"i (?:was|am being|m being)")
@@ -796,9 +801,12 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         # concrete own case ("kalau cowok jadi korban bisa lapor juga gak?", "KBGO itu apa?"): the act words
         # the rules found belong to the question.
         if (is_report and intent is not None and confidence is not None and confidence >= _SURE_NONREPORT
-                and not danger.level and strength <= 3.0 and _ASKS.search(norm) and not _OWN_CASE.search(norm)
-                and not _OWN_EXPERIENCE.search(norm)):
+                and not danger.level and not _OWN_EXPERIENCE.search(norm)
+                and (strength < 2.0 or (strength <= 3.0 and _ASKS.search(norm) and not _OWN_CASE.search(norm)))):
             is_report = False
+    # "mau cerai, gak ada kekerasan apa2": the writer says there is no violence; a legal question, not a report.
+    if is_report and not danger.level and strength <= 2.0 and _NO_VIOLENCE.search(norm):
+        is_report = False
 
     short_alarm = not is_report and bool(_SHORT_ALARM.search(norm))
     if short_alarm:

@@ -314,3 +314,19 @@ def test_the_perpetrators_joke_excuse_does_not_make_a_report_a_joke() -> None:
     r = triage("aku kelas 11, pacar suka cekik aku pas marah, katanya bercanda. kemarin aku sampe susah napas", None)
     assert r.urgency in ("high", "emergency") and r.victim == "child"
     assert triage("temen gw bercanda bilang mau nyekik gw wkwk", None).urgency == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "parse", "report"),
+    [
+        ("mau cerai, gak ada kekerasan apa2, cuma udah gak cocok. hak asuh anak gimana?", "report_other", False),
+        # Only physical violence is denied.
+        ("mau curhat, dari kecil dibanding2in terus, skrg minder. ga ada kekerasan fisik sih", "report_psychological",
+         True),
+        ("kalian keren, semoga makin banyak korban tertolong", "out_of_scope", False),
+        ("apakah benar ada aturan baru perempuan tidak boleh keluar malam?", "faq/what_is_violence", False),
+        ("kasus pencabulan di pesantren yang rame tahun lalu itu pelakunya udah dihukum?", "report_sexual", False),
+    ],
+)
+def test_denials_thanks_rules_and_news_are_not_reports(text: str, parse: str, report: bool) -> None:
+    assert (triage(text, _sure(parse)).urgency != "none") == report
