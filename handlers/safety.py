@@ -43,6 +43,7 @@ SLANG: dict[str, str] = {
     "durung": "belum", "mulih": "pulang", "dipethuk": "dijemput", "dipetuk": "dijemput", "dijak": "diajak",
     "lungo": "pergi", "lanang": "laki laki", "mangakhiri": "mengakhiri", "sadonyo": "semuanya",
     "umua": "umur", "leutik": "kecil", "gadih": "gadis", "dhewekan": "sendirian", "dewekan": "sendirian",
+    "kapungkur": "dulu", "mbiyen": "dulu", "biyen": "dulu", "riyin": "dulu", "rumiyin": "dulu", "limo": "lima",
     "thn": "tahun", "th": "tahun", "taun": "tahun", "thun": "tahun", "tahon": "tahun", "bln": "bulan",
     "mgg": "minggu", "mgu": "minggu", "hr": "hari", "jm": "jam", "sblm": "sebelum", "stlh": "setelah",
     "lg": "lagi", "lgi": "lagi", "lagii": "lagi", "msh": "masih", "masi": "masih", "mash": "masih",
@@ -1046,6 +1047,9 @@ _X_JUMP_CTX = re.compile(r"\b(?:atap|jembatan|gedung|lantai|balkon|tebing|roofto
                          r"disebar|mati|capek|cape)\b")
 _X_SERVE_TONIGHT = re.compile(r"\b(?:ngelayanin|melayani|layani|ngelayani|nemenin tamu|menemani tamu)\b (?:\S+ ){0,8}"
                               r"(?:malam ini|nanti malam|tonight)\b")
+_X_STARTING = re.compile(r"\b(?:sudah |mulai )?mulai (?:banting\w*|membanting\w*|memukul\w*|mukul\w*|mengamuk|ngamuk|"
+                         r"lempar\w*|melempar\w*|menendang\w*|nendang\w*|mecahin\w*|pecahin\w*|nyekik|mencekik)")
+_X_RAGE = re.compile(r"\b(?:mabuk|marah|emosi|ngamuk|mengamuk|kalap|sakau|teriak\w*)\b")
 # A child not home yet, taken by a man nobody knows ("durung mulih, dipethuk wong lanang sing ngaku sedulur").
 _X_NOT_HOME = re.compile(r"\b(?:belum|tidak) (?:\S+ )?(?:pulang|balik|sampai rumah)\b")
 _X_TAKEN_BY_STRANGER = re.compile(
@@ -1103,6 +1107,8 @@ def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: 
         fire("perpetrator_present", False)  # a child afraid to go home to the person who harms them
     if _X_LIVE_ABUSE.search(norm):
         fire("violence_now", False)
+    if _X_STARTING.search(norm) and _X_RAGE.search(norm) and not past:
+        fire("violence_now", False)  # "suamiku mabuk lagi, udah mulai banting2": it is starting now
     if _X_NOT_HOME.search(norm) and _X_TAKEN_BY_STRANGER.search(norm) and _X_PEOPLE.search(norm):
         fire("abduction_now", past)
     if _X_DEPART_SOON.search(norm) and _X_LURE_RISK.search(norm):

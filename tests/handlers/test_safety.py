@@ -106,6 +106,7 @@ INDIRECT_EMERGENCIES = [
     ("sexual_assault_recent", "my sister was raped at a party this afternoon"),
     ("suicide_self_harm", "suami ngancam bunuh diri sambil megang pisau di dapur"),
     ("confined_now", "anak tetangga sering dikurung, sekarang lagi dikunci di gudang dari pagi"),
+    ("violence_now", "bapak mabuk lagi, udah mulai lempar2 piring"),
 ]
 
 
@@ -273,6 +274,9 @@ def test_structural_emergency_families(text: str) -> None:
         "ada video hoaks anak dipukul guru tadi di grup, beneran ga ya",
         "tolong cek cerpen aku, ceritanya anak yang dipukul ayahnya",
         "besok berangkat ke malaysia lewat agen resmi, kontraknya sudah saya baca",
+        "anak saya mulai mukul temannya di sekolah, gimana ngajarinnya",
+        "apakah benar ada aturan baru perempuan tidak boleh keluar malam?",
+        "kapungkur abdi kantos dipukul ku salaki, ayeuna tos cerai",
     ],
 )
 def test_structural_calm_or_past_not_emergency(text: str) -> None:
