@@ -781,6 +781,9 @@ _RE_AWAY = re.compile(
     r"tidak di rumah|tidak ada di rumah|ditangkap|ditahan polisi|kabur)\b"
     r"|\b(?:he|she) (?:s|is) (?:not (?:here|home|around)|away)\b"
 )
+# The writer says the danger is over and they are safe.
+_RE_SAFE_NOW = re.compile(r"\b(?:saya|kami) (?:sudah |sekarang )+(?:pulang|aman|di tempat aman|sampai rumah)\b"
+                          r"|\bsaya (?:tidak apa apa|gapapa|baik baik saja)\b|\bi m (?:safe|ok|okay|fine) now\b")
 # Away for weeks: a threat from someone who comes back "bulan depan" is serious (high), not danger within hours.
 _RE_AWAY_LONG = re.compile(r"\b(?:sampai|hingga|baru pulang|pulang|balik) (?:\S+ ){0,2}(?:bulan|minggu|tahun) depan\b"
                            r"|\b(?:sedang|lagi|masih) merantau\b")
@@ -1249,6 +1252,8 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         found = {}
     if found.get("violence_now") == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
         found["violence_now"] = "high"
+    if found.get("violence_now") == "emergency" and _RE_SAFE_NOW.search(norm) and not _RE_BACK_SOON.search(norm):
+        found["violence_now"] = "high"  # "tadi ditampar di mall, sy udh pulang sendiri, sy gapapa": over, and safe
     if found.get("kill_threat") == "emergency" and _RE_AWAY_LONG.search(norm) and not _RE_BACK_SOON.search(norm):
         found["kill_threat"] = "high"
     if found.get("confined_now") == "emergency" and _RE_RELEASED.search(norm):

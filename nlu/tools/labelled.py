@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,...,M}.jsonl (no L: it is kept blind), invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,N}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "M"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).

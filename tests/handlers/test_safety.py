@@ -275,6 +275,7 @@ def test_structural_emergency_families(text: str) -> None:
         "tolong cek cerpen aku, ceritanya anak yang dipukul ayahnya",
         "besok berangkat ke malaysia lewat agen resmi, kontraknya sudah saya baca",
         "anak saya mulai mukul temannya di sekolah, gimana ngajarinnya",
+        "tadi pacar nampar aku di mall, aku udah pulang sendiri, aku gapapa cuma malu",
         "apakah benar ada aturan baru perempuan tidak boleh keluar malam?",
         "kapungkur abdi kantos dipukul ku salaki, ayeuna tos cerai",
     ],
