@@ -330,3 +330,16 @@ def test_the_perpetrators_joke_excuse_does_not_make_a_report_a_joke() -> None:
 )
 def test_denials_thanks_rules_and_news_are_not_reports(text: str, parse: str, report: bool) -> None:
     assert (triage(text, _sure(parse)).urgency != "none") == report
+
+
+@pytest.mark.parametrize(
+    ("text", "parse"),
+    [
+        ("apa bener kalo lapor pelecehan harus ada saksi? sy pengen lapor atasan sy", "faq/how_to_report"),
+        ("gmn caranya lapor tanpa ketauan suami? hp sy sering dicek", "faq/how_to_report"),
+        ("dosen minta saya datang ke hotel kalau mau skripsi saya di-ACC, sudah tiga kali", "report_sexual"),
+        ("teman sekelas megang dada aku di bus, gurunya bilang cuma bercanda", "report_sexual"),
+    ],
+)
+def test_own_case_inside_a_question_stays_a_report(text: str, parse: str) -> None:
+    assert triage(text, _sure(parse)).urgency != "none"
