@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import variations  # noqa: E402,F401  (appends hand-written examples to the dicts above)
 from examples import CONVERSATION, FAQ, REPORTS  # noqa: E402
+import variations  # noqa: E402,F401  (appends hand-written examples to the dicts above)
 from labelled import labelled_examples  # noqa: E402
 from lexicon import CONTACT_TIMES, LOCATIONS, RELATIONSHIP, THIRD_PERSON, TIME_REFS  # noqa: E402
 from texts import FAQ_ANSWERS, UTTERANCES  # noqa: E402
