@@ -509,8 +509,8 @@ _PROCEDURE_Q = _rx(r"(?:pelapor\w*|lapor|melapor|laporan) (?:\S+ ){0,6}(?:harus|
 # Above this confidence a non-report intent (faq, out_of_scope, ...) outweighs weak act words in a question.
 _SURE_NONREPORT = 0.95
 # ("ga ada kekerasan fisik sih" denies one kind only: the rest of the story may still be abuse.)
-_NO_VIOLENCE = _rx(r"(?:tidak|bukan|tanpa) (?:ada )?(?:kekerasan|kdrt|pemukulan|main tangan|mukul|memukul)\w*"
-                   r"(?! (?:fisik|verbal|seksual|psikis|fisiknya))")
+# (And "bukan mukul, tapi tiap hari dihina" denies hitting, not abuse: only "no violence at all" counts.)
+_NO_VIOLENCE = _rx(r"(?:tidak|bukan|tanpa) (?:ada )?(?:kekerasan|kdrt)\w*(?! (?:fisik|verbal|seksual|psikis|fisiknya))")
 _OWN_EXPERIENCE = _rx(r"(?:saya|aku|kami) (?:alami|mengalami|alamin|alamai)|"
                      r"(?:lapor\w*|laporin|melaporkan) (?:\S+ )?(?:atasan|bos|suami|pacar|guru|dosen|majikan|ayah|"
                      r"bapak|mantan|tetangga|paman|om)|(?:hp|handphone|chat) (?:saya|aku|sy) (?:\S+ )?di(?:cek|periksa|"
@@ -531,8 +531,14 @@ _EVENT = _rx(
 _FIRST_PERSON = _rx(r"saya|kami|my|me|i")
 
 
+_NEGATED_ACT = re.compile(r"\b(?:tidak|belum|bukan|never|hasn t|hasnt|doesn t|didn t) (?:pernah |ever )?"
+                          r"(?:di)?(?:pukul|memukul|mukul|pukuli|memukuli|tampar|menampar|main tangan|hit|hurt)\w*"
+                          r"(?: (?:me|saya|aku))?(?: sih| kok)?\b")
+
+
 def _score(norm: str, cues: list[str] | None = None) -> dict[Category, float]:
     """Lexicon scores per category (each pattern counted once), plus stem families and safety cues."""
+    norm = _NEGATED_ACT.sub(" ", norm)  # "suami tidak pernah memukul, tapi ...": the denied act is not the type
     scores: dict[Category, float] = {}
     for cat, rules in _LEXICON.items():
         total = sum(weight for rx, weight in rules if rx.search(norm))

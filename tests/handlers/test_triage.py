@@ -343,3 +343,10 @@ def test_denials_thanks_rules_and_news_are_not_reports(text: str, parse: str, re
 )
 def test_own_case_inside_a_question_stays_a_report(text: str, parse: str) -> None:
     assert triage(text, _sure(parse)).urgency != "none"
+
+
+def test_a_denied_act_is_not_the_violence_type() -> None:
+    r = triage("suami tidak pernah memukul, tapi sering memaksa berhubungan walaupun saya sakit", _sure("report_sexual"))
+    assert r.category == "sexual"
+    r = triage("suami saya bukan mukul, tapi tiap hari bilang saya jelek, ga boleh kerja", _sure("report_psychological"))
+    assert r.urgency != "none" and r.category == "psychological"
