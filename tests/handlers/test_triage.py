@@ -346,7 +346,7 @@ def test_own_case_inside_a_question_stays_a_report(text: str, parse: str) -> Non
 
 
 def test_a_denied_act_is_not_the_violence_type() -> None:
-    r = triage("suami tidak pernah memukul, tapi sering memaksa berhubungan walaupun saya sakit", _sure("report_sexual"))
+    r = triage("suami tidak pernah memukul, tapi sering memaksa berhubungan", _sure("report_sexual"))
     assert r.category == "sexual"
-    r = triage("suami saya bukan mukul, tapi tiap hari bilang saya jelek, ga boleh kerja", _sure("report_psychological"))
+    r = triage("suami saya bukan mukul, tapi tiap hari bilang saya jelek", _sure("report_psychological"))
     assert r.urgency != "none" and r.category == "psychological"
