@@ -401,6 +401,7 @@ VIOLENCE = _alt(
 )
 SEXUAL_ASSAULT = _alt(
     "diperkosa perkosa memperkosa perkosaan dicabuli mencabuli cabuli pencabulan dirudapaksa rudapaksa "
+    "sodomi disodomi menyodomi "
     "disetubuhi menyetubuhi digagahi dinodai dilecehkan melecehkan pelecehan digerayangi "
     "raped rape sexually_assaulted molested"
 )
@@ -454,10 +455,33 @@ _RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* 
                  r"kuliah|tinggal|ngekost|ngekos|pindah|umur|usia|kelas|keluar kota|di luar kota|mondok|kost|\d+|"
                  # the aftermath, not the act: "sekarang dia tidak mau bicara", "sekarang kasusnya di polisi"
                  r"tidak mau (?:bicara|ngomong|cerita|makan|sekolah|keluar)|trauma|minta maaf|kasus\w*|murung)\b")
-_RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:saya |aku |kami |dia |mereka |ia )?(?:sudah|tidak lagi|aman|wis)|"
+_RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:saya |aku |kami |dia |mereka |ia )?(?:sudah|tidak lagi|aman|wis|alah)|"
                            r"sampai sekarang|hingga sekarang|"
                            r"sejak sekarang|dari dulu sampai sekarang|sampai saat ini|hingga saat ini)\b"
                            + _RE_NOW_OTHER)
+# "Now" in a neighbouring clause that tells the aftermath, not the act: "kemarin dipukul. sekarang di rsud",
+# "sekarang saya bingung", "baru berani cerita sekarang". Removed from the window around an act only; in the
+# act's own clause ("tadi malam diperkosa sekarang mau lapor") the act's own time words still decide.
+_RE_NOW_STATE = re.compile(
+    r"\b(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |ibu\w* |kakak\w* |adik\w* |anak\w* )?"
+    r"(?:sudah |lagi |sedang )?"
+    r"(?:di (?:rs|rsud|rumah sakit|puskesmas|klinik|igd|rumah (?:ibu|mama|mamak|emak|orang tua|nenek|kakak|saudara|"
+    r"keluarga|mertua)\w*)|dirawat|stabil|bingung|jijik|malu|menyesal|baik baik saja|"
+    r"(?:mau|ingin|pengen) (?:gugat|cerai|lapor|pisah|konseling|cerita))\b"
+    r"|\b(?:baru )?(?:berani )?(?:cerita|ngomong|bilang|lapor) sekarang\b|\bbaru sekarang (?:berani|bisa) \w+"
+)
+# The writer hurts their own child and asks how to stop ("saya sering kelepasan mukul anak, saya menyesal"):
+# a parent seeking help, not a child in danger within hours.
+_RE_SELF_HITS = re.compile(r"\b(?:saya|aku|gue|gw) (?:\S+ ){0,3}(?:memukul|mukul|nyubit|mencubit|cubit|membentak|"
+                           r"bentak|nampar|menampar|menjewer|jewer|kasar)\b")
+_RE_REMORSE = re.compile(r"\b(?:menyesal|nyesel|nyesal|(?:ingin|pengen|mau) berubah|parenting|"
+                         r"(?:tidak|gak) mau jadi (?:ibu|ayah|bapak|orang tua)|kelepasan)\b")
+# The writer's own lasting anger ("sekarang saya 20, masih marah dan susah percaya orang"), not a perpetrator.
+_RE_OWN_ANGER = re.compile(r"\b(?:masih|lagi) (?:marah|kesal) (?:dan|,) "
+                           r"(?:susah|sulit|sedih|kecewa|trauma|benci|takut)")
+# A wife left by her husband ("ditinggal suaminya 2 tahun tanpa nafkah"): neglect, not a child left alone.
+_RE_LEFT_BY_SPOUSE = re.compile(r"\b(?:ditinggal|ditinggalkan|ditinggalin) (?:oleh |sama |sm )?"
+                                r"(?:suami|istri|bojo)\w*")
 _RE_HELP = re.compile(r"\b" + HELP + r"\b")
 _RE_HELP_POLITE = re.compile(
     r"\b(?:tolong|please|help) (?:info|informasi|tanya|jelaskan|jelasin|dijelaskan|kasih tahu|beritahu|"
@@ -528,7 +552,9 @@ _RE_SUICIDE = re.compile(
     r"nyilet|menyilet|silet (?:tangan|nadi|lengan)|sayat (?:tangan|nadi|lengan)|menyayat|potong nadi|"
     r"iris nadi|menyakiti diri|self harm|selfharm|kill myself|killing myself|want to die|wanna die|"
     r"end my life|end it all|suicide|suicidal|take my life|overdose|cut myself|cutting myself|"
-    r"hurt myself|paeh saja|hayang paeh|pengen mati|mati wae)"
+    r"hurt myself|paeh saja|hayang paeh|pengen mati|mati wae|"
+    r"(?:don t|doesn t|do not|does not|dont|doesnt) (?:want|wanna) (?:to )?(?:live|be alive|exist|wake up)|"
+    r"no reason to live|better off dead)"
 )
 _RE_SUICIDE_FALSE = re.compile(r"\b(?:hp|baterai|batre|batrai|lampu|listrik|motor|mesin|mobil|wifi|sinyal|"
                                r"tanaman|ikan|ayam) " + _w(2) + r"(?:mau|ingin) mati\b|\bmati lampu\b|"
@@ -619,6 +645,7 @@ _RE_RECENT72_WIDE = re.compile(
 )
 _RE_OLDER = re.compile(
     r"\b(?:dulu|dahulu|tahun lalu|tahun yang lalu|waktu (?:kecil|sd|smp|sma|masih kecil|kuliah)|masa kecil|"
+    r"(?:waktu|pas|saat|ketika) (?:saya |aku |dia |ia )?(?:masih )?(?:kecil|umur \d+|usia \d+|kelas \d+ sd)|"
     r"(?:\d+|dua|tiga|empat|lima|beberapa|berapa) (?:minggu|bulan|tahun) (?:yang )?lalu|minggu lalu|"
     # four days or more: past the ~72 hours of an emergency
     r"(?:[4-9]|\d\d+|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa) hari (?:yang )?lalu|"
@@ -765,8 +792,14 @@ _RE_SUICIDE_MORE = re.compile(
     r"sekotak|sebotol|segenggam|satu bungkus|satu papan|satu kotak|banyak|semua|sekaligus|\d+ (?:biji|butir|tablet|"
     r"strip|papan|bungkus))"
     r"|\b(?:kalau|kalo) (?:\S+ ){0,2}(?:saya|aku) (?:sudah )?tidak ada(?! (?:di rumah|waktu|uang|kabar))"
+    r"|\b(?:besok|nanti malam|malam ini|besok pagi) (?:\S+ ){0,1}(?:saya|aku) (?:sudah )?tidak ada"
+    r"(?! (?:di rumah|waktu|uang|kabar|jadwal|acara|kelas|kuliah))"
     r"|\bpamit\w* (?:\S+ ){0,2}(?:ke|sama|kepada|untuk) (?:semua|kalian)|\bpergi jauh\b(?! (?:dari rumah|kerja))"
     r"|\b(?:gak|tidak) kuat (?:lagi|lg) (?:\S+ ){0,5}(?:tidak ada|pergi|mati|dunia)"
+    # a parent afraid of their own thoughts ("kadang mikir yang sama, saya takut sama diri sendiri")
+    r"|\btakut (?:sama|dengan|pada|ama) diri\w* sendiri\b"
+    r"|\b(?:kepikiran|terpikir|kepikir|mikir) (?:\S+ ){0,2}(?:nyakitin|menyakiti|bunuh|membunuh|nyekik|mencekik) "
+    r"(?:anak|bayi|diri)"
 )
 
 
@@ -903,9 +936,11 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         r"\b(?:sudah|berhasil|sempat) (?:\S+ )?(?:pulang|kabur|di rumah|di indonesia|bebas|keluar)\b", norm))
     for ci, cl in enumerate(clauses):
         toks, fams = toks_per[ci], fams_per[ci]
-        window = " ".join(clauses[max(0, ci - 1) : ci + 2])
-        # "sekarang sudah cerai" in the next clause is not a present marker.
+        # "sekarang sudah cerai" in the next clause is not a present marker, nor is "sekarang di rsud" there.
+        window = " ".join(c if k == ci else _RE_NOW_STATE.sub(" ", c)
+                          for k, c in enumerate(clauses[max(0, ci - 1) : ci + 2], start=max(0, ci - 1)))
         window = _RE_NOW_FALSE.sub(" ", window)
+        habit_cl = bool(hit(_RE_HABIT, cl)) and not hit(_RE_NOW, cl)
         older = bool(hit(_RE_OLDER, cl))
         now_ctx = bool(hit(_RE_NOW_STRONG, window))
         recent72 = bool(hit(_RE_RECENT72_WIDE, window))
@@ -925,7 +960,8 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
                 continue  # "pukul 3" / "pukul tujuh" is a time of day
             if fam in ("physical", "confine", "abduct") and (pre_now or now_ctx):
                 cue = {"physical": "violence_now", "confine": "confined_now", "abduct": "abduction_now"}[fam]
-                fire(cue, older and not pre_now)
+                # "kadang dikunci di luar kalau anaknya marah. tadi sore ...": recurring, the "tadi" is elsewhere
+                fire(cue, (older or habit_cl) and not pre_now)
             elif fam == "sexual" and (pre_now or recent72) and not _threatened(cl, len(" ".join(toks[:j]))):
                 fire("sexual_assault_recent", older and not pre_now)
             elif fam == "kill" and (pre_now or now_ctx or present_msg):
@@ -934,8 +970,8 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             elif fam == "selfharm" and _RE_BODY_CUT.search(" ".join(toks[j + 1 : j + 4])):
                 fire("suicide_self_harm", older)
         if harm_ctx:
-            if hit(_RE_PRESENT_MORE, cl):
-                fire("perpetrator_present", older)
+            if hit(_RE_PRESENT_MORE, cl) and not hit(_RE_OWN_ANGER, cl):
+                fire("perpetrator_present", older or habit_cl)
         if hit(_RE_SEX_INDIRECT, cl) and (recent72 or hit(_RE_TONIGHT, window)):
             fire("sexual_assault_recent", older)
         em = hit(_RE_SUICIDE_EUPH, cl)
@@ -1039,6 +1075,13 @@ _X_CONFINED = re.compile(r"\b(?:ngunci|mengunci|ngurung|mengurung|nyekap|menyeka
                          r"(?:ditahan|dikurung|dikunci)|\b(?:ditahan|dikurung|dikunci) (?:\S+ ){0,4}(?:tidak|teu) "
                          r"(?:boleh|kenging|bisa) (?:keluar|kaluar)\b")
 _X_CHAINED = re.compile(r"\bdirante\b")
+# A young child's words about a sexual act and a fresh physical sign today ("sering bilang 'ayah masukin jari'
+# ... tadi pagi dia jalan kesakitan"): possible assault within hours, for a medical check.
+_X_CHILD_SEX_ACT = re.compile(r"\b(?:masukin|masukkan|memasukkan|dimasukin|dimasukkan) (?:\S+ )?(?:jari|tangan)\w*"
+                              r"|\b(?:dicabuli|dilecehkan|diperkosa|digerayangi|dipegang pegang|pegang pegang)\b")
+_X_CHILD_SEX_SIGN = re.compile(r"\b(?:tadi|hari ini|barusan|pagi ini|semalam|kemarin)\b (?:\S+ ){0,4}(?:jalan (?:\S+ )?"
+                               r"kesakitan|kesakitan|sakit (?:\S+ ){0,2}(?:pipis|kencing|bawah|kemaluan\w*|anus)|"
+                               r"berdarah|ada darah|perih)")
 _X_LIVE_ABUSE = re.compile(r"\blive ?stream\w* (?:\S+ ){0,3}(?:abuse|abusing|rape|raping|kekerasan|pelecehan)|"
                            r"\b(?:abuse|abusing|raping|hitting|beating)\b (?:\S+ ){0,8}right now\b")
 _X_PAST = re.compile(r"\b(?:dulu|dahulu|waktu kecil|tahun lalu|bulan lalu|years ago|when i was|"
@@ -1110,6 +1153,9 @@ def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: 
         fire("perpetrator_present", False)  # a child afraid to go home to the person who harms them
     if _X_LIVE_ABUSE.search(norm):
         fire("violence_now", False)
+    if (_X_CHILD_SEX_ACT.search(norm) and _X_CHILD_SEX_SIGN.search(norm) and not past
+            and (_X_PEOPLE.search(norm) or re.search(r"\b(?:murid|siswa|siswi|santri|tk|paud)\w*", norm))):
+        fire("sexual_assault_recent", False)
     if _X_STARTING.search(norm) and _X_RAGE.search(norm) and not past:
         fire("violence_now", False)  # "suamiku mabuk lagi, udah mulai banting2": it is starting now
     if _X_NOT_HOME.search(norm) and _X_TAKEN_BY_STRANGER.search(norm) and _X_PEOPLE.search(norm):
@@ -1229,11 +1275,12 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
 
         cm = hit(_RE_CONFINED, cl)
         if cm:
-            fire("confined_now", past or habit_only)
+            # "kemarin diikat di kursi sama pengasuhnya": it happened yesterday, nobody says it goes on.
+            fire("confined_now", past or habit_only or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker))
         if hit(_RE_PASSPORT, cl):
             fire("passport_withheld", True)
 
-        if hit(_RE_LEFT_ALONE, cl) and _RE_CHILD_WORD.search(norm):
+        if hit(_RE_LEFT_ALONE, cl) and _RE_CHILD_WORD.search(norm) and not hit(_RE_LEFT_BY_SPOUSE, cl):
             fire("child_left_alone", past or habit_only)
 
         if hit(_RE_HANDOVER, cl) and hit(_RE_IMMINENT, cl) and _RE_TRAFFICK_CTX.search(norm):
@@ -1251,6 +1298,8 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     if found and _RE_NEWS.search(norm) and not help_now and not re.search(r"\b(?:saya|kami)\b", norm):
         found = {}
     if found.get("violence_now") == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
+        found["violence_now"] = "high"
+    if found.get("violence_now") == "emergency" and _RE_SELF_HITS.search(norm) and _RE_REMORSE.search(norm):
         found["violence_now"] = "high"
     if found.get("violence_now") == "emergency" and _RE_SAFE_NOW.search(norm) and not _RE_BACK_SOON.search(norm):
         found["violence_now"] = "high"  # "tadi ditampar di mall, sy udh pulang sendiri, sy gapapa": over, and safe

@@ -138,7 +138,11 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"(?:kirim )?(?:foto|video|vc|pap)\w* (?:\S+ ){0,2}(?:pake|pakai|tanpa|dalam|cuma|hanya|bugil|"
              r"telanjang|seksi|handuk|daleman|dalaman)|pangkuan\w*|dipangku|mangku|"
              r"(?:ngomong|omongan|kata kata|bicara|ngobrol) "
-             r"(?:\S+ ){0,1}(?:jorok|cabul|mesum|porno)"), 3.0),
+             r"(?:\S+ ){0,1}(?:jorok|cabul|mesum|porno)|"
+             # child sexual abuse material, a girl given as a wife to pay a debt, English touching
+             r"(?:jual|jualan|menjual|nyebar|sebar|nyebarin)\w* (?:\S+ ){0,1}video (?:\S+ ){0,1}anak|"
+             r"(?:dijadikan|dijadiin|jadi) istri (?:\S+ ){0,2}(?:pelunasan|bayar|ganti|kedua|ketiga|muda)|"
+             r"(?:tried to|try to|trying to) touch (?:me|her)|touched (?:me|her)"), 3.0),
         (_rx(r"minta foto|minta (?:\S+ )?kirim foto|direkam|merekam|ngerekam|ngerekamin|baju ketat|"
              r"(?:dm|chat|inbox) (?:\S+ ){0,3}(?:anak|adik|keponakan)\w*"), 2.0),
         (_rx(r"(?:pegang|megang|memegang|dipegang|pegangin) (?:saya|aku|dia|anak\w*|adik\w*|keponakan\w*)"), 1.5),
@@ -187,6 +191,7 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"ditinggal (?:\S+ ){0,2}(?:sendiri|sendirian|begitu saja|tanpa)|ditinggalkan (?:\S+ ){0,2}"
              r"(?:sendiri|sendirian|begitu saja)|tidak (?:dikasih|diberi) makan|kelaparan|gizi buruk|"
              r"tidak (?:diurus|dirawat|dipedulikan|disekolahkan|dibawa berobat)|dibuang|tidak pernah pulang|"
+             r"tidak (?:sempat |pernah |mau )?(?:ngurus|mengurus|ngurusin)|"
              r"neglect\w*|abandon\w*|uang belanja|ninggalin (?:\S+ ){0,1}(?:bayi|anak)|"
              r"meninggalkan (?:\S+ ){0,1}(?:bayi|anak)|(?<!kalau )tidak (?:pernah )?(?:kasih|memberi|ngasih) uang|"
              r"(?:dikunci|ditinggal|dibiarkan|dikurung) (?:\S+ ){0,3}sendiri(?:an)?|nafkah\w*|"
@@ -200,7 +205,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
         (_rx(r"tidak makan|kurang gizi|dibiarkan|tidak ada kabar|tidak pulang|pergi begitu saja"), 1.5),
     ],
     "other": [
-        (_rx(r"abused|abuse|abusive|dianiaya|dibawa kabur|diculik|menculik"), 2.0),
+        (_rx(r"abused|abuse|abusive|dianiaya|dibawa kabur|diculik|menculik|"
+             r"(?:membawa|bawa|dibawa) (?:lari|kabur)"), 2.0),
         (_rx(r"diselingkuhi|selingkuh|kekerasan|korban|poligami"), 1.0),
     ],
 }
@@ -510,8 +516,10 @@ _PROCEDURE_Q = _rx(r"(?:pelapor\w*|lapor|melapor|laporan) (?:\S+ ){0,6}(?:harus|
 _SURE_NONREPORT = 0.95
 # ("ga ada kekerasan fisik sih" denies one kind only: the rest of the story may still be abuse.)
 # (And "bukan mukul, tapi tiap hari dihina" denies hitting, not abuse: only "no violence at all" counts.)
-_NO_VIOLENCE = _rx(r"(?:tidak|bukan|tanpa) (?:ada )?(?:kekerasan|kdrt)\w*(?! (?:fisik|verbal|seksual|psikis|fisiknya))")
-_OWN_EXPERIENCE = _rx(r"(?:saya|aku|kami) (?:alami|mengalami|alamin|alamai)|"
+_NO_VIOLENCE = _rx(r"(?<!mungkin )(?:tidak|bukan|tanpa) (?:ada )?(?:kekerasan|kdrt)\w*"
+                   r"(?! (?:fisik|verbal|seksual|psikis|fisiknya))")
+_OWN_EXPERIENCE = _rx(r"(?:saya|aku|kami) (?:alami|mengalami|alamin|alamai)|diteror|"
+                     r"(?:neror|meneror|nerorin|ngancam|ngancem|mengancam|nguntit|menguntit) (?:saya|aku|kami)|"
                      r"(?:lapor\w*|laporin|melaporkan) (?:\S+ )?(?:atasan|bos|suami|pacar|guru|dosen|majikan|ayah|"
                      r"bapak|mantan|tetangga|paman|om)|(?:hp|handphone|chat) (?:saya|aku|sy) (?:\S+ )?di(?:cek|periksa|"
                      r"sita|ambil|pantau|lacak|sadap)|"
@@ -521,7 +529,12 @@ _ASKS = re.compile(r"\?|\b(?:apa|apakah|gimana|bagaimana|bisa|boleh|kenapa|menga
                    r"should|is it)\b")
 _OWN_CASE = _rx(r"(?:suami|istri|anak|adik|adek|pacar|mantan|ayah|bapak|ibu|kakak|keponakan)\w* "
                 r"(?:saya|sy|aku|ku|kami)|"
-                r"(?:saya|aku|kami) di[a-z]{3,}|(?:saya|aku) (?:\S+ )?korban")
+                r"(?:saya|aku|kami) di[a-z]{3,}|(?:saya|aku) (?!bukan)(?:\S+ )?korban")
+# The writer says they only ask, in general, or are not the victim: a question, unless a case of their own shows.
+_JUST_ASKING = _rx(r"secara umum|(?:saya|aku) bukan korban\w*")
+# "cuma mau nanya hukuman buat pelaku ..." is a question; "dulu pernah dipukul, cuma mau nanya ..." is a story.
+_ONLY_ASKING = _rx(r"(?:cuma|hanya|cuman|sekedar|sekadar) (?:mau |ingin |pengen )?(?:nanya|tanya|bertanya|tau|tahu)")
+_STORY = _rx(r"pernah|dulu|tadi|kemarin|semalam|sering|selalu|waktu|pas|lalu|sudah|udah|sekarang|ex|mantan")
 _EVENT = _rx(
     r"(?:terjadi|menimpa) (?:sama|pada|ke|kepada|di|dengan) (?:saya|kami|anak|adik|istri|ibu)|"
     r"korban|kejadian\w*|mengalami|dialami|saya alami|curhat|cerita|konsultasi (?:soal|tentang|masalah)|"
@@ -779,6 +792,9 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     mention_only = media or bool(_MENTION_CTX.search(unexcused))
     mention_only = mention_only or (bool(_DEFINITION.search(norm)) and not (personal and strength >= 1.0))
     mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and strength < 3.0 and not danger.level)
+    just_asking = bool(_JUST_ASKING.search(norm)) or (bool(_ONLY_ASKING.search(norm)) and not _STORY.search(norm))
+    mention_only = mention_only or (just_asking and not danger.level and not _OWN_CASE.search(norm)
+                                    and not _OWN_EXPERIENCE.search(norm))
     info_only = bool(_INFO_REQ.search(norm)) and not event
     if _PROCEDURE_Q.search(norm) and strength <= 2.0 and not danger.level and not _OWN_CASE.search(norm):
         info_only = True

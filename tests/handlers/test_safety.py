@@ -107,6 +107,12 @@ INDIRECT_EMERGENCIES = [
     ("suicide_self_harm", "suami ngancam bunuh diri sambil megang pisau di dapur"),
     ("confined_now", "anak tetangga sering dikurung, sekarang lagi dikunci di gudang dari pagi"),
     ("violence_now", "bapak mabuk lagi, udah mulai lempar2 piring"),
+    ("suicide_self_harm", "my friend says she doesn't want to live anymore and she's standing on the roof"),
+    ("suicide_self_harm", "aku sering kepikiran nyakitin anak sendiri, aku takut sama diriku sendiri"),
+    ("suicide_self_harm", "makasih ya semuanya, besok pagi aku udah gak ada"),
+    ("sexual_assault_recent", "murid TK saya bilang om nya suka masukin jari, tadi siang dia jalan kesakitan"),
+    # The act's own time words decide even when "sekarang" tells the aftermath in the same clause.
+    ("sexual_assault_recent", "tadi malam aku diperkosa sekarang mau lapor gimana"),
 ]
 
 
@@ -278,6 +284,15 @@ def test_structural_emergency_families(text: str) -> None:
         "tadi pacar nampar aku di mall, aku udah pulang sendiri, aku gapapa cuma malu",
         "apakah benar ada aturan baru perempuan tidak boleh keluar malam?",
         "kapungkur abdi kantos dipukul ku salaki, ayeuna tos cerai",
+        # "Now" in the next clause tells the aftermath; a habit or a remorseful parent is not a page now.
+        "kemarin kakakku dipukul suaminya sampai tangannya patah. sekarang di rumah sakit",
+        "waktu aku kecil sepupu pernah maksa aku ngelakuin gituan. sekarang aku bingung",
+        "waktu umur 10 aku pernah dilecehkan guru ngaji. baru berani cerita sekarang",
+        "nenek kadang dikunci di luar rumah kalau anaknya marah. tadi siang nenek minta makan ke tetangga",
+        "kemarin anak saya diikat di kursi sama pengasuh daycare, ada rekaman cctv nya",
+        "kakak saya 30 tahun ditinggal suaminya setahun tanpa kabar, mau gugat cerai",
+        "saya sering kelepasan mukul anak kalau capek, tadi pagi juga. saya menyesal, ada kelas parenting?",
+        "dulu disuruh ngamen sama ayah. sekarang aku 22, masih marah dan susah percaya orang",
     ],
 )
 def test_structural_calm_or_past_not_emergency(text: str) -> None:
