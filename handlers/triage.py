@@ -88,7 +88,9 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"ancaman|intimidasi|diintimidasi|diteror|meneror|dikekang|mengekang|dikontrol|mengontrol|"
              r"diisolasi|dikucilkan|disindir|menyindir|merendahkan|direndahkan|dipermalukan|mempermalukan|"
              r"dikatain|mengatai|dikata katain|ngatain|kata kasar|kata kata kasar|dirundung|merundung|"
-             r"perundungan|dibully|membully|bully|bullying|kekerasan psikis|kekerasan verbal|"
+             r"perundungan|dibully|membully|bully|bullying|kekerasan psikis|kekerasan verbal|bahan ejekan|"
+             r"jadi ejekan|diedit jadi (?!tidak senonoh|bugil|telanjang|porno)|"
+             r"take (?:their|our|my|her|his) (?:daughter|son|child|kid)\w* (?:by force|away)|"
              r"kekerasan emosional|gaslighting|tidak berguna|nyesel punya anak|menyesal punya anak|"
              r"dilarang (?:keluar|kerja|bekerja|ketemu|bertemu|bergaul|main)|diawasi terus|dikuntit|"
              r"cemburu berlebihan|insult\w*|humiliat\w*|(?:ngecek|cek|ngecekin|periksa|memeriksa) (?:\S+ )?"
@@ -179,7 +181,11 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"(?:jadi|sebagai) (?:lc|ladies|purel|pemandu karaoke|terapis|pelayan karaoke)|"
              r"(?:tiket|dikirimin tiket|dikirimi tiket) (?:\S+ ){0,3}(?:berangkat|brgkt|pesawat)|"
              r"(?:dikasih|diberi|dapat|ditawari|ditawarin|diiming imingi|dijanjikan) (?:\S+ ){0,1}(?:kerja|pekerjaan)"
-             r" (?:\S+ ){0,2}(?:di|ke) |recruit\w*"), 3.0),
+             r" (?:\S+ ){0,2}(?:di|ke) |recruit\w*|"
+             # a lure: "dibawa kabur ke Merauke, dia bilang mau kasih kerja", "mau dikerjain di cafe"
+             r"(?:mau|akan|bakal) (?:kasih|dikasih|diberi|ngasih|ngasi) (?:\S+ )?(?:kerja|kerjaan|pekerjaan)|"
+             r"(?:mau|akan) dikerjain di (?:cafe|kafe|karaoke|spa|bar|hotel|tempat hiburan)|"
+             r"lowongan (?:\S+ ){0,2}(?:tiktok|fb|facebook|ig|instagram|medsos)"), 3.0),
         (_rx(r"tppo"), 1.5),
         (_rx(r"calo|sponsor|tekong|penyalur|agen (?:tki|tkw|pmi|tenaga kerja)|tawaran kerja|lowongan kerja|"
              r"ditawari kerja|tanpa biaya|gratis berangkat"), 1.5),
@@ -192,6 +198,9 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"(?:sendiri|sendirian|begitu saja)|tidak (?:dikasih|diberi) makan|kelaparan|gizi buruk|"
              r"tidak (?:diurus|dirawat|dipedulikan|disekolahkan|dibawa berobat)|dibuang|tidak pernah pulang|"
              r"tidak (?:sempat |pernah |mau )?(?:ngurus|mengurus|ngurusin)|"
+             r"bayi (?:\S+ ){0,3}(?:di|dalam) (?:tong sampah|tempat sampah|selokan|kardus|kali|sungai)|"
+             r"anak\w* (?:\S+ ){0,8}ditinggal\w* (?:\S+ ){0,2}(?:ibu|bapak|ayah|orang tua|ortu|mama|papa)\w* "
+             r"(?:\S+ ){0,2}(?:ke|merantau|jadi|sebagai|kerja|menikah)|"
              r"neglect\w*|abandon\w*|uang belanja|ninggalin (?:\S+ ){0,1}(?:bayi|anak)|"
              r"meninggalkan (?:\S+ ){0,1}(?:bayi|anak)|(?<!kalau )tidak (?:pernah )?(?:kasih|memberi|ngasih) uang|"
              r"(?:dikunci|ditinggal|dibiarkan|dikurung) (?:\S+ ){0,3}sendiri(?:an)?|nafkah\w*|"
@@ -325,7 +334,8 @@ _AGE_PERSON = re.compile(r"\b(?:anak|adik|adek|saya|aku|dia|keponakan|cucu|siswa
                          r"(?: kira kira| sekitar| kurang lebih)? ?$")
 _AGE_BARE = re.compile(r"\b(?:anak|adik|adek|saya|aku|keponakan|siswi|siswa|i am|i m|putri|putra|sister|brother|"
                        r"daughter|son|cousin|niece|nephew|she s|he s|she is|he is)\w* (?:saya |kami |"
-                       r"sy )?(\d{1,2})(?:an|th|thn)?\b(?! (?:tahun|thn|th|bulan|bln|hari|jam|minggu|kali|x|juta|"
+                       r"sy )?(?:perempuan |laki laki |cewek |cowok )?"
+                       r"(\d{1,2})(?:an|th|thn)?\b(?! (?:tahun|thn|th|bulan|bln|hari|jam|minggu|kali|x|juta|"
                        r"jt|rb|ribu|orang|anak)\b)")
 _CHILD = _rx(
     r"masih (?:sd|smp|sma|smk|tk|paud|sekolah|balita|bayi|kecil)|anak \S+ kecil|bocil|"
@@ -353,7 +363,8 @@ _ADULT = _rx(
     r"my wife|husband|wife|my mother|my mom|ibu (?:\S+ ){0,1}(?:dipukul|dipukuli|dicekik|dimaki|dihina)|"
     r"(?:me|mem|men|meng|ng|ny)[a-z]+ (?:ibu|mama|istri)|ditawari kerja|as an adult|"
     r"salaki|kerja ke|luar negeri|perdagangan orang|kontrak kerja|ipar|coworker|boss|rekan|kuliah|"
-    r"tempat kerja|tppo|janda|recruited|scam company"
+    r"tempat kerja|tppo|janda|recruited|scam company|karyawati|ibu tunggal|single (?:mom|mother)|"
+    r"(?:my|our) campus|client \d\d|klien \d\d"
 )
 _NOW_ADULT_AGE = re.compile(r"\b(?:sekarang|kini|now) (?:\S+ )?(?:umur |usia |sudah |i am )?(?:[2-9]\d)\b"
                             r"|\bi am [2-9]\d now\b|\bwhen i was (?:\d|1[0-7])\b")
@@ -580,13 +591,28 @@ def detect_language(text: str) -> Language:
     return "en" if en >= 2 and en > ind else "id"
 
 
+# An age at the time of a past event ("waktu umur 12", "pas usia 16"): the person's age now, when the
+# message also gives it ("saya 27 th. waktu umur 12 ..."), is the one that says child or adult.
+_AGE_AT_TIME = re.compile(r"\b(?:waktu|pas|saat|ketika|sejak|when (?:i|she|he) was) (?:saya |aku |dia |ia |masih )*"
+                          r"(?:umur|usia|berumur|berusia) \d{1,2}\b(?: (?:tahun|thn|th))?")
+
+
 def _age(norm: str, entities: list[dict[str, Any]]) -> int | None:
     """An age in years, from "umur 12" / "adik saya 14 tahun" / "aku 15" or Rasa's ``age`` entity.
 
     A number is an age only after an age word or a person ("anak saya 9", "im 15"), never a duration
     ("kerja 2 thn", "tanpa kabar 2 thn", "2 tahun lalu"). Rasa's entity is checked against the same rule,
-    because it also tags durations.
+    because it also tags durations. An age now wins over an age at the time of a past event.
     """
+    masked = _AGE_AT_TIME.sub(" ", norm)
+    if masked != norm:
+        now = _age_in(masked, [])
+        if now is not None:
+            return now
+    return _age_in(norm, entities)
+
+
+def _age_in(norm: str, entities: list[dict[str, Any]]) -> int | None:
     for m in _AGE_LEAD.finditer(norm):
         if 0 < int(m.group(1)) < 100 and not _perpetrator_age(norm, m.start()):
             return int(m.group(1))

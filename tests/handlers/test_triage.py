@@ -252,6 +252,10 @@ def test_report_intent_on_mention_is_none(text: str, intent: str) -> None:
         ("ponakanku masih SMP dipukulin ayah tirinya tiap malam", "child"),  # "masih SMP"
         ("tolong, aya budak leutik dikurung di kandang ku bapana", "child"),  # Sundanese: a small child
         ("mbahku wis sepuh, ditinggal anake dhewekan neng omah, lawange dikunci", "adult"),  # an elder left alone
+        ("sy cowok 30 th. waktu umur 11 pernah dicabuli pelatih, baru berani cerita", "adult"),  # the age now wins
+        ("ponakan sy (20) mau bersaksi soal pencabulan yg dia alami waktu umur 12", "adult"),
+        ("adik perempuan 14 dibawa kabur cowok kenalan game online", "child"),  # "adik perempuan 14"
+        ("aku ibu tunggal, mantan ngancam nyebar video kami", "adult"),
     ],
 )
 def test_victim_rules_generalise(text: str, victim: str) -> None:
@@ -326,6 +330,13 @@ def test_the_perpetrators_joke_excuse_does_not_make_a_report_a_joke() -> None:
         ("kalian keren, semoga makin banyak korban tertolong", "out_of_scope", False),
         ("apakah benar ada aturan baru perempuan tidak boleh keluar malam?", "faq/what_is_violence", False),
         ("kasus pencabulan di pesantren yang rame tahun lalu itu pelakunya udah dihukum?", "report_sexual", False),
+        # Only asking, in general, or not the victim: a question, unless the writer's own story shows.
+        ("secara umum, korban dipukul tanpa bekas luka masih bisa visum gak?", "report_physical", False),
+        ("sy bukan korban ya, cuma pengen tau lapor kdrt perlu saksi gak", "report_physical", False),
+        ("cuma mau nanya, hukuman buat pelaku pencabulan berapa tahun?", "report_sexual", False),
+        ("dulu pernah dipukul mantan, cuma mau nanya chat lamanya bisa jadi bukti ga", "report_physical", True),
+        # Someone selling child abuse videos is a report, even asked as "where do I report?".
+        ("nemu akun yg jualan video anak2 di telegram, lapor kemana ya", "faq/how_to_report", True),
     ],
 )
 def test_denials_thanks_rules_and_news_are_not_reports(text: str, parse: str, report: bool) -> None:
