@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,...,N}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,O}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -102,6 +102,12 @@ OVERRIDES: dict[str, str] = {
     "m182": "faq/bot_identity", "m200": "greet", "m229": "faq/anonymous", "m232": "faq/puspaga",
     "m236": "faq/prevention", "m243": "out_of_scope", "m250": "faq/how_to_report", "m253": "faq/bot_identity",
     "m257": "faq/how_to_report", "m272": "faq/puspaga", "m276": "faq/bot_identity", "m288": "out_of_scope",
+    # Set O, reviewed after its blind measurement.
+    "o073": "faq/puspaga", "o086": "faq/how_to_report", "o088": "faq/how_to_report", "o101": "faq/cost",
+    "o103": "faq/anonymous", "o110": "faq/legal_aid", "o114": "faq/how_to_report", "o134": "faq/prevention",
+    "o147": "faq/how_to_report", "o158": "out_of_scope", "o161": "human", "o173": "delete_data",
+    "o176": "faq/confidentiality", "o180": "faq/what_is_violence", "o195": "thanks", "o238": "faq/sapa129",
+    "o258": "thanks", "o265": "faq/how_to_report", "o273": "faq/anonymous", "o279": "faq/how_to_report",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
