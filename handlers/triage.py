@@ -792,6 +792,25 @@ def _parse_fields(parse: dict[str, Any] | None) -> tuple[str | None, float | Non
     return (intent if isinstance(intent, str) else None), confidence, faq_key, entities
 
 
+# Words of a message that only says when or how to be contacted (an answer to "how can we reach you safely?").
+_LOGISTICS_WORDS = frozenset("""
+lewat via pakai pake pakai di ke dari sini situ ini itu aja saja ajah aj dong deh ya yaa iya ok oke okay boleh bisa
+chat chatting ngechat pesan sms wa whatsapp telegram tele tg telpon telepon tlp telp nelpon ditelpon vc video call
+hubungi dihubungi kontak kabarin nomor nomer no hp email dm japri langsung
+jam pukul pagi siang sore malam malem subuh besok lusa nanti ntar hari minggu senin selasa rabu kamis jumat sabtu
+setelah sebelum habis abis sesudah sekitar antara sampai sampe atau dan kak kakak min mba mbak mas bu pak
+wib wita wit an aku saya sy aq gw gue
+""".split())
+
+
+def _logistics_only(norm: str, cues: list[str]) -> bool:
+    """The message names only times and channels (no person, no act, no danger cue)."""
+    if cues:
+        return False
+    words = re.findall(r"[a-z]+|\d+", norm)
+    return bool(words) and all(w.isdigit() or w in _LOGISTICS_WORDS for w in words)
+
+
 def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     """Triage one citizen message. ``parse`` is Rasa's ``/model/parse`` JSON, or None when Rasa is down.
 
@@ -894,8 +913,10 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             urgency = "high"
 
     # The statistical model may only raise to emergency (never lower anything), and not for a message the
-    # rules see as a mere mention (news, films, jokes, animals), where its word statistics mislead most.
-    if urgency != "emergency" and not mention_only and norm:
+    # rules see as a mere mention (news, films, jokes, animals), where its word statistics mislead most, nor
+    # for a message that only arranges contact ("telpon aja besok pagi", "lewat chat ini aja sore jam 4"):
+    # it shares its time words with "dia pulang besok pagi mau bunuh saya" and nothing else.
+    if urgency != "emergency" and not mention_only and norm and not _logistics_only(norm, danger.cues):
         p_emergency = urgency_model.emergency_probability(norm)
         if p_emergency is not None and p_emergency >= urgency_model.EMERGENCY_THRESHOLD:
             urgency = "emergency"

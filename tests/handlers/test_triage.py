@@ -361,3 +361,16 @@ def test_a_denied_act_is_not_the_violence_type() -> None:
     assert r.category == "sexual"
     r = triage("suami saya bukan mukul, tapi tiap hari bilang saya jelek", _sure("report_psychological"))
     assert r.urgency != "none" and r.category == "psychological"
+
+
+@pytest.mark.parametrize("text", ["lewat chat ini aja sore jam 4", "telpon aja besok pagi", "wa aja nanti malem",
+                                  "chat aja kak jam 8 malam"])
+def test_a_safe_time_to_call_is_not_an_emergency(text: str) -> None:
+    # The statistical urgency model knows these time words from threats ("pulang nanti malam mau bunuh saya").
+    assert triage(text, None).urgency == "none"
+    assert triage(text, _sure("inform")).urgency == "none"
+
+
+@pytest.mark.parametrize("text", ["silet udah di tangan. maaf", "tolong tolong tolong"])
+def test_short_alarms_the_rules_miss_still_reach_emergency(text: str) -> None:
+    assert triage(text, None).urgency == "emergency"
