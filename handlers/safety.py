@@ -426,7 +426,7 @@ PAST = _alt(
     "dulu dahulu tahun_lalu tahun_yang_lalu tahun_silam waktu_kecil waktu_sd waktu_smp waktu_sma "
     "waktu_masih_kecil ketika_kecil semasa masa_kecil pernah sudah_cerai udah_cerai bertahun_tahun "
     "minggu_lalu bulan_lalu bulan_kemarin minggu_kemarin beberapa_bulan beberapa_tahun years_ago "
-    "when_i_was used_to as_a_child last_year last_month last_week"
+    "when_i_was used_to as_a_child last_year last_month last_week last_time_was last_time_it"
 )
 HABIT = _alt("sering selalu tiap setiap kadang suka biasanya often always every sometimes")
 NEGATION = _alt("tidak bukan belum jangan never not dont don_t didn_t tanpa")
@@ -467,7 +467,7 @@ _RE_NOW_STATE = re.compile(
     r"(?:sudah |lagi |sedang )?"
     r"(?:di (?:rs|rsud|rumah sakit|puskesmas|klinik|igd|rumah (?:ibu|mama|mamak|emak|orang tua|nenek|kakak|saudara|"
     r"keluarga|mertua)\w*)|dirawat|stabil|bingung|jijik|malu|menyesal|baik baik saja|"
-    r"(?:mau|ingin|pengen) (?:gugat|cerai|lapor|pisah|konseling|cerita))\b"
+    r"(?:mau|ingin|pengen) (?:gugat|cerai|lapor|pisah|konseling|cerita)|tidak (?:mau |berani )?masuk sekolah|trauma)\b"
     r"|\b(?:baru )?(?:berani )?(?:cerita|ngomong|bilang|lapor) sekarang\b|\bbaru sekarang (?:berani|bisa) \w+"
 )
 # The writer hurts their own child and asks how to stop ("saya sering kelepasan mukul anak, saya menyesal"):
@@ -823,6 +823,14 @@ _RE_AWAY_LONG = re.compile(r"\b(?:sampai|hingga|baru pulang|pulang|balik) (?:\S+
 # Someone confined earlier and out now ("kemarin dikunci di gudang ..., skrg udah dikeluarin").
 _RE_RELEASED = re.compile(r"\b(?:sudah|telah|akhirnya) (?:\S+ )?(?:dikeluarkan|dikeluarin|dilepas|dilepaskan|"
                           r"dibebaskan|diselamatkan|dievakuasi|bebas)\b")
+# When it last happened, a day or more ago.
+_RE_LAST_TIME = re.compile(r"\blast time (?:was|it happened|he|she)\b|\bterakhir (?:kali )?(?:\S+ ){0,2}"
+                           r"(?:kemarin|minggu|bulan|tanggal|senin|selasa|rabu|kamis|jumat|sabtu|\d+ hari)\b")
+# "tidak boleh keluar rumah selain sekolah": restricted, with a daily way out.
+_RE_ONLY_ALLOWED = re.compile(r"\bkeluar (?:rumah |kamar )?(?:\S+ )?(?:selain|kecuali) (?:ke )?(?:sekolah|kuliah|kerja|"
+                              r"ngaji|pasar|kampus)\b")
+# What a photo or video shows ("foto saya lagi tidur"), not what is happening now.
+_RE_PICTURED = re.compile(r"\b(?:foto|video|vidio|gambar|rekaman)\w* (?:\S+ )?(?:lagi|sedang|waktu|pas|saat)\b")
 # A rule or law under discussion ("aturan baru perempuan tidak boleh keluar malam"), not a person held now.
 _RE_RULE_TALK = re.compile(r"\b(?:aturan|peraturan|perda|larangan|undang undang|kebijakan)\b")
 _RE_SOMEONE_HELD = re.compile(r"\b(?:saya|kami|anak\w*|adik\w*|istri\w*|kakak\w*|ibu\w*|teman\w*|tetangga\w*)\b")
@@ -1301,12 +1309,16 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         found["violence_now"] = "high"
     if found.get("violence_now") == "emergency" and _RE_SELF_HITS.search(norm) and _RE_REMORSE.search(norm):
         found["violence_now"] = "high"
+    if found.get("violence_now") == "emergency" and _RE_LAST_TIME.search(norm) and not _RE_NOW_STRONG.search(norm):
+        found["violence_now"] = "high"  # "keeps slapping me ... last time was on sunday": recurring, not now
     if found.get("violence_now") == "emergency" and _RE_SAFE_NOW.search(norm) and not _RE_BACK_SOON.search(norm):
         found["violence_now"] = "high"  # "tadi ditampar di mall, sy udh pulang sendiri, sy gapapa": over, and safe
     if found.get("kill_threat") == "emergency" and _RE_AWAY_LONG.search(norm) and not _RE_BACK_SOON.search(norm):
         found["kill_threat"] = "high"
-    if found.get("confined_now") == "emergency" and _RE_RELEASED.search(norm):
-        found["confined_now"] = "high"
+    if found.get("confined_now") == "emergency" and (_RE_RELEASED.search(norm) or _RE_ONLY_ALLOWED.search(norm)):
+        found["confined_now"] = "high"  # out again, or kept in except for school: a controlling home, not a cell
+    if found.get("perpetrator_present") == "emergency" and _RE_PICTURED.search(norm):
+        found["perpetrator_present"] = "high"  # "nyebarin foto saya lagi tidur di kost": the photo's scene
     if "confined_now" in found and _RE_RULE_TALK.search(norm) and not _RE_SOMEONE_HELD.search(norm):
         del found["confined_now"]  # "aturan baru perempuan tidak boleh keluar malam": a rule, nobody held
     if found and _RE_ONLY_DREAM.search(norm):

@@ -100,7 +100,9 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"dipermalukan|diejek|ngejek|mengejek|diolok\w*|anak haram|tidak tahu diri|goblok|bodoh|"
              r"(?:ancam|ngancam|mengancam|diancam|ancem|ngancem|diancem)\w*|"
              r"threaten\w*|yell\w* at|controlling|controls? (?:all )?(?:my|her) money|won ?t let (?:me|her) see|"
-             r"stalk\w*|melarang|(?:nyesel|menyesal) (?:\S+ ){0,1}(?:melahirkan|punya anak)|dibandingin|"
+             r"stalk\w*|(?:ngikutin|ngikutin|mengikuti|membuntuti|buntutin|ngebuntutin|nguntit|menguntit)\w* "
+             r"(?:\S+ ){0,1}(?:anak|adik|saya|aku|istri|kakak)\w*|masuk (?:ke )?rumah (?:\S+ ){0,1}tanpa izin|"
+             r"melarang|(?:nyesel|menyesal) (?:\S+ ){0,1}(?:melahirkan|punya anak)|dibandingin|"
              r"dibanding bandingkan|membanding bandingkan|dibanding bandingin|menghardik|dihardik|diteriaki|"
              r"neriakin|diteriakin|neror|nerorin|"
              r"(?:hp|handphone|ponsel) (?:\S+ ){0,2}(?:diperiksa|dicek|disita)|(?:mau|akan|ingin|bakal) "
@@ -128,7 +130,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"(?:nikah|kawin) siri|rekaman (?:vc|video call)|vcs|video call sex|payudara|"
              r"(?:minta|ngajak|mengajak) (?:\S+ ){0,1}jalan (?:\S+ ){0,2}(?:kalau|biar|supaya)|"
              r"(?:dipaksa|maksa|memaksa) (?:\S+ ){0,3}(?:ngelakuin|melakukan|berhubungan|begituan|gituan)|"
-             r"ngapa ngapain\w*|diapa apain|raba raba|dipegang dipegang|colek colek|dicolek|"
+             r"ngapa ngapain\w*|forced (?:a )?kiss\w*|kissed me|forced himself|"
+             r"diapa apain|raba raba|dipegang dipegang|colek colek|dicolek|"
              r"celana\w* (?:\S+ ){0,2}(?:ada )?(?:darah|bercak)|ngamar|ngajak (?:\S+ )?check in|"
              r"(?:gesek|gesekin|menggesek|menggesekkan)\w* (?:\S+ ){0,2}(?:badan|tubuh|kelamin)\w*|"
              r"(?:dielus|ngelus|mengelus|dirangkul|dijawil|dicolek)\w* (?:\S+ ){0,2}(?:pinggang|paha|pantat|dada|"
@@ -160,6 +163,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"tanpa libur|tidak (?:ada|dikasih|diberi|boleh) libur|gaji (?:\S+ ){0,1}dipotong|forced labou?r|"
              r"unpaid|not paid|ngamen|mengamen|(?:disuruh|dipaksa|dipekerjakan) (?:\S+ ){0,2}(?:ngamen|mengamen|"
              r"jualan|berjualan|ngemis|mulung|memulung|kerja|bekerja)|tidak (?:di)?gaji|belum (?:di)?gaji|"
+             r"(?:dipake|dipakai|dimanfaatin|dimanfaatkan|disuruh|dipekerjakan) (?:buat |untuk )?(?:minta minta|"
+             r"ngemis|mengemis)|minta minta di jalan|"
              r"(?:tidak|belum) (?:dibayar|digaji) (?:\S+ ){0,1}(?:full|penuh)|tidak (?:ngasih|dikasih|memberi) libur|"
              r"tidak ada libur|(?:nyuruh|menyuruh|suruh|disuruh|dipaksa|maksa) (?:\S+ ){0,5}(?:jadi kuli|kuli|"
              r"jualan|berjualan|menjual|jual|ngemis|mengemis|ngamen|mulung|memulung|kerja|bekerja)|"
@@ -505,7 +510,8 @@ _ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|burung|kambing|sapi|cat
 _MEDIA_CTX = _rx(
     r"(?:nonton|menonton|ditonton|liat|lihat|melihat) (?:\S+ ){0,3}(?:video|tiktok|youtube|yt|film|berita|sinetron|"
     r"drama|reels|konten)|viral|sinetron|azab|konten|kasihan ya|sedih (?:liat|lihat)\w*|"
-    r"anime|komik|webtoon|cerpen|dongeng|tugas (?:kuliah|sekolah)|documentary|dokumenter|film|movie|"
+    r"anime|komik|webtoon|cerpen|novel|dongeng|tugas (?:kuliah|sekolah)|homework|assignment|documentary|"
+    r"dokumenter|film|movie|"
     r"gosipin|ngegosipin|digosipin|kampung sebelah (?:\S+ ){0,4}(?:ditangani|sudah)|awareness|"
     r"(?:kasus|angka) (?:\S+ ){0,3}(?:makin|semakin|meningkat|naik)|brosur|poster|spanduk|pamflet|"
     r"game (?:\S+ ){0,2}(?:tembak|perang|bunuh|kekerasan)\w*|tembak tembakan|perang perangan|pistol mainan|"
@@ -543,6 +549,10 @@ _OWN_CASE = _rx(r"(?:suami|istri|anak|adik|adek|pacar|mantan|ayah|bapak|ibu|kaka
                 r"(?:saya|aku|kami) di[a-z]{3,}|(?:saya|aku) (?!bukan)(?:\S+ )?korban")
 # The writer says they only ask, in general, or are not the victim: a question, unless a case of their own shows.
 _JUST_ASKING = _rx(r"secara umum|(?:saya|aku) bukan korban\w*")
+_NOT_VICTIM = _rx(r"(?:saya|aku) bukan korban\w*|i m not (?:a |the )?victim")
+# "maaf td saya cuma nyoba2 fitur chatnya": trying the service out, or a message sent by mistake.
+_TRYING_OUT = _rx(r"(?:cuma|hanya|cuman|lagi|sedang) (?:\S+ )?(?:nyoba|mencoba|coba|ngetes|tes|test)\w*(?: \w+)? "
+                  r"(?:fitur|chat|bot|aplikasi|layanan|nomor|sistem)\w*|salah (?:kirim|ketik|pencet|chat|nomor)")
 # "cuma mau nanya hukuman buat pelaku ..." is a question; "dulu pernah dipukul, cuma mau nanya ..." is a story.
 _ONLY_ASKING = _rx(r"(?:cuma|hanya|cuman|sekedar|sekadar) (?:mau |ingin |pengen )?(?:nanya|tanya|bertanya|tau|tahu)")
 _STORY = _rx(r"pernah|dulu|tadi|kemarin|semalam|sering|selalu|waktu|pas|lalu|sudah|udah|sekarang|ex|mantan")
@@ -792,6 +802,10 @@ def _parse_fields(parse: dict[str, Any] | None) -> tuple[str | None, float | Non
     return (intent if isinstance(intent, str) else None), confidence, faq_key, entities
 
 
+_SAFE_PLACE_NOW = re.compile(
+    r"\b(?:sekarang|saat ini) (?:saya|aku|kami|kita) (?:sudah |udah |lagi |sedang |tinggal |ngungsi |mengungsi )?"
+    r"(?:di rumah (?:orang tua|ortu|ibu|mama|mamak|emak|bapak|nenek|kakak|saudara|keluarga|teman)\w*|"
+    r"di tempat aman|di rumah aman|di shelter|aman)\b")
 # Words of a message that only says when or how to be contacted (an answer to "how can we reach you safely?").
 _LOGISTICS_WORDS = frozenset("""
 lewat via pakai pake pakai di ke dari sini situ ini itu aja saja ajah aj dong deh ya yaa iya ok oke okay boleh bisa
@@ -840,6 +854,10 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     just_asking = bool(_JUST_ASKING.search(norm)) or (bool(_ONLY_ASKING.search(norm)) and not _STORY.search(norm))
     mention_only = mention_only or (just_asking and not danger.level and not _OWN_CASE.search(norm)
                                     and not _OWN_EXPERIENCE.search(norm))
+    # "saya bukan korban kok, suami saya baik": the writer says so; only a danger cue or a strong act overrides.
+    mention_only = mention_only or (bool(_NOT_VICTIM.search(norm)) and not danger.level and strength < 3.0
+                                    and not _OWN_EXPERIENCE.search(norm))
+    mention_only = mention_only or (bool(_TRYING_OUT.search(norm)) and not danger.level and strength < 2.0)
     info_only = bool(_INFO_REQ.search(norm)) and not event
     if _PROCEDURE_Q.search(norm) and strength <= 2.0 and not danger.level and not _OWN_CASE.search(norm):
         info_only = True
@@ -916,7 +934,10 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     # rules see as a mere mention (news, films, jokes, animals), where its word statistics mislead most, nor
     # for a message that only arranges contact ("telpon aja besok pagi", "lewat chat ini aja sore jam 4"):
     # it shares its time words with "dia pulang besok pagi mau bunuh saya" and nothing else.
-    if urgency != "emergency" and not mention_only and norm and not _logistics_only(norm, danger.cues):
+    # Nor when the writer says where they are safe now ("skrg aku di rumah ortu") and the net found no danger.
+    safe_elsewhere = not danger.level and bool(_SAFE_PLACE_NOW.search(norm))
+    if (urgency != "emergency" and not mention_only and norm and not safe_elsewhere
+            and not _logistics_only(norm, danger.cues)):
         p_emergency = urgency_model.emergency_probability(norm)
         if p_emergency is not None and p_emergency >= urgency_model.EMERGENCY_THRESHOLD:
             urgency = "emergency"

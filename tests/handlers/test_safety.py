@@ -305,3 +305,26 @@ def test_laki_laki_is_a_man_and_smp_can_mean_sampai() -> None:
     assert normalise("nyekik aku smp lemes") == "mencekik saya sampai lemes"
     assert normalise("aku SMP") == "saya smp"
     assert normalise("bapaknya anak-anak ngamuk lagi").startswith("suami")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wife keeps slapping me when shes angry and tells my kids im useless. last time was on sunday",
+        "bapak sy tiap hari blg sy anak haram, sy gk boleh keluar rumah selain sekolah, hp dicek trs",
+        "di grup alumni ada yg nyebarin foto aku lg tidur di kosan yg diambil diem2, dikasih caption cabul",
+    ],
+)
+def test_recurring_restricted_or_pictured_is_not_a_page(text: str) -> None:
+    assert detect_danger(text).level != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he keeps slapping me right now, please help",
+        "sy dikunci di kamar sama bapak, gk boleh keluar rumah sama sekali, skrg",
+    ],
+)
+def test_the_same_acts_now_are_still_a_page(text: str) -> None:
+    assert detect_danger(text).level == "emergency"

@@ -374,3 +374,35 @@ def test_a_safe_time_to_call_is_not_an_emergency(text: str) -> None:
 @pytest.mark.parametrize("text", ["silet udah di tangan. maaf", "tolong tolong tolong"])
 def test_short_alarms_the_rules_miss_still_reach_emergency(text: str) -> None:
     assert triage(text, None).urgency == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "parse"),
+    [
+        ("maaf td saya cuma nyoba2 fitur chatnya", "report_sexual"),
+        ("saya bukan korban kok, suami saya baik bgt malah. cuma mau tanya layanan konseling pranikah ada gk",
+         "report_physical"),
+        ("di novel yg lg aku baca tokohnya korban KDRT trus kabur ke rumah aman. emang beneran ada ya rumah aman?",
+         "report_other"),
+    ],
+)
+def test_trying_out_not_a_victim_and_novels_are_not_reports(text: str, parse: str) -> None:
+    assert triage(text, _sure(parse)).urgency == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ada laki2 yg suka ngikutin anak saya pulang sekolah udh seminggu ini", "psychological"),
+        ("ada yg buka jasa titip anak di kampung kami tp anak2nya dipake buat minta2 di jalan", "exploitation"),
+        ("back in uni a lecturer forced a kiss on me. i just need someone to talk to", "sexual"),
+    ],
+)
+def test_stalking_begging_and_a_forced_kiss_are_reports(text: str, category: str) -> None:
+    r = triage(text, None)
+    assert r.urgency != "none" and r.category == category
+
+
+def test_safe_at_parents_now_is_not_raised_by_the_statistical_model() -> None:
+    text = "suami nyeret aku keluar rumah kmrn krn masakan keasinan, tangan lecet2. skrg aku di rumah ortu"
+    assert triage(text, _sure("report_physical")).urgency == "high"
