@@ -130,7 +130,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"(?:nikah|kawin) siri|rekaman (?:vc|video call)|vcs|video call sex|payudara|"
              r"(?:minta|ngajak|mengajak) (?:\S+ ){0,1}jalan (?:\S+ ){0,2}(?:kalau|biar|supaya)|"
              r"(?:dipaksa|maksa|memaksa) (?:\S+ ){0,3}(?:ngelakuin|melakukan|berhubungan|begituan|gituan)|"
-             r"ngapa ngapain\w*|forced (?:a )?kiss\w*|kissed me|forced himself|"
+             r"ngapa ngapain\w*|forced (?:a )?kiss\w*|kissed me|forced himself|dick pics?|penis pics?|"
+             r"(?:is|was) in my room|minta (?:di)?(?:pijat|pijit|pijitin|pijetin)|"
              r"diapa apain|raba raba|dipegang dipegang|colek colek|dicolek|"
              r"celana\w* (?:\S+ ){0,2}(?:ada )?(?:darah|bercak)|ngamar|ngajak (?:\S+ )?check in|"
              r"(?:gesek|gesekin|menggesek|menggesekkan)\w* (?:\S+ ){0,2}(?:badan|tubuh|kelamin)\w*|"
@@ -202,7 +203,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"ditinggal (?:\S+ ){0,2}(?:sendiri|sendirian|begitu saja|tanpa)|ditinggalkan (?:\S+ ){0,2}"
              r"(?:sendiri|sendirian|begitu saja)|tidak (?:dikasih|diberi) makan|kelaparan|gizi buruk|"
              r"tidak (?:diurus|dirawat|dipedulikan|disekolahkan|dibawa berobat)|dibuang|tidak pernah pulang|"
-             r"tidak (?:sempat |pernah |mau )?(?:ngurus|mengurus|ngurusin)|"
+             r"tidak (?:sempat |pernah |mau )?(?:ngurus|mengurus|ngurusin)|teu aya tuangeun|nyalira|"
+             r"sendirian (?:\S+ ){0,4}(?:orang tua|ortu|mama|ibu|bapak|papa)\w* (?:\S+ ){0,1}pergi|"
              r"bayi (?:\S+ ){0,3}(?:di|dalam) (?:tong sampah|tempat sampah|selokan|kardus|kali|sungai)|"
              r"anak\w* (?:\S+ ){0,8}ditinggal\w* (?:\S+ ){0,2}(?:ibu|bapak|ayah|orang tua|ortu|mama|papa)\w* "
              r"(?:\S+ ){0,2}(?:ke|merantau|jadi|sebagai|kerja|menikah)|"
@@ -406,7 +408,9 @@ _CHILD_VICTIM_STRONG = re.compile(r"\b(?:anak|adik|keponakan|cucu|siswi?|murid|s
                                   r"(?:\S+ ){0,3}(?:di[a-z]{3,}|\d{1,2})\b|\b(?:kelas|kls) \d\b|\bsmp\b|\bsd\b")
 _SPOUSE_HARMS_WRITER = _rx(r"(?:suami|istri|laki|salaki|bojo|pasangan|pacar|mantan suami)\w* (?:saya )?(?:\S+ ){0,6}"
                            r"(?:saya|kami)|saya (?:\S+ ){0,3}di\w+ (?:\S+ ){0,2}(?:suami|istri|laki)\w*|"
-                           r"(?:suami|istri)\w* (?:\S+ ){0,4}(?:nafkah|tidak pulang|ninggalin|pergi)")
+                           r"(?:suami|istri)\w* (?:\S+ ){0,4}(?:nafkah|tidak pulang|ninggalin|pergi)|"
+                           r"cerai (?:sama|dengan|dari) suami|my (?:husband|wife|boyfriend|partner)\b|"
+                           r"\b(?:husband|wife) (?:\S+ ){0,3}(?:me|my)\b")
 _CHILD_HARMED = re.compile(r"\b(?:anak|adik|bayi|balita|keponakan|cucu)\w* (?:\S+ ){0,3}di[a-z]{3,}|"
                            # "diusir sama anak anak": sent away together with the children, not by them
                            r"\bdi[a-z]{3,} (?!(?:sama|bersama|dengan) )(?:\S+ ){0,3}(?:anak|adik|bayi|balita)\b")
@@ -444,7 +448,8 @@ _MORE_CHILD = _rx(r"anak didik|anak asuh|anak panti|budak leutik|budak|bocah|tk|
                   r"(?:sd|smp|sma|smk)|seragam (?:sd|smp|sma|smk)|nafkah\w* (?:buat |untuk |ke |bagi )?anak|"
                   r"murangkalih|(?:grup|toilet|kelas|teman|guru) sekolah|lulus sd|"
                   r"(?:bentak|marah|pukul)\w* anak")
-_MORE_ADULT = _rx(r"janda|istrinya|(?<!anak )perempuan (?:\S+ ){0,3}di[a-z]{3,}|housemaid|maid|abk|pmi|"
+_MORE_ADULT = _rx(r"janda|istrinya|thesis|supervisor|lecturer|skripsi|tesis|"
+                  r"(?<!anak )perempuan (?:\S+ ){0,3}di[a-z]{3,}|housemaid|maid|abk|pmi|"
                   r"(?:nenek|kakek|lansia|engkong) (?:saya |kami )?(?:\S+ ){0,3}di[a-z]{3,}")
 _YEARS_AGO = re.compile(r"\b(\d{1,2}) (?:tahun|thn|th|taun) (?:yang )?lalu\b")
 
@@ -629,7 +634,7 @@ def _age_in(norm: str, entities: list[dict[str, Any]]) -> int | None:
     for m in _AGE.finditer(norm):
         if _perpetrator_age(norm, m.start()):
             continue  # "dinikahkan sama duda umur 40": the perpetrator's age, not the victim's
-        if _AGE_DURATION.search(norm[max(0, m.start() - 15) : m.start()]):
+        if _AGE_DURATION.search(norm[max(0, m.start(1) - 15) : m.start(1)]):
             continue  # "sudah 8 tahun menikah" is a duration, not an age
         if not m.group(0).lstrip().startswith(("umur", "usia", "berumur", "berusia", "age")) and not re.search(
             r"years? old|y o|yo$", m.group(0)
@@ -650,7 +655,9 @@ def _age_in(norm: str, entities: list[dict[str, Any]]) -> int | None:
                        + r" ?(?:tahun|thn|th|bulan|bln|hari|minggu|kali|x|juta|jt)?\w* (?:lalu|ago)")
             duration = (r"\b" + (num.group() if num else "") + r" ?(?:(?:tahun|thn|th|taun) (?:menikah|nikah|"
                         r"pacaran|kerja|bekerja)|bulan|bln|minggu|hari|jam)\b")
-            if num and re.search(duration, norm):
+            since = (r"\b(?:sudah|selama|sejak|udah|hampir|for) " + (num.group() if num else "")
+                     + r" ?(?:tahun|thn|th|taun|bulan|bln|years?)\b")
+            if num and (re.search(duration, norm) or re.search(since, norm)):
                 continue  # "hamil 6 bulan", "12 tahun menikah": a duration Rasa tagged as an age
             if num and 0 < int(num.group()) < 120 and not re.search(elapsed, norm):
                 if re.search(r"\b" + num.group() + r"\b", norm) and not _AGE_PERSON_NEAR(norm, num.group()):

@@ -406,3 +406,28 @@ def test_stalking_begging_and_a_forced_kiss_are_reports(text: str, category: str
 def test_safe_at_parents_now_is_not_raised_by_the_statistical_model() -> None:
     text = "suami nyeret aku keluar rumah kmrn krn masakan keasinan, tangan lecet2. skrg aku di rumah ortu"
     assert triage(text, _sure("report_physical")).urgency == "high"
+
+
+def test_durations_supervisors_and_spouses_are_not_child_cues() -> None:
+    # Rasa tags "3" as an age; "selama 3 tahun" is how long, not how old.
+    parse = {"intent": {"name": "report_neglect", "confidence": 0.99},
+             "entities": [{"entity": "age", "value": "3", "start": 50, "end": 51}]}
+    text = "apakah suami yg dulu nelantarin saya selama 3 tahun bisa dipidana? sekarang dia mau nikah lagi"
+    assert triage(text, parse).age is None
+    text = "my thesis supervisor asked me to stay at a hotel with him, if i refuse he'll hold my thesis"
+    assert triage(text, _sure("report_sexual")).victim == "adult"
+    text = "wife keeps slapping me when shes angry and tells my kids im useless"
+    assert triage(text, _sure("report_physical")).victim == "adult"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("someone keeps sending me dick pics from different numbers every day", "sexual"),
+        ("di kampung kami ada bapak2 yg suka manggil anak2 SD ke rumahnya, dikasih uang trus minta dipijat",
+         "sexual"),
+        ("mamah teu uih2, abdi sareng adi di bumi nyalira ti kamari, teu aya tuangeun", "neglect"),
+    ],
+)
+def test_more_ways_to_say_sexual_harm_and_neglect(text: str, category: str) -> None:
+    assert triage(text, None).category == category
