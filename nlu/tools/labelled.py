@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,...,O}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,O,R}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -108,6 +108,12 @@ OVERRIDES: dict[str, str] = {
     "o147": "faq/how_to_report", "o158": "out_of_scope", "o161": "human", "o173": "delete_data",
     "o176": "faq/confidentiality", "o180": "faq/what_is_violence", "o195": "thanks", "o238": "faq/sapa129",
     "o258": "thanks", "o265": "faq/how_to_report", "o273": "faq/anonymous", "o279": "faq/how_to_report",
+    # Set R, reviewed after its blind measurement.
+    "r004": "faq/opening_hours", "r006": "faq/bot_identity", "r014": "human", "r035": "faq/confidentiality",
+    "r048": "ask_directory", "r051": "faq/how_to_report", "r067": "faq/sapa129", "r077": "faq/opening_hours",
+    "r142": "faq/how_to_report", "r155": "out_of_scope", "r185": "stop", "r192": "greet",
+    "r254": "out_of_scope", "r259": "faq/bot_identity", "r261": "ask_directory", "r262": "faq/how_to_report",
+    "r267": "faq/confidentiality", "r296": "human",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
