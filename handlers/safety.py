@@ -34,7 +34,8 @@ SLANG: dict[str, str] = {
     # time
     "skrg": "sekarang", "skg": "sekarang", "skr": "sekarang", "skrng": "sekarang", "skrang": "sekarang",
     "sekrang": "sekarang", "sekarng": "sekarang", "saiki": "sekarang", "ayeuna": "sekarang", "kini": "sekarang",
-    "siki": "sekarang", "sakniki": "sekarang", "kiwari": "sekarang",
+    "siki": "sekarang", "sakniki": "sekarang", "kiwari": "sekarang", "nembe": "barusan", "nembé": "barusan",
+    "dirogahala": "dicabuli", "rogahala": "cabuli", "ngarogahala": "mencabuli",
     "mlm": "malam", "malem": "malam", "mlam": "malam", "bengi": "malam", "wengi": "malam",
     "td": "tadi", "tdi": "tadi", "mau": "mau", "kmrn": "kemarin", "kmrin": "kemarin", "kemaren": "kemarin",
     "kmaren": "kemarin", "kmarin": "kemarin", "wingi": "kemarin", "brusan": "barusan", "brsn": "barusan",
@@ -445,7 +446,8 @@ ABUSE_CONTEXT = re.compile(
 _RE_VIOLENCE = re.compile(r"\b" + VIOLENCE + r"\b")
 _RE_SEX = re.compile(r"\b" + SEXUAL_ASSAULT + r"\b")
 _RE_PAST = re.compile(r"\b" + PAST + r"\b|\b(?:\d+|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|"
-                      r"beberapa|bbrp) tahun (?:yang )?lalu\b")
+                      r"beberapa|bbrp) tahun (?:yang )?lalu\b|\b(?:tahun|thn|th|in) (?:19\d\d|20[01]\d|202[0-4])\b"
+                      r"|\b(?:inget|ingat|keinget|teringat) lagi\b")
 _RE_HABIT = re.compile(r"\b" + HABIT + r"\b")
 _RE_NEWS = re.compile(r"\b" + NEWS + r"\b")
 _RE_NOW = re.compile(r"\b" + NOW + r"\b")
@@ -649,7 +651,9 @@ _RE_OLDER = re.compile(
     r"(?:\d+|dua|tiga|empat|lima|beberapa|berapa) (?:minggu|bulan|tahun) (?:yang )?lalu|minggu lalu|"
     # four days or more: past the ~72 hours of an emergency
     r"(?:[4-9]|\d\d+|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa) hari (?:yang )?lalu|"
-    r"bulan lalu|sebulan lalu|seminggu lalu|years ago|last (?:year|month|week)|when i was)\b"
+    r"bulan lalu|sebulan lalu|seminggu lalu|years ago|last (?:year|month|week)|when i was|"
+    # a year gone by ("diperkosa tahun 2016") and remembering ("tadi pagi aku inget lagi kejadian ...")
+    r"(?:tahun|thn|th|in) (?:19\d\d|20[01]\d|202[0-4])|(?:inget|ingat|keinget|teringat|kepikiran) lagi)\b"
 )
 _RE_BODY_CUT = re.compile(r"\b(?:tangan\w*|nadi\w*|lengan\w*|pergelangan\w*|diri|paha\w*|kulit\w*|wrist\w*|arm\w*)\b")
 _RE_JOKE_RAW = re.compile(r"[\U0001F602\U0001F923\U0001F606\U0001F605]|\b(?:wk(?:wk)+\w*|w?k{2,}w\w*|"
@@ -798,6 +802,9 @@ _RE_SUICIDE_MORE = re.compile(
     r"|\b(?:gak|tidak) kuat (?:lagi|lg) (?:\S+ ){0,5}(?:tidak ada|pergi|mati|dunia)"
     # a parent afraid of their own thoughts ("kadang mikir yang sama, saya takut sama diri sendiri")
     r"|\btakut (?:sama|dengan|pada|ama) diri\w* sendiri\b"
+    # "i don't think i'll be here tomorrow", "i won't be around tomorrow"
+    r"|\bi don t think i ll be (?:here|around|alive) (?:\S+ )?(?:tomorrow|tonight|anymore)\b"
+    r"|\bi (?:won t|will not|wont) be (?:alive|here anymore|around anymore)\b"
     r"|\b(?:kepikiran|terpikir|kepikir|mikir) (?:\S+ ){0,2}(?:nyakitin|menyakiti|bunuh|membunuh|nyekik|mencekik) "
     r"(?:anak|bayi|diri)"
 )
@@ -826,6 +833,12 @@ _RE_RELEASED = re.compile(r"\b(?:sudah|telah|akhirnya) (?:\S+ )?(?:dikeluarkan|d
 # When it last happened, a day or more ago.
 _RE_LAST_TIME = re.compile(r"\blast time (?:was|it happened|he|she)\b|\bterakhir (?:kali )?(?:\S+ ){0,2}"
                            r"(?:kemarin|minggu|bulan|tanggal|senin|selasa|rabu|kamis|jumat|sabtu|\d+ hari)\b")
+# A threat tied to telling or to a later life event, not to the next hours.
+_RE_IF_I_TELL = re.compile(r"\b(?:kalau|kalo|jika|klo|kl) (?:saya|aku|kamu|dia) (?:\S+ ){0,2}(?:cerita|bilang|lapor|"
+                           r"ngadu|mengadu|buka mulut|nikah lagi|menikah lagi|cerai)\w*")
+# Watching a soap or a film ("sinetron tadi malam ... gemes aku nontonnya").
+_RE_WATCHING = re.compile(r"\b(?:sinetron|film|drama|episode|adegan)\b (?:\S+ ){0,16}(?:nonton|menonton|nontonnya|"
+                          r"ditonton)\b|\b(?:nonton|menonton)\w* (?:\S+ ){0,2}(?:sinetron|film|drama)\b")
 # "tidak boleh keluar rumah selain sekolah": restricted, with a daily way out.
 _RE_ONLY_ALLOWED = re.compile(r"\bkeluar (?:rumah |kamar )?(?:\S+ )?(?:selain|kecuali) (?:ke )?(?:sekolah|kuliah|kerja|"
                               r"ngaji|pasar|kampus)\b")
@@ -997,7 +1010,7 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             if take_ctx:
                 fire("abduction_now", False)
         if room_tonight_ctx and hit(_RE_TONIGHT, cl):
-            fire("abuser_returning_now", older)
+            fire("abuser_returning_now", older or habit_cl)  # "suka manggil santriwati ke kamar malem2"
         if hit(_RE_HELD_NOW, cl) and (now_ctx or any(t in _PRE_NOW_TOKENS for t in toks)) and not older:
             fire("confined_now", False)
         if passport and hit(_RE_LEAVING_TONIGHT, window):
@@ -1313,8 +1326,13 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         found["violence_now"] = "high"  # "keeps slapping me ... last time was on sunday": recurring, not now
     if found.get("violence_now") == "emergency" and _RE_SAFE_NOW.search(norm) and not _RE_BACK_SOON.search(norm):
         found["violence_now"] = "high"  # "tadi ditampar di mall, sy udh pulang sendiri, sy gapapa": over, and safe
-    if found.get("kill_threat") == "emergency" and _RE_AWAY_LONG.search(norm) and not _RE_BACK_SOON.search(norm):
-        found["kill_threat"] = "high"
+    for cue in ("kill_threat", "perpetrator_present", "abuser_returning_now"):
+        if found.get(cue) == "emergency" and _RE_AWAY_LONG.search(norm) and not _RE_BACK_SOON.search(norm):
+            found[cue] = "high"  # "ayah lagi kerja di luar kota sampai bulan depan"
+    if found.get("kill_threat") == "emergency" and _RE_IF_I_TELL.search(norm) and not _RE_NOW_STRONG.search(norm):
+        found["kill_threat"] = "high"  # "kalau saya cerita, dia bunuh ibu": a threat to keep a secret
+    if found.get("violence_now") == "emergency" and _RE_WATCHING.search(norm) and not help_now:
+        found["violence_now"] = "high"
     if found.get("confined_now") == "emergency" and (_RE_RELEASED.search(norm) or _RE_ONLY_ALLOWED.search(norm)):
         found["confined_now"] = "high"  # out again, or kept in except for school: a controlling home, not a cell
     if found.get("perpetrator_present") == "emergency" and _RE_PICTURED.search(norm):

@@ -328,3 +328,31 @@ def test_recurring_restricted_or_pictured_is_not_a_page(text: str) -> None:
 )
 def test_the_same_acts_now_are_still_a_page(text: str) -> None:
     assert detect_danger(text).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i don't think i'll be here tomorrow. thank you for everything. he won't stop hitting me anyway",
+        "teh, budak abdi nembe dirogahala ku tatangga, umurna 6 taun, kumaha ieu",
+    ],
+)
+def test_english_farewell_and_sundanese_recent_assault_are_pages(text: str) -> None:
+    assert detect_danger(text).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aku 15 thn, ayah kandung aku sering pegang2 aku. ayah lg kerja di luar kota sampe bulan depan",
+        "anak sy 15 di pondok cerita ustadznya suka manggil santriwati ke kamar malem2",
+        "ayah tiri sy bilang kalo sy cerita ke siapa2 soal 'itu' dia bakal bunuh ibu. sy kls 1 SMA",
+        "sinetron tadi malem suaminya jahat bgt sm istrinya, mukulin terus, gemes aku nontonnya",
+    ],
+)
+def test_away_for_weeks_habits_secrecy_threats_and_soaps_are_not_pages(text: str) -> None:
+    assert detect_danger(text).level != "emergency"
+
+
+def test_a_secrecy_threat_with_a_now_marker_is_still_a_page() -> None:
+    assert detect_danger("kalo aku cerita dia bunuh aku, dia sekarang di depan kamar bawa pisau").level == "emergency"
