@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from handlers import regions, urgency_model
@@ -131,7 +132,8 @@ _LEXICON: dict[Category, list[tuple[re.Pattern[str], float]]] = {
              r"(?:minta|ngajak|mengajak) (?:\S+ ){0,1}jalan (?:\S+ ){0,2}(?:kalau|biar|supaya)|"
              r"(?:dipaksa|maksa|memaksa) (?:\S+ ){0,3}(?:ngelakuin|melakukan|berhubungan|begituan|gituan)|"
              r"ngapa ngapain\w*|forced (?:a )?kiss\w*|kissed me|forced himself|dick pics?|penis pics?|"
-             r"(?:is|was) in my room|minta (?:di)?(?:pijat|pijit|pijitin|pijetin)|"
+             r"(?:is|was) in my room|minta (?:di)?(?:pijat|pijit|pijitin|pijetin)|open bo|"
+             r"(?:meluk|memeluk|dipeluk|peluk)\w* (?:\S+ ){0,2}(?:dari belakang|paksa|erat erat)|"
              r"diapa apain|raba raba|dipegang dipegang|colek colek|dicolek|"
              r"celana\w* (?:\S+ ){0,2}(?:ada )?(?:darah|bercak)|ngamar|ngajak (?:\S+ )?check in|"
              r"(?:gesek|gesekin|menggesek|menggesekkan)\w* (?:\S+ ){0,2}(?:badan|tubuh|kelamin)\w*|"
@@ -448,9 +450,11 @@ _MORE_CHILD = _rx(r"anak didik|anak asuh|anak panti|budak leutik|budak|bocah|tk|
                   r"(?:sd|smp|sma|smk)|seragam (?:sd|smp|sma|smk)|nafkah\w* (?:buat |untuk |ke |bagi )?anak|"
                   r"murangkalih|(?:grup|toilet|kelas|teman|guru) sekolah|lulus sd|"
                   r"(?:bentak|marah|pukul)\w* anak")
-_MORE_ADULT = _rx(r"janda|istrinya|thesis|supervisor|lecturer|skripsi|tesis|"
+_MORE_ADULT = _rx(r"janda|istrinya|thesis|supervisor|lecturer|skripsi|tesis|magang|college|graduated|professor|"
+                  r"domestic worker|my employer|(?:surat|pesan) (?:\S+ )?(?:buat|untuk) anak\w* (?:saya|aku)|"
                   r"(?<!anak )perempuan (?:\S+ ){0,3}di[a-z]{3,}|housemaid|maid|abk|pmi|"
                   r"(?:nenek|kakek|lansia|engkong) (?:saya |kami )?(?:\S+ ){0,3}di[a-z]{3,}")
+_IN_YEAR = re.compile(r"\b(?:tahun|thn|th|in) ((?:19|20)\d\d)\b")
 _YEARS_AGO = re.compile(r"\b(\d{1,2}) (?:tahun|thn|th|taun) (?:yang )?lalu\b")
 
 _RELATIONSHIPS = (
@@ -695,6 +699,12 @@ def _victim(norm: str, age: int | None) -> Victim:
     ago = _YEARS_AGO.search(norm)
     if age is not None and ago is not None and age < 18 and age + int(ago.group(1)) >= 18:
         return "adult"  # "dijual 10 tahun lalu waktu umur 16": an adult today
+    if ago is not None and int(ago.group(1)) >= 18 and _FIRST_PERSON.search(norm):
+        return "adult"  # "20 thn lalu guru ngaji melecehkan sy": whoever it was, 18 years on they are adults
+    year = _IN_YEAR.search(norm)
+    if (age is not None and year is not None and age < 18 and _AGE_AT_TIME.search(norm)
+            and age + (date.today().year - int(year.group(1))) >= 18):
+        return "adult"  # "pencabulan tahun 2015, korbannya saya waktu umur 9"
     if _MARRIED_CHILD.search(norm):
         return "adult"
     if (_MOTHER_HARMED.search(norm) and _WRITER_SCHOOLCHILD.search(norm)

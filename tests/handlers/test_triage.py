@@ -431,3 +431,29 @@ def test_durations_supervisors_and_spouses_are_not_child_cues() -> None:
 )
 def test_more_ways_to_say_sexual_harm_and_neglect(text: str, category: str) -> None:
     assert triage(text, None).category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "victim"),
+    [
+        ("20 thn lalu guru ngaji di kampung sy melecehkan sy dan beberapa teman. sy mau lapor tp apakah masih bisa",
+         "adult"),
+        ("apakah kasus pencabulan yang terjadi tahun 2015 sudah kedaluwarsa? korbannya saya sendiri waktu umur 9",
+         "adult"),
+        ("anak angkat saya (15) waktu di panti dulu pernah dipukuli pengurusnya, tahun 2021", "child"),
+    ],
+)
+def test_a_victim_then_is_an_adult_now_after_enough_years(text: str, victim: str) -> None:
+    assert triage(text, _sure("report_sexual")).victim == victim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nomor hp sy disebar di grup2 dgn tulisan 'open BO', tiap hari ditelpon laki2 ga dikenal",
+        "dosen pembimbing sy minta sy ke rumahnya, kemarin dia meluk sy dr belakang di ruangannya",
+    ],
+)
+def test_open_bo_and_a_hug_from_behind_are_sexual_harassment(text: str) -> None:
+    r = triage(text, None)
+    assert r.urgency != "none" and r.category == "sexual"
