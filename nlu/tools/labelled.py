@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,...,O,R}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,O,R,S}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R", "S"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -114,6 +114,13 @@ OVERRIDES: dict[str, str] = {
     "r142": "faq/how_to_report", "r155": "out_of_scope", "r185": "stop", "r192": "greet",
     "r254": "out_of_scope", "r259": "faq/bot_identity", "r261": "ask_directory", "r262": "faq/how_to_report",
     "r267": "faq/confidentiality", "r296": "human",
+    # Set S, reviewed after its blind measurement.
+    "s000": "out_of_scope", "s003": "out_of_scope", "s005": "faq/what_is_violence", "s019": "ask_directory",
+    "s066": "delete_data", "s085": "faq/confidentiality", "s123": "faq/how_to_report", "s141": "faq/cost",
+    "s145": "out_of_scope", "s163": "faq/how_to_report", "s168": "out_of_scope", "s171": "out_of_scope",
+    "s214": "faq/how_to_report", "s218": "faq/bot_identity", "s235": "delete_data", "s249": "faq/bot_identity",
+    "s257": "faq/what_is_violence", "s259": "faq/opening_hours", "s277": "faq/bot_identity",
+    "s091": "faq/opening_hours", "s130": "human",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
