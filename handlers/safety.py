@@ -35,6 +35,8 @@ SLANG: dict[str, str] = {
     "skrg": "sekarang", "skg": "sekarang", "skr": "sekarang", "skrng": "sekarang", "skrang": "sekarang",
     "sekrang": "sekarang", "sekarng": "sekarang", "saiki": "sekarang", "ayeuna": "sekarang", "kini": "sekarang",
     "siki": "sekarang", "sakniki": "sekarang", "kiwari": "sekarang", "nembe": "barusan", "nembé": "barusan",
+    "sakmenika": "sekarang", "saniki": "sekarang", "gebugi": "dipukuli",
+    "digebugi": "dipukuli", "getihen": "berdarah", "sirahipun": "kepalanya", "sirahe": "kepalanya",
     "dirogahala": "dicabuli", "rogahala": "cabuli", "ngarogahala": "mencabuli",
     "mlm": "malam", "malem": "malam", "mlam": "malam", "bengi": "malam", "wengi": "malam",
     "td": "tadi", "tdi": "tadi", "mau": "mau", "kmrn": "kemarin", "kmrin": "kemarin", "kemaren": "kemarin",
@@ -804,6 +806,10 @@ _RE_SUICIDE_MORE = re.compile(
     r"|\btakut (?:sama|dengan|pada|ama) diri\w* sendiri\b"
     # "i don't think i'll be here tomorrow", "i won't be around tomorrow"
     r"|\bi don t think i ll be (?:here|around|alive) (?:\S+ )?(?:tomorrow|tonight|anymore)\b"
+    # someone else's goodbye: "takut dia nekat", "makasih sudah jadi teman baik, maaf ya ... tidak bisa dihubungi"
+    r"|\btakut (?:dia|ia|teman saya|adik saya|kakak saya|anak saya|sahabat saya) (?:\S+ ){0,2}nekat\b"
+    r"|\b(?:makasih|terima kasih) (?:sudah )?(?:jadi|menjadi) (?:teman|sahabat|kakak|ibu|anak) (?:\S+ ){0,8}"
+    r"(?:tidak bisa dihubungi|hp\w* (?:\S+ )?mati|tidak aktif)"
     r"|\bi (?:won t|will not|wont) be (?:alive|here anymore|around anymore)\b"
     r"|\b(?:kepikiran|terpikir|kepikir|mikir) (?:\S+ ){0,2}(?:nyakitin|menyakiti|bunuh|membunuh|nyekik|mencekik) "
     r"(?:anak|bayi|diri)"
@@ -866,6 +872,10 @@ _RE_MINOR = re.compile(r"\b(?:keponakan|siswi|santriwati|umur (?:[1-9]|1[0-7])|(
 # Sextortion with a meeting set for tonight: photos spread unless the victim comes.
 _RE_MEET_TONIGHT = re.compile(r"\b(?:ketemuan|ketemu|bertemu|datang|ke hotel|ke kost|ke rumahnya|meet)\b (?:\S+ ){0,6}"
                               r"(?:malam ini|nanti malam|hari ini|sekarang|tonight|sore ini|jam \d+)\b")
+# Someone older or unknown who asks a child for photos: a groomer, not a classmate.
+_RE_GROOMER = re.compile(r"\b(?:minta (?:\S+ )?(?:foto|pap|video)|dewasa|dewa|om om|om|orang asing|tidak dikenal|"
+                         r"baru kenal|adult|older|stranger|grooming)\b")
+_RE_PEER = re.compile(r"\b(?:teman|temen) (?:sekelas|sekolah|satu kelas|satu sekolah)\b")
 _RE_SEXTORT = re.compile(r"\b(?:disebar|menyebar|sebar|diviralkan|diviralin|upload|diupload|spread|leak)\w*\b")
 # Held by a scam / trafficking ring abroad and hurt or about to be sold on: held now, not a past case.
 _RE_SCAM_RING = re.compile(r"\b(?:perusahaan scam|scam|scammer|judi online|nipu orang online|menipu orang online|"
@@ -1040,6 +1050,9 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             fire("forced_marriage_imminent", False)
         if hit(_RE_MEET_TONIGHT, cl) and hit(_RE_SEXTORT, norm) and hit(_RE_THREAT, norm) and not older:
             fire("sextortion_meeting", False)
+        if (hit(_RE_MEET_TONIGHT, cl) and child_msg and hit(_RE_STRANGER_ONLINE, norm) and not older
+                and hit(_RE_GROOMER, norm) and not hit(_RE_PEER, norm)):
+            fire("sextortion_meeting", False)  # a child meeting today someone met in an online game
         if hit(_RE_HELD_NOW, cl) and hit(_RE_TRAFFICK_CTX, norm) and not older and not msg_older:
             fire("confined_now", False)
         if (passport or hit(_RE_SCAM_RING, norm)) and hit(_RE_HELD_HARM, cl) and not msg_older:

@@ -901,6 +901,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             is_report = False
         else:
             is_report = confident or confidence is None or rules_report or strength > 0
+            if is_report and strength == 0 and not rules_report and confidence is not None and confidence < 0.7:
+                is_report = False  # "anak saya batuk pilek, obatnya apa ya": Rasa unsure, and no act at all
     else:
         is_report = rules_report
         # Rasa is sure this is a question about the service or small talk, and it reads as a question with no

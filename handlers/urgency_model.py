@@ -6,9 +6,9 @@ trained on other labelled messages (A + C) found 80 % on its own, and together w
 same false-emergency rate. So triage asks this model for P(emergency) and may *raise* a message to emergency
 above :data:`EMERGENCY_THRESHOLD`; it never lowers the safety net's verdict.
 
-* Trained lazily once per process from the committed ``handlers/data/triage_train.jsonl`` (the labelled sets in
-  ``nlu/tools/labelled/`` plus invented examples, rebuilt by ``nlu/tools/build_triage_train.py``; never ``dev.jsonl``), deterministic
-  (liblinear, fixed data order), 2-3 s (at app start-up, :func:`warm`).
+* Trained lazily once per process from the committed ``handlers/data/triage_train.jsonl`` (the labelled sets
+  in ``nlu/tools/labelled/`` plus invented examples, rebuilt by ``nlu/tools/build_triage_train.py``; never
+  ``dev.jsonl``), deterministic (liblinear, fixed data order), 2-3 s (at app start-up, :func:`warm`).
 * Cross-set folds after E and F were added (train on the other sets, test on one, with Rasa): emergency
   recall E 0.977 / F 1.000, false emergency 0.014 / 0.014 at C=3, threshold 0.6. C=10 gave E 0.989 but
   raised three invented calm messages ("hp mau mati", "pisau dapur tumpul") over the threshold.

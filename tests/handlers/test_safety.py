@@ -356,3 +356,20 @@ def test_away_for_weeks_habits_secrecy_threats_and_soaps_are_not_pages(text: str
 
 def test_a_secrecy_threat_with_a_now_marker_is_still_a_page() -> None:
     assert detect_danger("kalo aku cerita dia bunuh aku, dia sekarang di depan kamar bawa pisau").level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "adek aku 12 th janjian ketemu 'kakak' dari game online di mall jam 4 sore ini, orangnya sering minta foto",
+        "nyuwun tulung, anak kula taksih SD dipun gebugi bapakipun sakmenika, sirahipun ngantos getihen",
+        "temen aku baru chat 'makasih udah jadi temen baik, maaf ya' terus ga bisa dihubungi. aku takut dia nekat",
+    ],
+)
+def test_a_groomer_meeting_today_krama_and_a_friends_goodbye_are_pages(text: str) -> None:
+    assert detect_danger(text).level == "emergency"
+
+
+def test_a_child_meeting_a_classmate_is_not_a_page() -> None:
+    text = "anak saya main game online sama temen sekelas, besok mau ketemuan di sekolah jam 7"
+    assert detect_danger(text).level is None

@@ -457,3 +457,8 @@ def test_a_victim_then_is_an_adult_now_after_enough_years(text: str, victim: str
 def test_open_bo_and_a_hug_from_behind_are_sexual_harassment(text: str) -> None:
     r = triage(text, None)
     assert r.urgency != "none" and r.category == "sexual"
+
+
+def test_an_unsure_report_intent_with_no_act_is_not_a_report() -> None:
+    parse = {"intent": {"name": "report_other", "confidence": 0.62}, "entities": []}
+    assert triage("anak saya batuk pilek, obatnya apa ya", parse).urgency == "none"
