@@ -461,7 +461,8 @@ _RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* 
                  r"tidak mau (?:bicara|ngomong|cerita|makan|sekolah|keluar)|trauma|minta maaf|kasus\w*|murung)\b")
 _RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:saya |aku |kami |dia |mereka |ia )?(?:sudah|tidak lagi|aman|wis|alah)|"
                            r"sampai sekarang|hingga sekarang|"
-                           r"sejak sekarang|dari dulu sampai sekarang|sampai saat ini|hingga saat ini)\b"
+                           r"sejak sekarang|dari dulu sampai sekarang|sampai saat ini|hingga saat ini|"
+                           r"bukan (?:untuk |buat )?sekarang|mumpung (?:\S+ )?berani)\b"
                            + _RE_NOW_OTHER)
 # "Now" in a neighbouring clause that tells the aftermath, not the act: "kemarin dipukul. sekarang di rsud",
 # "sekarang saya bingung", "baru berani cerita sekarang". Removed from the window around an act only; in the
@@ -469,8 +470,9 @@ _RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:saya |aku |kami |dia |mereka |ia )
 _RE_NOW_STATE = re.compile(
     r"\b(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |ibu\w* |kakak\w* |adik\w* |anak\w* )?"
     r"(?:sudah |lagi |sedang )?"
-    r"(?:di (?:rs|rsud|rumah sakit|puskesmas|klinik|igd|rumah (?:ibu|mama|mamak|emak|orang tua|nenek|kakak|saudara|"
-    r"keluarga|mertua)\w*)|dirawat|stabil|bingung|jijik|malu|menyesal|baik baik saja|"
+    r"(?:(?:di|pulang ke|balik ke|ngungsi ke|mengungsi ke|kabur ke) (?:rs|rsud|rumah sakit|puskesmas|klinik|igd|"
+    r"rumah (?:ibu|mama|mamak|emak|orang tua|nenek|kakak|saudara|keluarga|mertua)\w*)|dirawat|stabil|"
+    r"bingung|jijik|malu|menyesal|baik baik saja|"
     r"(?:mau|ingin|pengen) (?:gugat|cerai|lapor|pisah|konseling|cerita)|tidak (?:mau |berani )?masuk sekolah|trauma)\b"
     r"|\b(?:baru )?(?:berani )?(?:cerita|ngomong|bilang|lapor) sekarang\b|\bbaru sekarang (?:berani|bisa) \w+"
 )
@@ -844,10 +846,11 @@ _RE_IF_I_TELL = re.compile(r"\b(?:kalau|kalo|jika|klo|kl) (?:saya|aku|kamu|dia) 
                            r"ngadu|mengadu|buka mulut|nikah lagi|menikah lagi|cerai)\w*")
 # Watching a soap or a film ("sinetron tadi malam ... gemes aku nontonnya").
 _RE_WATCHING = re.compile(r"\b(?:sinetron|film|drama|episode|adegan)\b (?:\S+ ){0,16}(?:nonton|menonton|nontonnya|"
-                          r"ditonton)\b|\b(?:nonton|menonton)\w* (?:\S+ ){0,2}(?:sinetron|film|drama)\b")
+                          r"ditonton)\b|\b(?:nonton|menonton|liat|lihat|melihat)\w* (?:\S+ ){0,2}(?:sinetron|film|"
+                          r"drama|video viral)\b|\b(?:gosipin|digosipin|ngegosipin|cuma gosip|hanya gosip)\b")
 # "tidak boleh keluar rumah selain sekolah": restricted, with a daily way out.
 _RE_ONLY_ALLOWED = re.compile(r"\bkeluar (?:rumah |kamar )?(?:\S+ )?(?:selain|kecuali) (?:ke )?(?:sekolah|kuliah|kerja|"
-                              r"ngaji|pasar|kampus)\b")
+                              r"ngaji|pasar|kampus)\b|\bkeluar (?:rumah )?tanpa (?:izin|ijin)\b")
 # What a photo or video shows ("foto saya lagi tidur"), not what is happening now.
 _RE_PICTURED = re.compile(r"\b(?:foto|video|vidio|gambar|rekaman)\w* (?:\S+ )?(?:lagi|sedang|waktu|pas|saat)\b")
 # A rule or law under discussion ("aturan baru perempuan tidak boleh keluar malam"), not a person held now.
@@ -1331,8 +1334,9 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     # unless the writer also asks for help.
     if found and _RE_NEWS.search(norm) and not help_now and not re.search(r"\b(?:saya|kami)\b", norm):
         found = {}
-    if found.get("violence_now") == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
-        found["violence_now"] = "high"
+    for cue in ("violence_now", "perpetrator_present"):
+        if found.get(cue) == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
+            found[cue] = "high"  # "sekarang bapak lagi kerja di luar kota": not there now
     if found.get("violence_now") == "emergency" and _RE_SELF_HITS.search(norm) and _RE_REMORSE.search(norm):
         found["violence_now"] = "high"
     if found.get("violence_now") == "emergency" and _RE_LAST_TIME.search(norm) and not _RE_NOW_STRONG.search(norm):

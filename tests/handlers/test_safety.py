@@ -373,3 +373,16 @@ def test_a_groomer_meeting_today_krama_and_a_friends_goodbye_are_pages(text: str
 def test_a_child_meeting_a_classmate_is_not_a_page() -> None:
     text = "anak saya main game online sama temen sekelas, besok mau ketemuan di sekolah jam 7"
     assert detect_danger(text).level is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suamiku sering ngatain aku, hpku dicek tiap hari, aku ga boleh keluar rumah tanpa izin. udah 3 tahun gini",
+        "min td sy liat video viral guru mukul murid di tiktok, itu udah ditangani blm ya?",
+        "td di arisan ibu2 pada gosipin bu Sari katanya dipukul suaminya, tp ternyata cuma gosip",
+        "aku dipukulin bapak tiap dia pulang mabuk, terakhir 3 hari lalu. sekarang bapak lagi kerja di luar kota",
+    ],
+)
+def test_rules_at_home_videos_gossip_and_an_absent_father_are_not_pages(text: str) -> None:
+    assert detect_danger(text).level != "emergency"
