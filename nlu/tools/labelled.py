@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,...,O,R,S}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,O,R,...,U}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R", "S"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R", "S", "T", "U"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -121,6 +121,18 @@ OVERRIDES: dict[str, str] = {
     "s214": "faq/how_to_report", "s218": "faq/bot_identity", "s235": "delete_data", "s249": "faq/bot_identity",
     "s257": "faq/what_is_violence", "s259": "faq/opening_hours", "s277": "faq/bot_identity",
     "s091": "faq/opening_hours", "s130": "human",
+    # Sets T and U, reviewed after their blind measurement.
+    "t003": "delete_data", "t012": "out_of_scope", "t034": "faq/how_to_report", "t037": "out_of_scope",
+    "t043": "stop", "t048": "faq/tppo", "t053": "faq/legal_aid", "t095": "faq/anonymous", "t099": "faq/opening_hours",
+    "t107": "out_of_scope", "t119": "out_of_scope", "t135": "greet", "t142": "out_of_scope",
+    "t158": "faq/how_to_report", "t164": "faq/what_is_violence", "t181": "out_of_scope", "t219": "faq/opening_hours",
+    "t241": "out_of_scope", "t258": "faq/how_to_report", "t270": "out_of_scope", "t280": "faq/bot_identity",
+    "t284": "thanks", "u001": "faq/opening_hours", "u003": "faq/anonymous", "u036": "human",
+    "u040": "faq/sapa129", "u052": "faq/uptd_ppa", "u063": "faq/documents", "u075": "faq/bot_identity",
+    "u089": "stop", "u099": "faq/bot_identity", "u136": "human", "u153": "human", "u173": "faq/how_to_report",
+    "u180": "deny", "u209": "out_of_scope", "u219": "delete_data", "u234": "faq/how_to_report",
+    "u236": "faq/safe_house", "u240": "faq/opening_hours", "u263": "faq/puspaga", "u270": "faq/how_to_report",
+    "u273": "stop", "u299": "thanks",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
