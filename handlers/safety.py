@@ -625,7 +625,7 @@ _RE_HANDOVER = re.compile(
 _RE_IMMINENT = re.compile(r"\b(?:malam ini|nanti malam|besok|hari ini|sekarang|sebentar lagi|pagi ini|"
                           r"nanti sore|tonight|tomorrow|today|right now)\b")
 _RE_TRAFFICK_CTX = re.compile(
-    r"\b(?:calo|sponsor|agen|agency|penyalur|tekong|mucikari|germo|luar negeri|malaysia|arab|saudi|"
+    r"\b(?:calo|sponsor|agen|agency|penyalur|tekong|mucikari|germo|luar negeri|malaysia|arab|saudi|abk|kapal ikan|"
     r"hongkong|hong kong|taiwan|kamboja|myanmar|batam|paksa|dipaksa|terpaksa|tidak mau|menolak|takut|"
     r"orang asing|tidak dikenal|tidak kenal|baru kenal|baru dikenal|kenalan|kenal di|dijual|diculik|"
     r"jalur tikus|tanpa dokumen|ilegal|trafficker|smuggler|sold)\b"
@@ -751,7 +751,7 @@ _RE_SEX_INDIRECT = re.compile(
     r"kemaluan|selangkangan)\w*|\bngapa ngapain\w*|\bdiapa apain\w*"
 )
 _RE_HELD_NOW = re.compile(
-    r"\b(?:tidak (?:boleh|bisa|dibolehkan|diizinkan|diijinkan|dikasih) (?:\S+ )?(?:keluar|pulang|pergi|kabur)|"
+    r"\b(?:tidak (?:boleh|bisa|dibolehkan|diizinkan|diijinkan|dikasih) (?:\S+ )?(?:keluar|pulang|pergi|kabur|turun)|"
     r"dilarang (?:keluar|pulang|pergi)|tidak dikasih makan (?:\S+ ){0,2}(?:\d+|dua|tiga|berapa) hari|"
     r"(?:\d+|dua|tiga|berapa) hari (?:tidak|belum) (?:dikasih|diberi) makan|"
     r"tidak (?:diberi|dikasih) makan (?:dari|sejak)|can ?not leave|can t leave|"
@@ -810,8 +810,6 @@ _RE_SUICIDE_MORE = re.compile(
     r"|\bi don t think i ll be (?:here|around|alive) (?:\S+ )?(?:tomorrow|tonight|anymore)\b"
     # someone else's goodbye: "takut dia nekat", "makasih sudah jadi teman baik, maaf ya ... tidak bisa dihubungi"
     r"|\btakut (?:dia|ia|teman saya|adik saya|kakak saya|anak saya|sahabat saya) (?:\S+ ){0,2}nekat\b"
-    r"|\b(?:makasih|terima kasih) (?:sudah )?(?:jadi|menjadi) (?:teman|sahabat|kakak|ibu|anak) (?:\S+ ){0,8}"
-    r"(?:tidak bisa dihubungi|hp\w* (?:\S+ )?mati|tidak aktif)"
     r"|\bi (?:won t|will not|wont) be (?:alive|here anymore|around anymore)\b"
     r"|\b(?:kepikiran|terpikir|kepikir|mikir) (?:\S+ ){0,2}(?:nyakitin|menyakiti|bunuh|membunuh|nyekik|mencekik) "
     r"(?:anak|bayi|diri)"
@@ -1159,8 +1157,18 @@ _X_UNSAFE_HOME = re.compile(r"\b(?:takut|tidak mau|gak mau|ga mau|nggak mau|ogah
 _X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balita|adik\w*|child|kid)\b")
 
 
+# Someone's goodbye across clauses: "makasih udah jadi temen baik, maaf ya" then unreachable, or giving away a
+# pet ("makasih udh jd temen terbaik, titip kucingku ya").
+_X_THANKS_GOODBYE = re.compile(
+    r"\b(?:makasih|terima kasih) (?:sudah )?(?:jadi|jd|menjadi) (?:teman|sahabat|kakak|ibu|anak)\w* (?:\S+ ){0,8}"
+    r"(?:tidak bisa dihubungi|hp\w* (?:\S+ )?mati|tidak aktif|titip (?:kucing|anjing|anak|adik|burung|hamster)\w*)"
+)
+
+
 def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: bool, help_now: bool) -> None:
     past = bool(_X_PAST.search(norm))
+    if _X_THANKS_GOODBYE.search(norm):
+        fire("suicide_self_harm", False)
     holding = bool(_X_WEAPON_NOW.search(norm)) and (harm or help_now or bool(_X_HOLDING_NOW.search(norm)))
     if holding or _X_WEAPON_SEEK.search(norm):
         fire("weapon_threat", False)

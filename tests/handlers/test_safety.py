@@ -386,3 +386,18 @@ def test_a_child_meeting_a_classmate_is_not_a_page() -> None:
 )
 def test_rules_at_home_videos_gossip_and_an_absent_father_are_not_pages(text: str) -> None:
     assert detect_danger(text).level != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kak temenku chat aku 'makasih udh jd temen terbaik, titip kucingku ya'. hpnya skrg gk aktif",
+        "Pak, saya ABK di kapal ikan perairan Somalia, kapten pukul kami tiap hari, kami tidak bisa turun",
+    ],
+)
+def test_a_pet_given_away_and_crew_held_at_sea_are_pages(text: str) -> None:
+    assert detect_danger(text).level == "emergency"
+
+
+def test_a_thank_you_to_a_friend_is_not_a_goodbye() -> None:
+    assert detect_danger("makasih udah jadi temen baik selama ini, sampai ketemu di reuni ya").level is None
