@@ -418,7 +418,8 @@ _CHILD_HARMED = re.compile(r"\b(?:anak|adik|bayi|balita|keponakan|cucu)\w* (?:\S
                            r"\bdi[a-z]{3,} (?!(?:sama|bersama|dengan) )(?:\S+ ){0,3}(?:anak|adik|bayi|balita)\b")
 _ADULT_PAST_WRITER = _rx(r"waktu (?:kecil|sd|smp|sma|masih kecil)|ketika (?:kecil|sd|smp)|semasa kecil|"
                          r"pas (?:kecil|sd|smp|sma)|dulu (?:\S+ ){0,3}(?:waktu|pas|ketika) (?:kecil|sd|smp|sma|kelas)|"
-                         r"masa kecil|as a child|when i was (?:a )?(?:kid|child|little)|"
+                         r"masa kecil|as a (?:child|kid)|when i was (?:a )?(?:kid|child|little)|"
+                         r"(?:pas|waktu|ketika) (?:saya|aku) (?:masih )?(?:sd|smp|sma|kecil)|"
                          r"saya korban (?:\S+ ){0,3}(?:\d+|beberapa|dua|tiga|lima|sepuluh) tahun lalu|"
                          r"waktu (?:saya|aku) (?:masih )?kecil|(?:sekarang|skrg) (?:\S+ ){0,2}(?:sudah )?(?:lulus )?"
                          r"(?:kuliah|kerja|bekerja|menikah|dewasa)|sudah lulus kuliah|"
@@ -451,6 +452,9 @@ _MORE_CHILD = _rx(r"anak didik|anak asuh|anak panti|budak leutik|budak|bocah|tk|
                   r"murangkalih|(?:grup|toilet|kelas|teman|guru) sekolah|lulus sd|"
                   r"(?:bentak|marah|pukul)\w* anak")
 _MORE_ADULT = _rx(r"janda|istrinya|thesis|supervisor|lecturer|skripsi|tesis|magang|college|graduated|professor|"
+                  r"guru honorer|bojo|kerja (?:jadi|jd|sebagai) (?:art|pembantu|prt)|ex husband|"
+                  r"(?:bapak|ayah|papa|bapa)\w* (?:saya |ada |nuju |lagi )?"
+                  r"(?:pukul|mukul|mukulan|memukul|nampar|nendang)\w* (?:mama|ibu|indung|emak|mamak)\w*|"
                   r"domestic worker|my employer|(?:surat|pesan) (?:\S+ )?(?:buat|untuk) anak\w* (?:saya|aku)|"
                   r"(?<!anak )perempuan (?:\S+ ){0,3}di[a-z]{3,}|housemaid|maid|abk|pmi|"
                   r"(?:nenek|kakek|lansia|engkong) (?:saya |kami )?(?:\S+ ){0,3}di[a-z]{3,}")

@@ -462,3 +462,16 @@ def test_open_bo_and_a_hug_from_behind_are_sexual_harassment(text: str) -> None:
 def test_an_unsure_report_intent_with_no_act_is_not_a_report() -> None:
     parse = {"intent": {"name": "report_other", "confidence": 0.62}, "entities": []}
     assert triage("anak saya batuk pilek, obatnya apa ya", parse).urgency == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "victim"),
+    [
+        ("sa pu bapa ada pukul mama pake kayu skarang, mama su jatuh tra bangun, tolong kaka", "adult"),
+        ("mau tanya kak, kejadiannya pas aku SMP 7 taun lalu, aku dicabuli guru les. skrg masih bisa dilaporin?",
+         "adult"),
+        ("is it still possible to file a report about my uncle who abused me as a kid? it was 15 years ago", "adult"),
+    ],
+)
+def test_a_mother_hit_by_the_father_and_an_adult_telling_of_childhood(text: str, victim: str) -> None:
+    assert triage(text, _sure("report_physical")).victim == victim
