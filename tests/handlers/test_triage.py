@@ -475,3 +475,17 @@ def test_an_unsure_report_intent_with_no_act_is_not_a_report() -> None:
 )
 def test_a_mother_hit_by_the_father_and_an_adult_telling_of_childhood(text: str, victim: str) -> None:
     assert triage(text, _sure("report_physical")).victim == victim
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ex-husband keeps sending me threats on whatsapp, says he will come to my office on the 20th",
+         "psychological"),
+        ("sy guru BK, ada siswi kelas 8 cerita disentuh2 sama pelatih voli pas latihan", "sexual"),
+        ("ada org ngaku polisi cyber ngancem aku krn video call aku tersebar, minta 5jt paling lambat jumat", "sexual"),
+    ],
+)
+def test_threats_touching_and_a_leaked_video_call(text: str, category: str) -> None:
+    r = triage(text, None)
+    assert r.urgency != "none" and r.category == category
