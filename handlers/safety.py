@@ -1160,8 +1160,10 @@ _X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balit
 # Someone's goodbye across clauses: "makasih udah jadi temen baik, maaf ya" then unreachable, or giving away a
 # pet ("makasih udh jd temen terbaik, titip kucingku ya").
 _X_THANKS_GOODBYE = re.compile(
-    r"\b(?:makasih|terima kasih) (?:sudah )?(?:jadi|jd|menjadi) (?:teman|sahabat|kakak|ibu|anak)\w* (?:\S+ ){0,8}"
-    r"(?:tidak bisa dihubungi|hp\w* (?:\S+ )?mati|tidak aktif|titip (?:kucing|anjing|anak|adik|burung|hamster)\w*)"
+    r"\b(?:makasih|terima kasih) (?:sudah )?(?:jadi|jd|menjadi) (?:teman|sahabat|kakak|ibu|anak)\w* (?:\S+ ){0,20}"
+    r"(?:tidak bisa (?:dihubungi|ditelpon|ditelepon|dichat|di ?wa)|hp\w* (?:\S+ )?mati|tidak aktif|"
+    r"titip (?:kucing|anjing|anak|adik|burung|hamster)\w*|dikasih (?:ke|buat|untuk) (?:saya|aku|kamu)|"
+    r"(?:ngasih|memberi|ngasihin|kasih) (?:\S+ ){0,3}(?:kucing|anjing|barang|hp)\w*)"
 )
 
 

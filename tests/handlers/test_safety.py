@@ -401,3 +401,9 @@ def test_a_pet_given_away_and_crew_held_at_sea_are_pages(text: str) -> None:
 
 def test_a_thank_you_to_a_friend_is_not_a_goodbye() -> None:
     assert detect_danger("makasih udah jadi temen baik selama ini, sampai ketemu di reuni ya").level is None
+
+
+def test_a_friend_who_thanks_gives_things_away_and_goes_unreachable_is_a_page() -> None:
+    text = ("kak temenku dr td siang chat aneh2, bilang makasih udah jd temen paling baik, trus kucing sama hp lamanya "
+            "dikasih ke aku. skrg ga bisa ditelpon sama sekali")
+    assert detect_danger(text).level == "emergency"
