@@ -447,9 +447,11 @@ ABUSE_CONTEXT = re.compile(
 
 _RE_VIOLENCE = re.compile(r"\b" + VIOLENCE + r"\b")
 _RE_SEX = re.compile(r"\b" + SEXUAL_ASSAULT + r"\b")
+# A year gone by ("diperkosa tahun 2016") and remembering ("tadi pagi aku inget lagi kejadian ..."): the past.
+_YEAR_GONE = r"(?:tahun|thn|th|in) (?:19\d\d|20[01]\d|202[0-4])"
+_REMEMBERING = r"(?:inget|ingat|keinget|teringat) lagi"
 _RE_PAST = re.compile(r"\b" + PAST + r"\b|\b(?:\d+|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|"
-                      r"beberapa|bbrp) tahun (?:yang )?lalu\b|\b(?:tahun|thn|th|in) (?:19\d\d|20[01]\d|202[0-4])\b"
-                      r"|\b(?:inget|ingat|keinget|teringat) lagi\b")
+                      r"beberapa|bbrp) tahun (?:yang )?lalu\b|\b" + _YEAR_GONE + r"\b|\b" + _REMEMBERING + r"\b")
 _RE_HABIT = re.compile(r"\b" + HABIT + r"\b")
 _RE_NEWS = re.compile(r"\b" + NEWS + r"\b")
 _RE_NOW = re.compile(r"\b" + NOW + r"\b")
@@ -656,8 +658,7 @@ _RE_OLDER = re.compile(
     # four days or more: past the ~72 hours of an emergency
     r"(?:[4-9]|\d\d+|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa) hari (?:yang )?lalu|"
     r"bulan lalu|sebulan lalu|seminggu lalu|years ago|last (?:year|month|week)|when i was|"
-    # a year gone by ("diperkosa tahun 2016") and remembering ("tadi pagi aku inget lagi kejadian ...")
-    r"(?:tahun|thn|th|in) (?:19\d\d|20[01]\d|202[0-4])|(?:inget|ingat|keinget|teringat|kepikiran) lagi)\b"
+    + _YEAR_GONE + "|" + _REMEMBERING + r"|kepikiran lagi)\b"
 )
 _RE_BODY_CUT = re.compile(r"\b(?:tangan\w*|nadi\w*|lengan\w*|pergelangan\w*|diri|paha\w*|kulit\w*|wrist\w*|arm\w*)\b")
 _RE_JOKE_RAW = re.compile(r"[\U0001F602\U0001F923\U0001F606\U0001F605]|\b(?:wk(?:wk)+\w*|w?k{2,}w\w*|"
@@ -806,11 +807,11 @@ _RE_SUICIDE_MORE = re.compile(
     r"|\b(?:gak|tidak) kuat (?:lagi|lg) (?:\S+ ){0,5}(?:tidak ada|pergi|mati|dunia)"
     # a parent afraid of their own thoughts ("kadang mikir yang sama, saya takut sama diri sendiri")
     r"|\btakut (?:sama|dengan|pada|ama) diri\w* sendiri\b"
-    # "i don't think i'll be here tomorrow", "i won't be around tomorrow"
+    # "i don't think i'll be here tomorrow", "i won't be around anymore"
     r"|\bi don t think i ll be (?:here|around|alive) (?:\S+ )?(?:tomorrow|tonight|anymore)\b"
-    # someone else's goodbye: "takut dia nekat", "makasih sudah jadi teman baik, maaf ya ... tidak bisa dihubungi"
-    r"|\btakut (?:dia|ia|teman saya|adik saya|kakak saya|anak saya|sahabat saya) (?:\S+ ){0,2}nekat\b"
     r"|\bi (?:won t|will not|wont) be (?:alive|here anymore|around anymore)\b"
+    # fear for someone else ("takut dia nekat"); their goodbye across clauses is _X_THANKS_GOODBYE
+    r"|\btakut (?:dia|ia|teman saya|adik saya|kakak saya|anak saya|sahabat saya) (?:\S+ ){0,2}nekat\b"
     r"|\b(?:kepikiran|terpikir|kepikir|mikir) (?:\S+ ){0,2}(?:nyakitin|menyakiti|bunuh|membunuh|nyekik|mencekik) "
     r"(?:anak|bayi|diri)"
 )

@@ -424,7 +424,7 @@ _ADULT_PAST_WRITER = _rx(r"waktu (?:kecil|sd|smp|sma|masih kecil)|ketika (?:keci
                          r"masa kecil|as a (?:child|kid)|when i was (?:a )?(?:kid|child|little)|"
                          r"(?:pas|waktu|ketika) (?:saya|aku) (?:masih )?(?:sd|smp|sma|kecil)|"
                          r"saya korban (?:\S+ ){0,3}(?:\d+|beberapa|dua|tiga|lima|sepuluh) tahun lalu|"
-                         r"waktu (?:saya|aku) (?:masih )?kecil|(?:sekarang|skrg) (?:\S+ ){0,2}(?:sudah )?(?:lulus )?"
+                         r"(?:sekarang|skrg) (?:\S+ ){0,2}(?:sudah )?(?:lulus )?"
                          r"(?:kuliah|kerja|bekerja|menikah|dewasa)|sudah lulus kuliah|"
                          r"dulu (?:\S+ ){0,2}di[a-z]{3,} (?:oleh |sama )?(?:ortu|orang tua|ayah|bapak|ibu)")
 
@@ -564,8 +564,9 @@ _OWN_CASE = _rx(r"(?:suami|istri|anak|adik|adek|pacar|mantan|ayah|bapak|ibu|kaka
                 r"(?:saya|sy|aku|ku|kami)|"
                 r"(?:saya|aku|kami) di[a-z]{3,}|(?:saya|aku) (?!bukan)(?:\S+ )?korban")
 # The writer says they only ask, in general, or are not the victim: a question, unless a case of their own shows.
-_JUST_ASKING = _rx(r"secara umum|(?:saya|aku) bukan korban\w*")
-_NOT_VICTIM = _rx(r"(?:saya|aku) bukan korban\w*|i m not (?:a |the )?victim")
+_NOT_VICTIM_ID = r"(?:saya|aku) bukan korban\w*"
+_JUST_ASKING = _rx(r"secara umum|" + _NOT_VICTIM_ID)
+_NOT_VICTIM = _rx(_NOT_VICTIM_ID + r"|i m not (?:a |the )?victim")
 # "maaf td saya cuma nyoba2 fitur chatnya": trying the service out, or a message sent by mistake.
 _TRYING_OUT = _rx(r"(?:cuma|hanya|cuman|lagi|sedang) (?:\S+ )?(?:nyoba|mencoba|coba|ngetes|tes|test)\w*(?: \w+)? "
                   r"(?:fitur|chat|bot|aplikasi|layanan|nomor|sistem)\w*|salah (?:kirim|ketik|pencet|chat|nomor)")
@@ -832,7 +833,7 @@ _SAFE_PLACE_NOW = re.compile(
     r"di tempat aman|di rumah aman|di shelter|aman)\b")
 # Words of a message that only says when or how to be contacted (an answer to "how can we reach you safely?").
 _LOGISTICS_WORDS = frozenset("""
-lewat via pakai pake pakai di ke dari sini situ ini itu aja saja ajah aj dong deh ya yaa iya ok oke okay boleh bisa
+lewat via pakai pake di ke dari sini situ ini itu aja saja ajah aj dong deh ya yaa iya ok oke okay boleh bisa
 chat chatting ngechat pesan sms wa whatsapp telegram tele tg telpon telepon tlp telp nelpon ditelpon vc video call
 hubungi dihubungi kontak kabarin nomor nomer no hp email dm japri langsung
 jam pukul pagi siang sore malam malem subuh besok lusa nanti ntar hari minggu senin selasa rabu kamis jumat sabtu
