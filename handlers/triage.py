@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from handlers import regions, urgency_model
+from handlers import regions, text_model
 from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, harm_family, normalise
 
 Urgency = Literal["emergency", "high", "normal", "none"]
@@ -45,6 +45,8 @@ class TriageResult:
     region: str | None = None
     relationship: str | None = None
     age: int | None = None
+    # Which victim rule decided ("age", "adult_context", ...), or "model 0.73" when the statistical model did.
+    victim_evidence: str | None = None
 
 
 REPORT_INTENTS: dict[str, Category] = {
@@ -692,54 +694,64 @@ def _AGE_PERSON_NEAR(norm: str, number: str) -> bool:  # noqa: N802 - reads like
     return False
 
 
-def _victim(norm: str, age: int | None) -> Victim:
-    """Child when the harmed person is under 18, adult when clearly an adult, else unknown.
+def _victim_why(norm: str, age: int | None) -> tuple[Victim, str]:
+    """Child when the harmed person is under 18, adult when clearly an adult, else unknown; and which rule said so.
 
     Order matters: an adult speaking of their own childhood, then an adult named as the harmed person
     (a wife, a mother, a worker), then an age, then child words, then adult context.
     """
     if _NOW_ADULT.search(norm) or _ADULT_ALREADY.search(norm):
-        return "adult"  # "dulu dinikahkan umur 16, sekarang 19"; "kelas 12, tapi sudah 18 tahun"
+        return "adult", "now_adult"  # "dulu dinikahkan umur 16, sekarang 19"; "kelas 12, tapi sudah 18 tahun"
     if _NOW_CHILD.search(norm) and not _MOTHER_HARMED.search(norm):
-        return "child"  # "waktu SD dibully, sekarang kelas 11": still a child
+        return "child", "now_child"  # "waktu SD dibully, sekarang kelas 11": still a child
     if _ADULT_PAST_WRITER.search(norm) or _NOW_ADULT_AGE.search(norm):
-        return "adult"  # "waktu SD saya pernah dilecehkan", "dulu umur 15, sekarang 22": an adult now
+        # "waktu SD saya pernah dilecehkan", "dulu umur 15, sekarang 22": an adult now
+        return "adult", "adult_past_writer"
     ago = _YEARS_AGO.search(norm)
     if age is not None and ago is not None and age < 18 and age + int(ago.group(1)) >= 18:
-        return "adult"  # "dijual 10 tahun lalu waktu umur 16": an adult today
+        return "adult", "age_years_ago"  # "dijual 10 tahun lalu waktu umur 16": an adult today
     if ago is not None and int(ago.group(1)) >= 18 and _FIRST_PERSON.search(norm):
-        return "adult"  # "20 thn lalu guru ngaji melecehkan sy": whoever it was, 18 years on they are adults
+        # "20 thn lalu guru ngaji melecehkan sy": whoever it was, 18 years on they are adults
+        return "adult", "long_ago"
     year = _IN_YEAR.search(norm)
     if (age is not None and year is not None and age < 18 and _AGE_AT_TIME.search(norm)
             and age + (date.today().year - int(year.group(1))) >= 18):
-        return "adult"  # "pencabulan tahun 2015, korbannya saya waktu umur 9"
+        return "adult", "age_in_year"  # "pencabulan tahun 2015, korbannya saya waktu umur 9"
     if _MARRIED_CHILD.search(norm):
-        return "adult"
+        return "adult", "married_child"
     if (_MOTHER_HARMED.search(norm) and _WRITER_SCHOOLCHILD.search(norm)
             and not _WRITER_ALSO_HARMED.search(norm)):
-        return "adult"  # "papa nyekik mama, aku kelas 5": the mother is the one harmed
+        return "adult", "mother_harmed"  # "papa nyekik mama, aku kelas 5": the mother is the one harmed
     if age is not None and _WRITER_AGE.search(norm) and _OTHER_ADULT_HARMED.search(norm):
-        return "adult"  # "ibu saya didorong bapak ... saya umur 12": the mother is the one harmed
+        # "ibu saya didorong bapak ... saya umur 12": the mother is the one harmed
+        return "adult", "writer_age_other_adult"
     if _KIN_ADULT_AGE.search(norm):
-        return "adult"  # "aku 13 th, mbakku (20) lagi dipukulin": the adult sister is the one harmed
+        return "adult", "kin_adult_age"  # "aku 13 th, mbakku (20) lagi dipukulin": the adult sister is the one harmed
     if age is not None:
-        return "child" if age < 18 else "adult"
+        return "child" if age < 18 else "adult", "age"
     if _ADULT_VICTIM.search(norm) and not _CHILD_VICTIM_STRONG.search(norm):
-        return "adult"
+        return "adult", "adult_victim"
     if _ELDER_HARMED.search(norm) and not _CHILD_VICTIM_STRONG.search(norm):
-        return "adult"  # "kakek saya ditinggal anak anaknya": the elder, not the children named
+        return "adult", "elder_harmed"  # "kakek saya ditinggal anak anaknya": the elder, not the children named
     if (_ELDER.search(norm) or _WRITER_WITH_KIDS.search(norm)) and not _CHILD_HARMED.search(norm):
-        return "adult"
+        return "adult", "elder_or_writer_with_kids"
     witness_free = _CHILD_WITNESS.sub(" ", norm)
     if _CHILD.search(witness_free) and not (_SPOUSE_HARMS_WRITER.search(norm) and not _CHILD_HARMED.search(norm)):
-        return "child"
+        return "child", "child_words"
     if _WRITER_CHILD.search(norm) and not _VICTIM_REL.search(norm):
-        return "child"
+        return "child", "writer_child"
     if _MORE_CHILD.search(witness_free):
-        return "child"
+        return "child", "more_child"
     if _ADULT.search(norm) or _MORE_ADULT.search(norm):
-        return "adult"
-    return "unknown"
+        return "adult", "adult_context"
+    return "unknown", "none"
+
+
+# Victim rules that decide on loose context only (a word like "kdrt" or "anak saya" somewhere, or nothing):
+# the statistical victim model, when sure, decides instead. Ages, "now an adult / still a child", a married
+# daughter, a mother harmed and the like stay with the rules.
+_LOOSE_VICTIM_RULES = frozenset({"child_words", "more_child", "writer_child", "adult_context", "adult_victim",
+                                 "elder_or_writer_with_kids", "none"})
 
 
 def _relationship(norm: str, entities: list[dict[str, Any]]) -> str | None:
@@ -965,15 +977,23 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     safe_elsewhere = not danger.level and bool(_SAFE_PLACE_NOW.search(norm))
     if (urgency != "emergency" and not mention_only and norm and not safe_elsewhere
             and not _logistics_only(norm, danger.cues)):
-        p_emergency = urgency_model.emergency_probability(norm)
-        if p_emergency is not None and p_emergency >= urgency_model.EMERGENCY_THRESHOLD:
+        p_emergency = text_model.emergency_probability(norm)
+        if p_emergency is not None and p_emergency >= text_model.EMERGENCY_THRESHOLD:
             urgency = "emergency"
             is_report = True
             if category == "none":
                 category = rule_cat or intent_cat or "other"
 
     age = _age(norm, entities)
-    victim = _victim(norm, age) if is_report or age is not None else "unknown"
+    victim: Victim = "unknown"
+    victim_evidence: str | None = None
+    if is_report or age is not None:
+        victim, victim_evidence = _victim_why(norm, age)
+    if is_report and victim_evidence in _LOOSE_VICTIM_RULES:
+        guess = text_model.victim_guess(norm)
+        if guess is not None and guess[0] != "unknown" and guess[1] >= text_model.VICTIM_THRESHOLD:
+            victim = "child" if guess[0] == "child" else "adult"
+            victim_evidence = f"model {guess[1]:.2f} over rule {victim_evidence}"
     return TriageResult(
         urgency=urgency,
         category=category,
@@ -987,4 +1007,5 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         region=_region(text, entities),
         relationship=_relationship(norm, entities),
         age=age,
+        victim_evidence=victim_evidence,
     )

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text as sql_text
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
-from handlers import privacy, urgency_model
+from handlers import privacy, text_model
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
 from handlers.nlg import nlg_response
@@ -83,7 +83,7 @@ class Runtime:
 def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | None) -> Runtime:
     """Connect database, Rasa client, case service and core. Channels are added in the app's lifespan."""
     migrate(settings.database_url)
-    urgency_model.warm()
+    text_model.warm()
     engine = make_engine(settings.database_url)
     store = Store(make_session_factory(engine))
     spool = Spool(settings.var_dir / "spool.jsonl")

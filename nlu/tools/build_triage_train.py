@@ -3,7 +3,7 @@
 usage: python3 nlu/tools/build_triage_train.py
 
 Rows: ``labelled.labelled_rows()`` (the sets in nlu/tools/labelled; never shared/triage/dev.jsonl), first
-urgency label only, duplicates of a text dropped, plus the rows already marked ``"source": "invented"`` (kept
+urgency label only, and the victim label, duplicates of a text dropped, plus the rows already marked ``"source": "invented"`` (kept
 as they are). The order is fixed so the model trains deterministically.
 """
 
@@ -28,7 +28,7 @@ def main() -> None:
         if row["text"] in seen:
             continue
         seen.add(row["text"])
-        rows.append({"text": row["text"], "urgency": row["urgency"][0], "source": row["set"]})
+        rows.append({"text": row["text"], "urgency": row["urgency"][0], "victim": row["victim"], "source": row["set"]})
     rows += [r for r in invented if r["text"] not in seen]
     TRAIN_FILE.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"{TRAIN_FILE}: {len(rows)} rows")

@@ -65,7 +65,7 @@ def test_rules_only_safety_metrics_on_invented_set() -> None:
 def test_result_shape_matches_contract() -> None:
     names = [f.name for f in dataclasses.fields(TriageResult)]
     assert names == ["urgency", "category", "victim", "language", "intent", "confidence", "faq_key",
-                     "entities", "danger_cues", "region", "relationship", "age"]
+                     "entities", "danger_cues", "region", "relationship", "age", "victim_evidence"]
 
 
 def test_rules_only_emergency_fields() -> None:
