@@ -279,11 +279,18 @@ def normalise(text: str) -> str:
             continue
         out.append("di" if tok == "d" else tok)
         i += 1
-    return _CHILDREN_FATHER.sub("suami", " ".join(out))
+    return _FIGURATIVE_HARM.sub("kena", _CHILDREN_FATHER.sub("suami", " ".join(out)))
 
 
 _LAKI_LAKI = re.compile(r"\blaki(?:[\s_-]?2|[\s_-]laki)(?=\W|$)")
 # "bapaknya anak-anak" is how a wife speaks of her husband.
+# A harm verb whose object is a task or the weather ("dihajar deadline", "ngehajar tugas akhir", "dibantai
+# ujian"): the writer's figure of speech, read as the neutral "kena" so that no rule sees an act.
+_FIGURATIVE_HARM = re.compile(
+    r"\b(?:di|nge|meng|ng|me)?(?:hajar|bantai|hantam|gebuk|babat|siksa)\w* (?=(?:\S+ )?(?:deadline|tugas|"
+    r"kerjaan|pekerjaan|skripsi|revisi|lembur|ujian|pr|macet|hujan|cucian|setrikaan|tugas akhir|target|"
+    r"kuota|tagihan|cicilan|soal)\b)"
+)
 _CHILDREN_FATHER = re.compile(r"\b(?:bapak|ayah|papa|papah|bapa|abah)(?:nya)? anak anak\b")
 _SELF_OR_KIN = frozenset("aku aq gw gue gua sy saya ku adik adek adikku adekku anak anakku".split())
 # Words after "smp" that make it the slang for "sampai" ("dipukul smp berdarah").
@@ -449,9 +456,13 @@ _RE_VIOLENCE = re.compile(r"\b" + VIOLENCE + r"\b")
 _RE_SEX = re.compile(r"\b" + SEXUAL_ASSAULT + r"\b")
 # A year gone by ("diperkosa tahun 2016") and remembering ("tadi pagi aku inget lagi kejadian ..."): the past.
 _YEAR_GONE = r"(?:tahun|thn|th|in) (?:19\d\d|20[01]\d|202[0-4])"
+# "bulan Maret kemarin", "agustus lalu": a named month gone by, weeks or more ago.
+_MONTH_GONE = (r"(?:bulan )?(?:januari|februari|maret|april|juni|juli|agustus|september|oktober|november|desember) "
+               r"(?:kemarin|kemaren|kmrn|lalu|tahun lalu)")
 _REMEMBERING = r"(?:inget|ingat|keinget|teringat) lagi"
 _RE_PAST = re.compile(r"\b" + PAST + r"\b|\b(?:\d+|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|"
-                      r"beberapa|bbrp) tahun (?:yang )?lalu\b|\b" + _YEAR_GONE + r"\b|\b" + _REMEMBERING + r"\b")
+                      r"beberapa|bbrp) tahun (?:yang )?lalu\b|\b" + _YEAR_GONE + r"\b|\b" + _REMEMBERING + r"\b"
+                      r"|\b" + _MONTH_GONE + r"\b")
 _RE_HABIT = re.compile(r"\b" + HABIT + r"\b")
 _RE_NEWS = re.compile(r"\b" + NEWS + r"\b")
 _RE_NOW = re.compile(r"\b" + NOW + r"\b")
@@ -460,7 +471,10 @@ _RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* 
                  r"(?:lagi |sedang |masih )?(?:hamil|kerja|bekerja|di kantor|ke kantor|dinas|merantau|sekolah|"
                  r"kuliah|tinggal|ngekost|ngekos|pindah|umur|usia|kelas|keluar kota|di luar kota|mondok|kost|\d+|"
                  # the aftermath, not the act: "sekarang dia tidak mau bicara", "sekarang kasusnya di polisi"
-                 r"tidak mau (?:bicara|ngomong|cerita|makan|sekolah|keluar)|trauma|minta maaf|kasus\w*|murung)\b")
+                 r"tidak mau (?:bicara|ngomong|cerita|makan|sekolah|keluar)|trauma|minta maaf|kasus\w*|murung|"
+                 # the writer's plan now: "sekarang ingin ngadamel laporan", "sekarang mau konsultasi"
+                 r"(?:ingin|mau|pengen|hoyong|arep|baru berani) (?:\S+ )?(?:lapor|melapor|laporan|ngadamel|konsultasi|"
+                 r"konseling|cerita|bercerita|tanya|nanya|bertanya))\b")
 _RE_NOW_FALSE = re.compile(r"\b(?:sekarang (?:saya |aku |kami |dia |mereka |ia )?(?:sudah|tidak lagi|aman|wis|alah)|"
                            r"sampai sekarang|hingga sekarang|"
                            r"sejak sekarang|dari dulu sampai sekarang|sampai saat ini|hingga saat ini|"
@@ -751,6 +765,9 @@ _RE_SEX_INDIRECT = re.compile(
     r"|\bbaju\w* (?:\S+ ){0,2}(?:robek|dirobek|sobek|disobek)\b|\bsakit (?:\S+ )?(?:di )?(?:bawah|bagian bawah|"
     r"kemaluan|selangkangan)\w*|\bngapa ngapain\w*|\bdiapa apain\w*"
 )
+# Torn clothes from a fight or a shakedown ("dipalak senior, kemarin bajunya robek"), not a sign of assault.
+_RE_TORN_IN_FIGHT = re.compile(r"\b(?:dipalak|malak|berantem|berkelahi|dikeroyok|keroyok\w*|tawuran|jatuh|dibully|"
+                               r"dirundung|dijambret|jambret|dirampok)\b")
 _RE_HELD_NOW = re.compile(
     r"\b(?:tidak (?:boleh|bisa|dibolehkan|diizinkan|diijinkan|dikasih) (?:\S+ )?(?:keluar|pulang|pergi|kabur|turun)|"
     r"dilarang (?:keluar|pulang|pergi)|tidak dikasih makan (?:\S+ ){0,2}(?:\d+|dua|tiga|berapa) hari|"
@@ -807,6 +824,9 @@ _RE_SUICIDE_MORE = re.compile(
     r"|\b(?:gak|tidak) kuat (?:lagi|lg) (?:\S+ ){0,5}(?:tidak ada|pergi|mati|dunia)"
     # a parent afraid of their own thoughts ("kadang mikir yang sama, saya takut sama diri sendiri")
     r"|\btakut (?:sama|dengan|pada|ama) diri\w* sendiri\b"
+    # Javanese "ngendat" (to hang oneself); a goodbye posted as a status
+    r"|\b(?:ngendat|gantung awak|nggantung awak)\b"
+    r"|\bstatus\w* (?:\S+ ){0,2}(?:selamat tinggal|pamit|goodbye)\b"
     # "i don't think i'll be here tomorrow", "i won't be around anymore"
     r"|\bi don t think i ll be (?:here|around|alive) (?:\S+ )?(?:tomorrow|tonight|anymore)\b"
     r"|\bi (?:won t|will not|wont) be (?:alive|here anymore|around anymore)\b"
@@ -819,6 +839,10 @@ _RE_SUICIDE_MORE = re.compile(
 
 _RE_BURN_OBJECT = re.compile(r"\b(?:saya|kami|dia|istri\w*|anak\w*|ibu\w*|adik\w*|kakak\w*|suami\w*|me|her|him|"
                              r"air (?:panas|keras|mendidih)|bensin|minyak|soda api|rumah)\b")
+# "telp video cabul", "foto mesum": sexual content sent or shown (online abuse), not an assault on the body.
+_CONTENT_NOUNS = frozenset("video vidio foto gambar telp telpon telepon vc chat pesan konten film situs stiker "
+                           "grup status".split())
+_LIKE = frozenset("kayak kaya seperti bagai bagaikan like macam ibarat layaknya".split())
 _NUMBER_WORDS = frozenset("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas dua belas".split())
 
 
@@ -827,7 +851,13 @@ _RE_AWAY = re.compile(
     r"(?:kerja|bekerja|berangkat kerja|di kantor|ke kantor|dinas|pergi|keluar kota|di luar kota|merantau|"
     r"tidak di rumah|tidak ada di rumah|ditangkap|ditahan polisi|kabur)\b"
     r"|\b(?:he|she) (?:s|is) (?:not (?:here|home|around)|away)\b"
+    r"|\bsekarang (?:lagi |sedang )?tidak (?:ada )?di rumah\b"
 )
+# A condition that has lasted months or years ("sudah setaon begitu"), with no lock, chain or cell named.
+_RE_CHRONIC = re.compile(r"\b(?:sudah|udah|udh) (?:se(?:tahun|taun|taon|tahunan|bulan|bulanan)|"
+                         r"\d+ (?:tahun|taun|bulan|bln|thn)\w*|berbulan bulan|bertahun tahun) (?:\S+ )?"
+                         r"(?:begitu|gitu|gini|begini|kayak gini|seperti ini)\b")
+_RE_LOCKED = re.compile(r"\b(?:dikunci\w*|dikurung\w*|disekap|dirantai|dipasung|digembok|diikat|sel|gudang)\b")
 # The writer says the danger is over and they are safe.
 _RE_SAFE_NOW = re.compile(r"\b(?:saya|kami) (?:sudah |sekarang )+(?:pulang|aman|di tempat aman|sampai rumah)\b"
                           r"|\bsaya (?:tidak apa apa|gapapa|baik baik saja)\b|\bi m (?:safe|ok|okay|fine) now\b")
@@ -842,7 +872,8 @@ _RE_LAST_TIME = re.compile(r"\blast time (?:was|it happened|he|she)\b|\bterakhir
                            r"(?:kemarin|minggu|bulan|tanggal|senin|selasa|rabu|kamis|jumat|sabtu|\d+ hari)\b")
 # A threat tied to telling or to a later life event, not to the next hours.
 _RE_IF_I_TELL = re.compile(r"\b(?:kalau|kalo|jika|klo|kl) (?:saya|aku|kamu|dia) (?:\S+ ){0,2}(?:cerita|bilang|lapor|"
-                           r"ngadu|mengadu|buka mulut|nikah lagi|menikah lagi|cerai)\w*")
+                           r"ngadu|mengadu|buka mulut|nikah lagi|menikah lagi|cerai)\w*"
+                           r"|\b(?:kalau|kalo|jika|klo|kl) (?:\S+ ){0,2}(?:dilaporin|dilaporkan|dilapor|diadukan)\b")
 # Watching a soap or a film ("sinetron tadi malam ... gemes aku nontonnya").
 _RE_WATCHING = re.compile(r"\b(?:sinetron|film|drama|episode|adegan)\b (?:\S+ ){0,16}(?:nonton|menonton|nontonnya|"
                           r"ditonton)\b|\b(?:nonton|menonton|liat|lihat|melihat)\w* (?:\S+ ){0,2}(?:sinetron|film|"
@@ -995,7 +1026,8 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
                 cue = {"physical": "violence_now", "confine": "confined_now", "abduct": "abduction_now"}[fam]
                 # "kadang dikunci di luar kalau anaknya marah. tadi sore ...": recurring, the "tadi" is elsewhere
                 fire(cue, (older or habit_cl) and not pre_now)
-            elif fam == "sexual" and (pre_now or recent72) and not _threatened(cl, len(" ".join(toks[:j]))):
+            elif (fam == "sexual" and (pre_now or recent72) and not _threatened(cl, len(" ".join(toks[:j])))
+                  and not (j and toks[j - 1] in _CONTENT_NOUNS)):
                 fire("sexual_assault_recent", older and not pre_now)
             elif fam == "kill" and (pre_now or now_ctx or present_msg):
                 if not re.search(r"\b(?:diri|myself)\b", " ".join(toks[j + 1 : j + 3])):
@@ -1005,7 +1037,8 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         if harm_ctx:
             if hit(_RE_PRESENT_MORE, cl) and not hit(_RE_OWN_ANGER, cl):
                 fire("perpetrator_present", older or habit_cl)
-        if hit(_RE_SEX_INDIRECT, cl) and (recent72 or hit(_RE_TONIGHT, window)):
+        if (hit(_RE_SEX_INDIRECT, cl) and (recent72 or hit(_RE_TONIGHT, window))
+                and not (_RE_TORN_IN_FIGHT.search(norm) and not _RE_SEX.search(norm))):
             fire("sexual_assault_recent", older)
         em = hit(_RE_SUICIDE_EUPH, cl)
         if em and not hit(_RE_SUICIDE_FALSE, cl) and not _negated(cl, em.start()):
@@ -1021,14 +1054,17 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         if tm and hit(_RE_IMMINENT_WIDE, window) and not older and not _negated(cl, tm.start()):
             if take_ctx:
                 fire("abduction_now", False)
-        if room_tonight_ctx and hit(_RE_TONIGHT, cl):
-            fire("abuser_returning_now", older or habit_cl)  # "suka manggil santriwati ke kamar malem2"
+        # "suka manggil santriwati ke kamar malem2"; "sekarang kelas 10 dan sering disuruh nginep": a state
+        # and a habit, not tonight.
+        cl_now = _RE_NOW_FALSE.sub(" ", cl)
+        if room_tonight_ctx and hit(_RE_TONIGHT, cl_now):
+            fire("abuser_returning_now", older or (bool(hit(_RE_HABIT, cl)) and not _RE_NOW.search(cl_now)))
         if hit(_RE_HELD_NOW, cl) and (now_ctx or any(t in _PRE_NOW_TOKENS for t in toks)) and not older:
             fire("confined_now", False)
         if passport and hit(_RE_LEAVING_TONIGHT, window):
             fire("handover_imminent", False)
         if hit(_RE_TRYING_IN, cl):
-            fire("perpetrator_present", older)
+            fire("perpetrator_present", older or (bool(hit(_RE_YESTERDAY, cl)) and not now_ctx))
         if hit(_RE_BURN_THREAT, cl):
             fire("kill_threat", older)
         sm = hit(_RE_SUICIDE_MORE, cl)
@@ -1158,6 +1194,28 @@ _X_UNSAFE_HOME = re.compile(r"\b(?:takut|tidak mau|gak mau|ga mau|nggak mau|ogah
 _X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balita|adik\w*|child|kid)\b")
 
 
+# Made to drink, unconscious, woke up undressed ("dikon ngombe trus ora eling, tangi2 wis ora nganggo
+# klambi").
+_X_DRUGGED_UNDRESSED = re.compile(
+    r"\b(?:ora eling|ora sadar|tidak eling|tidak sadar|tidak sadarkan diri|pingsan|tidak ingat apa apa|"
+    r"blackout|passed out|teu sadar|teu emut) (?:\S+ ){0,8}(?:tangi|bangun|sadar|woke up|hudang|gugah)\w* "
+    r"(?:\S+ ){0,4}(?:(?:ora|tidak) nganggo klambi|tanpa busana|telanjang|tidak (?:pakai|pake) (?:baju|celana)|"
+    r"bajunya (?:sudah )?(?:lepas|kebuka|terbuka|berantakan)|celana\w* (?:sudah )?(?:lepas|kebuka|terbuka)|naked|"
+    r"no clothes|teu nganggo baju)"
+)
+# The writer being taken now ("aku diculik??", "skrg di mobil gk tau mau dibawa kemana").
+_X_SELF_ABDUCTED = re.compile(r"\b(?:saya|aku|kami|i m being|i am being|i was just) (?:lagi |sedang |mau |baru )?"
+                              r"(?:diculik|dibawa kabur|dibawa lari|dibawa paksa|kidnapped|abducted)\b")
+_X_UNKNOWN_DEST = re.compile(r"\b(?:tidak|gak|ga|nggak) (?:tau|tahu) (?:mau )?(?:dibawa )?(?:ke ?mana|kemana)\b"
+                             r"|\bdon t know where (?:they|he|she) (?:is|are) taking\b")
+_X_IN_VEHICLE = re.compile(r"\b(?:di|dalam|in) (?:\S+ )?(?:mobil|angkot|motor|truk|van|car|taksi|travel)\b")
+# An infant or toddler left since last night or this morning ("bayi 2 bulan ditinggal ibunya sejak semalam").
+_X_INFANT_LEFT = re.compile(r"\b(?:bayi|balita|batita|baby|infant)\b (?:\S+ ){0,6}(?:ditinggal|ditinggalin|"
+                            r"ditinggalkan|left)\w* (?:\S+ ){0,4}(?:(?:sejak|since) (?:tadi |kemarin )?"
+                            r"(?:semalam|tadi|pagi|subuh|siang|sore|kemarin|last night|this morning|yesterday)|"
+                            r"dari (?:semalam|kemarin))\b")
+
+
 # Someone's goodbye across clauses: "makasih udah jadi temen baik, maaf ya" then unreachable, or giving away a
 # pet ("makasih udh jd temen terbaik, titip kucingku ya").
 _X_THANKS_GOODBYE = re.compile(
@@ -1170,6 +1228,12 @@ _X_THANKS_GOODBYE = re.compile(
 
 def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: bool, help_now: bool) -> None:
     past = bool(_X_PAST.search(norm))
+    if _X_DRUGGED_UNDRESSED.search(norm) and not past:
+        fire("sexual_assault_recent", False)
+    if (_X_SELF_ABDUCTED.search(norm) or (_X_UNKNOWN_DEST.search(norm) and _X_IN_VEHICLE.search(norm))) and not past:
+        fire("abduction_now", False)
+    if _X_INFANT_LEFT.search(norm) and not past:
+        fire("child_left_alone", False)
     if _X_THANKS_GOODBYE.search(norm):
         fire("suicide_self_harm", False)
     holding = bool(_X_WEAPON_NOW.search(norm)) and (harm or help_now or bool(_X_HOLDING_NOW.search(norm)))
@@ -1275,7 +1339,8 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
 
         # Perpetrator present / returning, hiding, being chased.
         if hit(_RE_PRESENT, cl) and abuse_ctx:
-            fire("perpetrator_present", past)
+            # "kemarin dia nunggu di depan kos": yesterday's visit, unless the writer says he is there now
+            fire("perpetrator_present", past or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker))
         if hit(_RE_HIDE, cl) and not hit(_RE_GAME, cl):
             fire("hiding_or_chased", past)
         if hit(_RE_RETURNING, cl) and (abuse_ctx or _RE_INTRUDE.search(norm)):
@@ -1307,7 +1372,7 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
 
         # Rape / sexual assault within ~72 hours.
         for m in _RE_SEX.finditer(cl):
-            if _threatened(cl, m.start()):
+            if _threatened(cl, m.start()) or cl[: m.start()].split()[-1:] in ([n] for n in _CONTENT_NOUNS):
                 continue  # "kemarin ngancam bakal merkosa": a threat (report urgency), not an assault
             pre = cl[: m.start()].split()[-2:]
             recent = any(_RE_PRE_RECENT.search(t) for t in pre) or _near(_RE_RECENT72, cl, m.start(), m.end(), 7, 7)
@@ -1322,6 +1387,8 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
             fire("abduction_now", past)
 
         cm = hit(_RE_CONFINED, cl)
+        if cm and cl[: cm.start()].split()[-1:] in ([w] for w in _LIKE):
+            cm = None  # "sudah sebulan saya kayak disandera": a simile for coercion, not a cell
         if cm:
             # "kemarin diikat di kursi sama pengasuhnya": it happened yesterday, nobody says it goes on.
             fire("confined_now", past or habit_only or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker))
@@ -1367,6 +1434,11 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         found["perpetrator_present"] = "high"  # "nyebarin foto saya lagi tidur di kost": the photo's scene
     if "confined_now" in found and _RE_RULE_TALK.search(norm) and not _RE_SOMEONE_HELD.search(norm):
         del found["confined_now"]  # "aturan baru perempuan tidak boleh keluar malam": a rule, nobody held
+    if (found.get("confined_now") == "emergency" and _RE_CHRONIC.search(norm)
+            and not _RE_LOCKED.search(norm)):
+        found["confined_now"] = "high"  # "tidak boleh keluar rumah ..., sudah setaon begitu": control for a year
+    if found.get("kill_threat") == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
+        found["kill_threat"] = "high"  # "tiap mabok ngomong mau bunuh nyokap ... skrg lg gak di rumah"
     if found and _RE_ONLY_DREAM.search(norm):
         found = {}  # "untung cuma mimpi": a nightmare, told as one
     if not found:

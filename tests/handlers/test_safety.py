@@ -407,3 +407,47 @@ def test_a_friend_who_thanks_gives_things_away_and_goes_unreachable_is_a_page() 
     text = ("kak temenku dr td siang chat aneh2, bilang makasih udah jd temen paling baik, trus kucing sama hp lamanya "
             "dikasih ke aku. skrg ga bisa ditelpon sama sekali")
     assert detect_danger(text).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kak tolong aku diculik, tadi dijemput orang ngaku om aku, skrg di mobil gak tau mau dibawa kemana",
+        "bayi tetangga umur 3 bulan ditinggal ibunya sejak tadi subuh, nangis terus di kamar",
+        "mbak aku semalam dicekoki minum trus ga sadar, bangun2 udah ga pake baju di kamar kos orang",
+        "adhiku sing isih SMP jare arep ngendat, wis pamitan neng grup",
+        "temenku bikin status wa 'selamat tinggal semuanya', skrg hpnya mati",
+    ],
+)
+def test_abduction_an_infant_left_since_last_night_a_drugged_assault_and_javanese_hanging_are_pages(
+    text: str,
+) -> None:
+    assert detect_danger(text).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "minggu ini aku dihajar deadline kantor parah bgt",
+        "malam ini mau ngehajar revisi skripsi sampe kelar",
+        "sy korban pelecehan di bus bulan agustus kemarin, masih bisa lapor ga",
+        "istri tetangga gak boleh keluar rumah sama suaminya, hpnya dipegang, udah setahun gitu",
+        "ada orang yg nyebarin nomor saya di grup mesum, skrg tiap hari ada yg telp video cabul",
+        "pacarku ngancam nyebarin foto kalau aku putusin, udah sebulan aku kayak disandera",
+        "anak sy dipalak kakak kelas, kemarin bajunya robek dan pipinya memar",
+        "ayah tiap mabok ngomong mau bunuh ibu, udah berbulan2. skrg lagi gak di rumah",
+        "tetangga ngancam mau bakar rumah kami kalo anaknya dilaporin lagi ke polisi",
+        "kemarin cowok itu nunggu di depan kos aku lagi, dia sering nguntit",
+        "saya sudah pisah dari suami yang suka nyiksa, sekarang mau lapor, kejadiannya sudah 2 tahun",
+        "keponakan sy kelas 9, sekarang kelas 10 dan sering disuruh nginep di kos pacarnya yg om2",
+    ],
+)
+def test_figures_of_speech_months_gone_chronic_control_content_and_conditional_threats_are_not_pages(
+    text: str,
+) -> None:
+    assert detect_danger(text).level != "emergency"
+
+
+def test_a_toddler_left_every_day_is_neglect_not_a_page() -> None:
+    text = "balita tetangga sering ditinggal sendirian di rumah dari pagi sampai sore, ibunya kerja"
+    assert detect_danger(text).level != "emergency"
