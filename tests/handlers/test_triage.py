@@ -489,3 +489,23 @@ def test_a_mother_hit_by_the_father_and_an_adult_telling_of_childhood(text: str,
 def test_threats_touching_and_a_leaked_video_call(text: str, category: str) -> None:
     r = triage(text, None)
     assert r.urgency != "none" and r.category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "makasih kak, adik saya sudah pulang ternyata main ke rumah temennya. maaf bikin panik ya",
+        "anak sy suka nonton kartun yang banyak adegan pukul2an, bahaya gak ya?",
+        "barusan baca thread twitter orang cerita kdrt, kesel bgt pelakunya bebas",
+    ],
+)
+def test_a_false_alarm_called_off_and_cartoons_or_threads_are_not_reports(text: str) -> None:
+    assert triage(text, None).urgency == "none"
+
+
+def test_a_sure_deletion_request_is_never_raised_by_the_statistical_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    from handlers import text_model
+
+    monkeypatch.setattr(text_model, "emergency_probability", lambda norm: 0.99)
+    parse = {"intent": {"name": "delete_data", "confidence": 0.97}, "entities": []}
+    assert triage("tolong data saya dihapus semua ya", parse).urgency == "none"
