@@ -270,7 +270,10 @@ _SHORT_ALARM = re.compile(
 _PERSONAL = _rx(
     r"saya|kami|kita|suami|istri|anak|adik|kakak|ibu|bapak|ayah|mama|papa|orang tua|keponakan|cucu|"
     r"tetangga|teman|pacar|mantan|majikan|mertua|paman|om|tante|bibi|kakek|nenek|guru|dosen|murid|siswa|"
-    r"bayi|balita|sepupu|ipar|i|me|my|he|she"
+    r"bayi|balita|sepupu|ipar|i|me|my|he|she|"
+    # "tetanggaku", "anaknya", "adikmu": a person with a possessive suffix
+    r"(?:suami|istri|anak|adik|kakak|ibu|bapak|ayah|mama|papa|keponakan|cucu|tetangga|teman|pacar|mantan|"
+    r"majikan|mertua|paman|tante|kakek|nenek|guru|murid|siswa|bayi|balita|sepupu)(?:ku|nya|mu)"
 )
 _WANT_REPORT = _rx(r"(?:mau|ingin|pengen|ingin) (?:\S+ ){0,1}(?:lapor|melapor|melaporkan|mengadu|pengaduan)"
                    r"|i want to report")
@@ -524,7 +527,9 @@ _CUE_SCORE: dict[str, tuple[Category, float]] = {
     "held_abroad_harmed": ("trafficking", 3.0),
 }
 # Objects that are not people: "nyiksa kucing" is not a case for this hotline.
-_ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|burung|kambing|sapi|cat|dog|animal\w*")
+# "kakek mainan burung", "pegang burungnya": a child's word for genitals, not a bird.
+_ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|(?<!mainan )(?<!main )(?<!pegang )(?<!megang )burung(?!nya)|"
+              r"kambing|sapi|cat|dog|animal\w*")
 _MEDIA_CTX = _rx(
     r"(?:nonton|menonton|ditonton|liat|lihat|melihat) (?:\S+ ){0,3}(?:video|tiktok|youtube|yt|film|berita|sinetron|"
     r"drama|reels|konten)|viral|sinetron|azab|konten|kasihan ya|sedih (?:liat|lihat)\w*|"
@@ -540,7 +545,8 @@ _MEDIA_CTX = _rx(
 _INFO_REQ = _rx(
     r"(?:mau|ingin|pengen) (?:\S+ )?(?:tau|tahu|nanya|tanya|belajar|undang|mengundang)|alur|prosedur\w*|"
     r"syarat\w*|berapa|usia minimal|batas usia|undang\w*|narasumber|kader|sosialisasi|info\w*|"
-    r"jam buka|alamat|nomor|kontak|cara (?:bikin|membuat|buat|daftar|mengurus|urus)|data kasus|riset|penelitian|"
+    r"jam buka|(?<!tau )(?<!tahu )alamat|nomor|kontak|"
+    r"cara (?:bikin|membuat|buat|daftar|mengurus|urus)|data kasus|riset|penelitian|"
     r"cara (?:ngecek|cek|mengecek|memeriksa|periksa)|(?:resmi|legal) (?:atau|apa|tidak)|terdaftar"
 )
 # A question about how reporting works ("harus bawa KTP?", "pelapornya anak harus sama ortu?", "laki laki bisa
@@ -896,7 +902,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
              or bool(_ANIMAL.search(norm)))
     mention_only = media or bool(_MENTION_CTX.search(unexcused))
     mention_only = mention_only or (bool(_DEFINITION.search(norm)) and not (personal and strength >= 1.0))
-    mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and strength < 3.0 and not danger.level)
+    # A sport explains away the act words it comes with ("sparring"), and nothing when there are none.
+    mention_only = mention_only or (bool(_SPORT_CTX.search(norm)) and 0 < strength < 3.0 and not danger.level)
     just_asking = bool(_JUST_ASKING.search(norm)) or (bool(_ONLY_ASKING.search(norm)) and not _STORY.search(norm))
     mention_only = mention_only or (just_asking and not danger.level and not _OWN_CASE.search(norm)
                                     and not _OWN_EXPERIENCE.search(norm))

@@ -509,3 +509,19 @@ def test_a_sure_deletion_request_is_never_raised_by_the_statistical_model(monkey
     monkeypatch.setattr(text_model, "emergency_probability", lambda norm: 0.99)
     parse = {"intent": {"name": "delete_data", "confidence": 0.97}, "entities": []}
     assert triage("tolong data saya dihapus semua ya", parse).urgency == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anak sy (4 thn) bilang pakdenya suka mainan burung dia kalau dititipin, sy curiga",
+        "tetanggaku anaknya masih SD sering ga dikasih makan, bapaknya mabok terus",
+        "sebulan ini ada akun yg DM aku terus, dia tau alamat kos aku dan kirim foto kosku",
+        "ada yg ngirim video aku lagi ganti baju di ruang ganti gym, minta 3jt biar gak disebar",
+    ],
+)
+def test_a_childs_word_a_possessive_neighbour_a_stalker_who_knows_the_address_and_a_gym_video_are_reports(
+    text: str,
+) -> None:
+    parse = {"intent": {"name": "report_sexual", "confidence": 0.95}, "entities": []}
+    assert triage(text, parse).urgency in ("high", "emergency")
