@@ -559,6 +559,7 @@ _SURE_NONREPORT = 0.95
 # Rasa this sure of a non-report intent, with no report seen by the rules either, keeps the statistical
 # urgency model from raising the message (on all labelled sets this only ever stopped false emergencies).
 _SURE_OTHER_INTENT = 0.9
+_TAKEN_CUES = frozenset({"child_missing_now", "abduction_now"})
 # ("ga ada kekerasan fisik sih" denies one kind only: the rest of the story may still be abuse.)
 # (And "bukan mukul, tapi tiap hari dihina" denies hitting, not abuse: only "no violence at all" counts.)
 _NO_VIOLENCE = _rx(r"(?<!mungkin )(?:tidak|bukan|tanpa) (?:ada )?(?:kekerasan|kdrt)\w*"
@@ -971,6 +972,10 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             category = intent_cat
         else:
             category = "other"
+        # A child gone or being taken is not neglect at home: every labelled set files it under trafficking
+        # (Rasa's "neglect" comes from "belum pulang", "tidak ada kabar").
+        if category == "neglect" and _TAKEN_CUES.intersection(danger.cues):
+            category = "trafficking"
 
     urgency: Urgency
     if danger.level == "emergency":

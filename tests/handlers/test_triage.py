@@ -525,3 +525,9 @@ def test_a_childs_word_a_possessive_neighbour_a_stalker_who_knows_the_address_an
 ) -> None:
     parse = {"intent": {"name": "report_sexual", "confidence": 0.95}, "entities": []}
     assert triage(text, parse).urgency in ("high", "emergency")
+
+
+def test_a_child_gone_with_an_online_stranger_is_trafficking_not_neglect() -> None:
+    parse = {"intent": {"name": "report_neglect", "confidence": 0.9}, "entities": []}
+    r = triage("anak sy 12 thn belum pulang dari kemarin, pamit ketemu temen kenalan dari game online, hp mati", parse)
+    assert r.urgency == "emergency" and r.category == "trafficking"
