@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,...,O,R,...,U}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,O,R,...,Y}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R", "S", "T", "U"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R", "S", "T", "U", "V", "W", "X", "Y"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -133,6 +133,26 @@ OVERRIDES: dict[str, str] = {
     "u180": "deny", "u209": "out_of_scope", "u219": "delete_data", "u234": "faq/how_to_report",
     "u236": "faq/safe_house", "u240": "faq/opening_hours", "u263": "faq/puspaga", "u270": "faq/how_to_report",
     "u273": "stop", "u299": "thanks",
+    # Sets V, W, X, Y (reviewed in a separate pass).
+    "v039": "faq/cost", "v047": "faq/confidentiality", "v049": "out_of_scope", "v083": "out_of_scope",
+    "v111": "faq/how_to_report", "v114": "faq/safe_house", "v118": "stop", "v125": "out_of_scope",
+    "v179": "faq/how_to_report", "v183": "faq/bot_identity", "v186": "greet", "v197": "thanks",
+    "v226": "out_of_scope", "v234": "delete_data", "v242": "ask_directory", "v289": "stop", "v295": "faq/legal_aid",
+    "v299": "faq/prevention", "w020": "faq/confidentiality", "w032": "out_of_scope", "w082": "faq/opening_hours",
+    "w091": "faq/anonymous", "w101": "faq/prevention", "w110": "faq/how_to_report", "w121": "ask_directory",
+    "w132": "delete_data", "w137": "faq/patbm", "w139": "out_of_scope", "w144": "faq/cost", "w152": "faq/documents",
+    "w171": "faq/bot_identity", "w224": "out_of_scope", "w229": "faq/confidentiality", "w247": "ask_directory",
+    "w250": "faq/documents", "w257": "faq/prevention", "w258": "greet", "w279": "faq/legal_aid",
+    "w291": "faq/how_to_report", "x020": "thanks", "x024": "faq/bot_identity", "x084": "faq/how_to_report",
+    "x088": "out_of_scope", "x091": "ask_directory", "x122": "out_of_scope", "x130": "faq/sapa129",
+    "x131": "out_of_scope", "x135": "delete_data", "x144": "faq/bot_identity", "x145": "thanks",
+    "x153": "faq/prevention", "x159": "faq/puspaga", "x181": "out_of_scope", "x186": "out_of_scope",
+    "x193": "delete_data", "x211": "thanks", "x224": "greet", "x229": "delete_data", "x237": "faq/bot_identity",
+    "x266": "greet", "x287": "faq/bot_identity", "x290": "faq/safe_house", "y043": "ask_directory",
+    "y086": "faq/bot_identity", "y089": "out_of_scope", "y090": "delete_data", "y096": "out_of_scope",
+    "y138": "faq/what_is_violence", "y144": "faq/patbm", "y145": "faq/bot_identity", "y149": "faq/sapa129",
+    "y188": "out_of_scope", "y193": "delete_data", "y240": "out_of_scope", "y247": "out_of_scope", "y248": "thanks",
+    "y285": "faq/bot_identity",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
