@@ -339,7 +339,8 @@ _PERP_BEFORE_AGE = re.compile(r"\b(?:duda|pria|om|om om|(?<!anak )(?<!adik )(?<!
                               r"cowok|orang tua|man|guy)\b(?: [^\s.,]+){0,2} ?$")
 # The writer's or the victim's own age right before the number ("..., saya 12 tahun"), never a perpetrator's.
 _OWN_BEFORE_AGE = re.compile(r"\b(?:saya|aku|dia|she s|he s|she is|he is|i m|i am|umur|usia)\s*$")
-_AGE_DURATION = re.compile(r"\b(?:sudah|selama|sejak|hampir|lebih dari|sekitar|udah|for) $")
+_AGE_DURATION = re.compile(r"\b(?:sudah|selama|sejak|hampir|lebih dari|sekitar|udah|for|nikah|menikah|kawin|pacaran|"
+                           r"kerja|bekerja|merantau) $")
 _AGE_LEAD = re.compile(r"\b(?:umur|usia|umurnya|usianya|age|aged|berumur|berusia)\s+"
                        r"(?:baru |masih |sekitar |sudah |sekarang |kini |genap )?"
                        r"(\d{1,2})(?:an)?\b(?! (?:tahun|thn|th) (?:lalu|yang lalu))")
@@ -368,7 +369,7 @@ _CHILD = _rx(
     r"diperkosa|dilecehkan|dipaksa|ditinggal|disiksa|dianiaya|ditendang|dicubit|dirundung)"
 )
 _WRITER_AGE = _rx(r"(?:saya|aku) (?:masih |baru )?(?:umur|usia|berumur)? ?\d{1,2}(?: tahun| thn)?")
-_OTHER_ADULT_HARMED = _rx(r"(?:ibu|mama|istri|kakak perempuan|nenek) (?:saya|kami)? ?(?:\S+ ){0,3}di[a-z]{3,}")
+_OTHER_ADULT_HARMED = _rx(r"(?:ibu|mama|istri|kakak perempuan|nenek) (?:saya|kami)? ?(?:\S+ ){0,3}(di[a-z]{3,})")
 _CHILD_WITNESS = _rx(r"di depan anak(?: anak| saya| kami)?|anak anak (?:melihat|lihat|nonton|menyaksikan|"
                      r"dengar|mendengar|ketakutan|nangis|menangis)|in front of (?:the|my) (?:kids|children)")
 _WRITER_CHILD = _rx(r"saya (?:masih )?(?:kelas \d+|sd|smp|sma|smk|masih sekolah|pelajar|siswa|siswi)|"
@@ -421,7 +422,7 @@ _SPOUSE_HARMS_WRITER = _rx(r"(?:suami|istri|laki|salaki|bojo|pasangan|pacar|mant
                            r"(?:suami|istri)\w* (?:\S+ ){0,4}(?:nafkah|tidak pulang|ninggalin|pergi)|"
                            r"cerai (?:sama|dengan|dari) suami|my (?:husband|wife|boyfriend|partner)\b|"
                            r"\b(?:husband|wife) (?:\S+ ){0,3}(?:me|my)\b")
-_CHILD_HARMED = re.compile(r"\b(?:anak|adik|bayi|balita|keponakan|cucu)\w* (?:\S+ ){0,3}di[a-z]{3,}|"
+_CHILD_HARMED = re.compile(r"\b(?:anak|adik|bayi|balita|keponakan|cucu)\w* (?:\S+ ){0,4}di[a-z]{3,}|"
                            # "diusir sama anak anak": sent away together with the children, not by them
                            r"\bdi[a-z]{3,} (?!(?:sama|bersama|dengan) )(?:\S+ ){0,3}(?:anak|adik|bayi|balita)\b")
 _ADULT_PAST_WRITER = _rx(r"waktu (?:kecil|sd|smp|sma|masih kecil)|ketika (?:kecil|sd|smp)|semasa kecil|"
@@ -559,6 +560,7 @@ _SURE_NONREPORT = 0.95
 # Rasa this sure of a non-report intent, with no report seen by the rules either, keeps the statistical
 # urgency model from raising the message (on all labelled sets this only ever stopped false emergencies).
 _SURE_OTHER_INTENT = 0.9
+_ADDRESSED = re.compile(r"\s*(?:bu|buk|bun)\b", re.IGNORECASE)
 _TAKEN_CUES = frozenset({"child_missing_now", "abduction_now"})
 # ("ga ada kekerasan fisik sih" denies one kind only: the rest of the story may still be abuse.)
 # (And "bukan mukul, tapi tiap hari dihina" denies hitting, not abuse: only "no violence at all" counts.)
@@ -738,7 +740,9 @@ def _victim_why(norm: str, age: int | None) -> tuple[Victim, str]:
     if (_MOTHER_HARMED.search(norm) and _WRITER_SCHOOLCHILD.search(norm)
             and not _WRITER_ALSO_HARMED.search(norm)):
         return "adult", "mother_harmed"  # "papa nyekik mama, aku kelas 5": the mother is the one harmed
-    if age is not None and _WRITER_AGE.search(norm) and _OTHER_ADULT_HARMED.search(norm):
+    if age is not None and _WRITER_AGE.search(norm) and any(
+        harm_family(m.group(1)) for m in _OTHER_ADULT_HARMED.finditer(norm)  # "ke mama tp ga dipercaya": no harm
+    ):
         # "ibu saya didorong bapak ... saya umur 12": the mother is the one harmed
         return "adult", "writer_age_other_adult"
     if _KIN_ADULT_AGE.search(norm):
@@ -1010,11 +1014,13 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             if category == "none":
                 category = rule_cat or intent_cat or "other"
 
-    age = _age(norm, entities)
+    # "Bu, saya tadi diperkosa": the counsellor addressed, normalised to "ibu saya", is not the writer's mother.
+    victim_norm = norm[len("ibu "):] if _ADDRESSED.match(text) and norm.startswith("ibu ") else norm
+    age = _age(victim_norm, entities)
     victim: Victim = "unknown"
     victim_evidence: str | None = None
     if is_report or age is not None:
-        victim, victim_evidence = _victim_why(norm, age)
+        victim, victim_evidence = _victim_why(victim_norm, age)
     if is_report and victim_evidence in _LOOSE_VICTIM_RULES:
         guess = text_model.victim_guess(norm)
         if guess is not None and guess[0] != "unknown" and guess[1] >= text_model.VICTIM_THRESHOLD:

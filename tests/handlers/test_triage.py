@@ -531,3 +531,17 @@ def test_a_child_gone_with_an_online_stranger_is_trafficking_not_neglect() -> No
     parse = {"intent": {"name": "report_neglect", "confidence": 0.9}, "entities": []}
     r = triage("anak sy 12 thn belum pulang dari kemarin, pamit ketemu temen kenalan dari game online, hp mati", parse)
     assert r.urgency == "emergency" and r.category == "trafficking"
+
+
+@pytest.mark.parametrize(
+    ("text", "victim"),
+    [
+        ("Bu, sy tadi pagi dipegang2 paksa sama penjaga sekolah, sy kelas 5, takut bilang ke emak", "child"),
+        ("tetangga sering ngintip aku mandi, aku udh bilang ke mama tp ga dipercaya, aku 14 thn", "child"),
+        ("aku udh nikah 3 thn, suami kalau cemburu suka nampar aku", "adult"),
+    ],
+)
+def test_the_counsellor_addressed_an_unbelieved_report_and_years_married_are_not_misread(
+    text: str, victim: str
+) -> None:
+    assert triage(text, None).victim == victim
