@@ -472,6 +472,9 @@ _RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* 
                  r"kuliah|tinggal|ngekost|ngekos|pindah|umur|usia|kelas|keluar kota|di luar kota|mondok|kost|\d+|"
                  # the aftermath, not the act: "sekarang dia tidak mau bicara", "sekarang kasusnya di polisi"
                  r"tidak mau (?:bicara|ngomong|cerita|makan|sekolah|keluar)|trauma|minta maaf|kasus\w*|murung|"
+                 # changed, or marked by it: "sekarang dia baik", "sekarang jadi takut sekolah"
+                 r"(?:sudah )?(?:baik|berubah|membaik|baikan|tobat|insaf)|"
+                 r"jadi (?:takut|trauma|pendiam|murung|minder|malas|males|penakut)|"
                  # the writer's plan now: "sekarang ingin ngadamel laporan", "sekarang mau konsultasi"
                  r"(?:ingin|mau|pengen|hoyong|arep|baru berani) (?:\S+ )?(?:lapor|melapor|laporan|ngadamel|konsultasi|"
                  r"konseling|cerita|bercerita|tanya|nanya|bertanya))\b")
@@ -768,6 +771,9 @@ _RE_SEX_INDIRECT = re.compile(
 # Torn clothes from a fight or a shakedown ("dipalak senior, kemarin bajunya robek"), not a sign of assault.
 _RE_TORN_IN_FIGHT = re.compile(r"\b(?:dipalak|malak|berantem|berkelahi|dikeroyok|keroyok\w*|tawuran|jatuh|dibully|"
                                r"dirundung|dijambret|jambret|dirampok)\b")
+# When someone told of it ("baru cerita ke saya kemarin"), as opposed to when it happened.
+_RE_TOLD_WHEN = re.compile(r"\b(?:cerita|bercerita|bilang|ngaku|mengaku|curhat|ngomong|terbuka|lapor|melapor)\w* "
+                           r"(?:\S+ ){0,3}(?:kemarin|tadi|semalam|barusan|hari ini)\b")
 _RE_HELD_NOW = re.compile(
     r"\b(?:tidak (?:boleh|bisa|dibolehkan|diizinkan|diijinkan|dikasih) (?:\S+ )?(?:keluar|pulang|pergi|kabur|turun)|"
     r"dilarang (?:keluar|pulang|pergi)|tidak dikasih makan (?:\S+ ){0,2}(?:\d+|dua|tiga|berapa) hari|"
@@ -831,7 +837,7 @@ _RE_SUICIDE_MORE = re.compile(
     r"|\bi don t think i ll be (?:here|around|alive) (?:\S+ )?(?:tomorrow|tonight|anymore)\b"
     r"|\bi (?:won t|will not|wont) be (?:alive|here anymore|around anymore)\b"
     # fear for someone else ("takut dia nekat"); their goodbye across clauses is _X_THANKS_GOODBYE
-    r"|\btakut (?:dia|ia|teman saya|adik saya|kakak saya|anak saya|sahabat saya) (?:\S+ ){0,2}nekat\b"
+    r"|\btakut (?:teman saya|adik saya|kakak saya|anak saya|sahabat saya) (?:\S+ ){0,2}nekat\b"
     r"|\b(?:kepikiran|terpikir|kepikir|mikir) (?:\S+ ){0,2}(?:nyakitin|menyakiti|bunuh|membunuh|nyekik|mencekik) "
     r"(?:anak|bayi|diri)"
 )
@@ -853,6 +859,16 @@ _RE_AWAY = re.compile(
     r"|\b(?:he|she) (?:s|is) (?:not (?:here|home|around)|away)\b"
     r"|\bsekarang (?:lagi |sedang )?tidak (?:ada )?di rumah\b"
 )
+# Someone else's suicide threat used to control the writer ("bilang mau bunuh diri kalo gw pergi").
+_RE_SUICIDE_LEVERAGE = re.compile(r"\b(?:dia|pacar\w*|cowok\w*|cowo\w*|suami\w*|istri\w*|mantan\w*) (?:\S+ ){0,3}"
+                                  r"(?:bilang|ngancam|mengancam|ancam)\w* (?:\S+ ){0,2}(?:mau |akan |bakal )?"
+                                  r"bunuh diri (?:\S+ ){0,2}"
+                                  r"(?:kalau|kalo|jika|klo) (?:saya|aku|gue|gw)\b")
+_RE_GAME_WEAPON = re.compile(r"\b(?:game|gim|roblox|minecraft|free fire|ff|pubg|mobile legend\w*|avatar|skin|karakter|"
+                             r"mainan)\b")
+_RE_ANIMAL_HURT_ME = re.compile(r"\b(?:kucing|anjing|hamster|kelinci|ayam|monyet)\w* (?:\S+ ){0,2}(?:nyakar|mencakar|"
+                                r"gigit|menggigit|nggigit|nyerang|mematuk|matuk)\w*")
+_RE_WEEKDAY_GONE = re.compile(r"\b(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu) (?:kemarin|kemaren|lalu)\b")
 # A condition that has lasted months or years ("sudah setaon begitu"), with no lock, chain or cell named.
 _RE_CHRONIC = re.compile(r"\b(?:sudah|udah|udh) (?:se(?:tahun|taun|taon|tahunan|bulan|bulanan)|"
                          r"\d+ (?:tahun|taun|bulan|bln|thn)\w*|berbulan bulan|bertahun tahun) (?:\S+ )?"
@@ -873,16 +889,21 @@ _RE_LAST_TIME = re.compile(r"\blast time (?:was|it happened|he|she)\b|\bterakhir
 # A threat tied to telling or to a later life event, not to the next hours.
 _RE_IF_I_TELL = re.compile(r"\b(?:kalau|kalo|jika|klo|kl) (?:saya|aku|kamu|dia) (?:\S+ ){0,2}(?:cerita|bilang|lapor|"
                            r"ngadu|mengadu|buka mulut|nikah lagi|menikah lagi|cerai)\w*"
-                           r"|\b(?:kalau|kalo|jika|klo|kl) (?:\S+ ){0,2}(?:dilaporin|dilaporkan|dilapor|diadukan)\b")
+                           r"|\b(?:kalau|kalo|jika|klo|kl) (?:\S+ ){0,2}(?:dilaporin|dilaporkan|dilapor|diadukan)\b"
+                           r"|\b(?:kalau|kalo|jika|klo|kl) (?:\S+ )?(?:ketemu|bertemu|ketemuan|papasan)\b")
 # Watching a soap or a film ("sinetron tadi malam ... gemes aku nontonnya").
 _RE_WATCHING = re.compile(r"\b(?:sinetron|film|drama|episode|adegan)\b (?:\S+ ){0,16}(?:nonton|menonton|nontonnya|"
                           r"ditonton)\b|\b(?:nonton|menonton|liat|lihat|melihat)\w* (?:\S+ ){0,2}(?:sinetron|film|"
                           r"drama|video viral)\b|\b(?:gosipin|digosipin|ngegosipin|cuma gosip|hanya gosip)\b")
 # "tidak boleh keluar rumah selain sekolah": restricted, with a daily way out.
 _RE_ONLY_ALLOWED = re.compile(r"\bkeluar (?:rumah |kamar )?(?:\S+ )?(?:selain|kecuali) (?:ke )?(?:sekolah|kuliah|kerja|"
-                              r"ngaji|pasar|kampus)\b|\bkeluar (?:rumah )?tanpa (?:izin|ijin)\b")
+                              r"ngaji|pasar|kampus)\b|\bkeluar (?:rumah )?tanpa (?:izin|ijin)\b|"
+                              # "tidak boleh keluar rumah kecuali sama dia", "tidak boleh keluar sama teman"
+                              r"\bkeluar (?:rumah )?(?:kecuali|selain) (?:sama|bareng|dengan|ditemani)\b|"
+                              r"\bkeluar (?:sama|bareng|dengan) (?:teman|temen|sahabat)\w*")
 # What a photo or video shows ("foto saya lagi tidur"), not what is happening now.
-_RE_PICTURED = re.compile(r"\b(?:foto|video|vidio|gambar|rekaman)\w* (?:\S+ )?(?:lagi|sedang|waktu|pas|saat)\b")
+_RE_PICTURED = re.compile(r"\b(?:foto|video|vidio|gambar|rekaman|difoto|divideo|direkam|difotoin|divideoin)\w* "
+                          r"(?:\S+ )?(?:lagi|sedang|waktu|pas|saat)\b")
 # A rule or law under discussion ("aturan baru perempuan tidak boleh keluar malam"), not a person held now.
 _RE_RULE_TALK = re.compile(r"\b(?:aturan|peraturan|perda|larangan|undang undang|kebijakan)\b")
 _RE_SOMEONE_HELD = re.compile(r"\b(?:saya|kami|anak\w*|adik\w*|istri\w*|kakak\w*|ibu\w*|teman\w*|tetangga\w*)\b")
@@ -911,7 +932,8 @@ _RE_GROOMER = re.compile(r"\b(?:minta (?:\S+ )?(?:foto|pap|video)|dewasa|dewa|om
 _RE_PEER = re.compile(r"\b(?:teman|temen) (?:sekelas|sekolah|satu kelas|satu sekolah)\b")
 _RE_SEXTORT = re.compile(r"\b(?:disebar|menyebar|sebar|diviralkan|diviralin|upload|diupload|spread|leak)\w*\b")
 # Held by a scam / trafficking ring abroad and hurt or about to be sold on: held now, not a past case.
-_RE_SCAM_RING = re.compile(r"\b(?:perusahaan scam|scam|scammer|judi online|nipu orang online|menipu orang online|"
+_RE_SCAM_RING = re.compile(r"\b(?:perusahaan scam|scam|scammer|(?:kerja|dipekerjakan|disuruh) (?:\S+ ){0,2}judi online|"
+                           r"nipu orang online|menipu orang online|"
                            r"online scam|kerja (?:\S+ ){0,2}(?:scam|nipu|menipu))\b")
 _RE_HELD_HARM = re.compile(r"\b(?:dijual|mau dijual|dipukul\w*|disetrum|distrum|disiksa|dihajar\w*|dikurung|"
                            r"disekap|ditendang|tidak dikasih makan)\b")
@@ -996,6 +1018,7 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
     child_taken_ctx = bool(_RE_CHILD_TAKEN_CTX.search(norm))
     passport = bool(_RE_PASSPORT.search(norm))
     # "pulang tahun lalu", "sudah di rumah": a trafficking case that is over is not held now.
+    told_long_ago = bool(_RE_TOLD_WHEN.search(norm)) and bool(_RE_OLDER.search(norm))
     msg_older = bool(_RE_OLDER.search(norm)) or bool(re.search(
         r"\b(?:sudah|berhasil|sempat) (?:\S+ )?(?:pulang|kabur|di rumah|di indonesia|bebas|keluar)\b", norm))
     for ci, cl in enumerate(clauses):
@@ -1008,6 +1031,9 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         older = bool(hit(_RE_OLDER, cl))
         now_ctx = bool(hit(_RE_NOW_STRONG, window))
         recent72 = bool(hit(_RE_RECENT72_WIDE, window))
+        if recent72 and told_long_ago:
+            # "dia baru cerita ke saya kemarin, tapi kejadiannya 2 tahun lalu": yesterday is when she told
+            recent72 = bool(_RE_RECENT72_WIDE.search(_RE_TOLD_WHEN.sub(" ", window)))
         for j, fam in enumerate(fams):
             if fam is None:
                 continue
@@ -1194,6 +1220,7 @@ _X_UNSAFE_HOME = re.compile(r"\b(?:takut|tidak mau|gak mau|ga mau|nggak mau|ogah
 _X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balita|adik\w*|child|kid)\b")
 
 
+_X_FEAR_RECKLESS = re.compile(r"\btakut (?:dia|ia) (?:\S+ ){0,2}nekat\b")
 # Made to drink, unconscious, woke up undressed ("dikon ngombe trus ora eling, tangi2 wis ora nganggo
 # klambi").
 _X_DRUGGED_UNDRESSED = re.compile(
@@ -1228,6 +1255,8 @@ _X_THANKS_GOODBYE = re.compile(
 
 def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: bool, help_now: bool) -> None:
     past = bool(_X_PAST.search(norm))
+    if _X_FEAR_RECKLESS.search(norm) and not harm:
+        fire("suicide_self_harm", False)  # "takut dia nekat" of a friend in despair; of an abuser it is a threat
     if _X_DRUGGED_UNDRESSED.search(norm) and not past:
         fire("sexual_assault_recent", False)
     if (_X_SELF_ABDUCTED.search(norm) or (_X_UNKNOWN_DEST.search(norm) and _X_IN_VEHICLE.search(norm))) and not past:
@@ -1326,6 +1355,8 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
 
         # Violence happening now ("dipukuli sekarang", "lagi dicekik", "tolong ... dipukul").
         for m in _RE_VIOLENCE.finditer(cl):
+            if _threatened(cl, m.start()):
+                continue  # "kalau tidak dikasih diancam dipukul": a threat of a beating, the threat cues judge it
             pre = cl[: m.start()].split()[-2:]
             pre_now = any(re.fullmatch(PRE_NOW, t) for t in pre)
             near_now = now_marker and _near(_RE_NOW, cl, m.start(), m.end(), 8, 8)
@@ -1389,6 +1420,8 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         cm = hit(_RE_CONFINED, cl)
         if cm and cl[: cm.start()].split()[-1:] in ([w] for w in _LIKE):
             cm = None  # "sudah sebulan saya kayak disandera": a simile for coercion, not a cell
+        if cm and re.match(r"\S* (?:diri|dirinya|diri sendiri)\b", cl[cm.start():]):
+            cm = None  # "seminggu ngurung diri di kamar": withdrawal, not someone held
         if cm:
             # "kemarin diikat di kursi sama pengasuhnya": it happened yesterday, nobody says it goes on.
             fire("confined_now", past or habit_only or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker))
@@ -1424,8 +1457,10 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     for cue in ("kill_threat", "perpetrator_present", "abuser_returning_now"):
         if found.get(cue) == "emergency" and _RE_AWAY_LONG.search(norm) and not _RE_BACK_SOON.search(norm):
             found[cue] = "high"  # "ayah lagi kerja di luar kota sampai bulan depan"
-    if found.get("kill_threat") == "emergency" and _RE_IF_I_TELL.search(norm) and not _RE_NOW_STRONG.search(norm):
-        found["kill_threat"] = "high"  # "kalau saya cerita, dia bunuh ibu": a threat to keep a secret
+    if _RE_IF_I_TELL.search(norm) and not _RE_NOW_STRONG.search(norm):
+        for cue in ("kill_threat", "weapon_threat"):
+            if found.get(cue) == "emergency":
+                found[cue] = "high"  # "kalau saya cerita, dia bunuh ibu", "bakal nyiram air keras kalo ketemu"
     if found.get("violence_now") == "emergency" and _RE_WATCHING.search(norm) and not help_now:
         found["violence_now"] = "high"
     if found.get("confined_now") == "emergency" and (_RE_RELEASED.search(norm) or _RE_ONLY_ALLOWED.search(norm)):
@@ -1439,6 +1474,15 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         found["confined_now"] = "high"  # "tidak boleh keluar rumah ..., sudah setaon begitu": control for a year
     if found.get("kill_threat") == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
         found["kill_threat"] = "high"  # "tiap mabok ngomong mau bunuh nyokap ... skrg lg gak di rumah"
+    if found.get("suicide_self_harm") == "emergency" and _RE_SUICIDE_LEVERAGE.search(norm):
+        found["suicide_self_harm"] = "high"  # "dia bilang mau bunuh diri kalo gw pergi": control, not intent now
+    if "weapon_threat" in found and _RE_GAME_WEAPON.search(norm) and set(found) == {"weapon_threat"}:
+        del found["weapon_threat"]  # "avatar bawa pedang sama pistol" in a game
+    if found.get("serious_injury") == "emergency" and _RE_ANIMAL_HURT_ME.search(norm) and set(found) == {
+            "serious_injury"}:
+        del found["serious_injury"]  # "kucing gw nyakar tangan gw sampe berdarah"
+    if found.get("weapon_threat") == "emergency" and _RE_WEEKDAY_GONE.search(norm) and not _RE_NOW_STRONG.search(norm):
+        found["weapon_threat"] = "high"  # "dipukul pakai penggaris besi, kejadian selasa kemarin"
     if found and _RE_ONLY_DREAM.search(norm):
         found = {}  # "untung cuma mimpi": a nightmare, told as one
     if not found:

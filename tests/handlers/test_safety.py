@@ -451,3 +451,29 @@ def test_figures_of_speech_months_gone_chronic_control_content_and_conditional_t
 def test_a_toddler_left_every_day_is_neglect_not_a_page() -> None:
     text = "balita tetangga sering ditinggal sendirian di rumah dari pagi sampai sore, ibunya kerja"
     assert detect_danger(text).level != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suami pernah nampar saya 2 tahun lalu, sekarang dia sudah berubah. masih bisa lapor?",
+        "temen aku baru cerita ke aku tadi kalau dia pernah diperkosa, tapi kejadiannya 3 tahun lalu",
+        "adik sy sering dipalak, kalau gak ngasih diancam dipukul. sekarang jadi takut sekolah",
+        "anakku udah 3 hari ngurung diri di kamar gara2 dibully di grup kelas",
+        "suami gak bolehin sy keluar rumah kecuali sama dia, hp sy dicek tiap hari",
+        "aku difoto pas lagi tidur trus disebar di grup kelas, itu minggu lalu",
+        "mantan pacar istri saya ngancam bakal nyiram air keras kalo ketemu dia",
+        "suami main judi online, perhiasan sy dijual paksa, kalau gak dikasih dia banting barang",
+        "anak sy main game pake karakter bawa pedang sama pistol, aman ga ya",
+        "cowokku bilang mau bunuh diri kalo aku putusin dia, aku jadi takut ninggalin",
+        "kucing gw gigit tangan gw sampe berdarah parah",
+        "anak sy dipukul guru pakai penggaris besi sampai bengkak, kejadiannya rabu kemarin",
+    ],
+)
+def test_aftermath_disclosure_dates_threats_control_games_and_pets_are_not_pages(text: str) -> None:
+    assert detect_danger(text).level != "emergency"
+
+
+def test_fear_that_a_despairing_friend_does_something_reckless_is_still_a_page() -> None:
+    assert detect_danger("temenku dari tadi bilang udah capek hidup, hpnya mati, aku takut dia nekat").level == (
+        "emergency")
