@@ -279,11 +279,12 @@ def normalise(text: str) -> str:
             continue
         out.append("di" if tok == "d" else tok)
         i += 1
-    return _FIGURATIVE_HARM.sub("kena", _CHILDREN_FATHER.sub("suami", " ".join(out)))
+    result = _CHILDREN_FATHER.sub("suami", " ".join(out))
+    result = _FIGURATIVE_HARM_ADJ.sub(r"\1 kena", _FIGURATIVE_HARM_SCORE.sub("kena ", result))
+    return _FIGURATIVE_HARM.sub("kena", result)
 
 
 _LAKI_LAKI = re.compile(r"\blaki(?:[\s_-]?2|[\s_-]laki)(?=\W|$)")
-# "bapaknya anak-anak" is how a wife speaks of her husband.
 # A harm verb whose object is a task or the weather ("dihajar deadline", "ngehajar tugas akhir", "dibantai
 # ujian"): the writer's figure of speech, read as the neutral "kena" so that no rule sees an act.
 _FIGURATIVE_HARM = re.compile(
@@ -291,6 +292,12 @@ _FIGURATIVE_HARM = re.compile(
     r"kerjaan|pekerjaan|skripsi|revisi|lembur|ujian|pr|macet|hujan|cucian|setrikaan|tugas akhir|target|"
     r"kuota|tagihan|cicilan|soal)\b)"
 )
+# The same after its subject: "sambelnya pedesnya nyiksa", "tim voli dipukul telak 3-0".
+_FIGURATIVE_HARM_ADJ = re.compile(r"\b((?:pedes|pedas|panas|dingin|macet|capek)\w*) "
+                                  r"(?:menyiksa|nyiksa|membunuh|bunuh)\b")
+_FIGURATIVE_HARM_SCORE = re.compile(r"\b(?:dipukul|dibantai|dihajar|digebuk|dilibas|digilas)\w* "
+                                    r"(?=(?:telak )?\d+ (?:\d+|nol)\b)")
+# "bapaknya anak-anak" is how a wife speaks of her husband.
 _CHILDREN_FATHER = re.compile(r"\b(?:bapak|ayah|papa|papah|bapa|abah)(?:nya)? anak anak\b")
 _SELF_OR_KIN = frozenset("aku aq gw gue gua sy saya ku adik adek adikku adekku anak anakku".split())
 # Words after "smp" that make it the slang for "sampai" ("dipukul smp berdarah").

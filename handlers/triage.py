@@ -253,12 +253,13 @@ _MENTION_CTX = _rx(
     r"(?:yang|lagi|sempat) (?:rame|ramai|heboh|viral)"
 )
 # Sport: "tinju di gym" is not a report, but "ditampar guru olahraga" is (a concrete act wins).
-_SPORT_CTX = _rx(r"gym|olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding|silat|pencak silat|"
-                 r"karate|taekwondo|judo|muay thai|wajar|sparing")
+_SPORT_CTX = _rx(r"gym|(?<!guru )olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding|silat|"
+                 r"pencak silat|karate|taekwondo|judo|muay thai|wajar|sparing")
 # Definition / service questions ("TPPO itu apa?", "apa itu KBGO").
 _DEFINITION = _rx(r"apa itu|itu apa|singkatan|artinya|arti dari|pengertian|definisi|kepanjangan|"
                   r"maksudnya apa|tugasnya apa|bentuknya|bentuk bentuk|contohnya|jenis jenis|"
-                  r"hukumannya|ancaman hukuman|what is|what does|bedanya|apa beda|perbedaan|difference between")
+                  r"hukumannya|ancaman hukuman|what is|what does|bedanya|apa beda|perbedaan|difference between|"
+                  r"(?:apa|berapa) hukuman|hukuman (?:\S+ )?(?:untuk|buat|bagi) pelaku|pasal (?:berapa|apa)")
 # A very short alarm in a chat ("sy takut", "dia dtg lg"): a frightened writer or the perpetrator back again.
 # Not an emergency on its own, but a counsellor must look at it (guide: prefer the higher level).
 _SHORT_ALARM = re.compile(
@@ -529,6 +530,11 @@ _CUE_SCORE: dict[str, tuple[Category, float]] = {
 }
 # Objects that are not people: "nyiksa kucing" is not a case for this hotline.
 # "kakek mainan burung", "pegang burungnya": a child's word for genitals, not a bird.
+_FORCED_VIEWING = _rx(r"(?:dipaksa|disuruh|dipaksain|maksa|memaksa|nyuruh|menyuruh) (?:\S+ ){0,3}(?:nonton|menonton|"
+                      r"lihat|liat|melihat)")
+# Small talk with nothing to report ("cuma pengen ngobrol aja, lagi bosen"): Rasa at times reads it as a report.
+_SMALL_TALK = _rx(r"(?:cuma|hanya|cuman) (?:ingin|mau|pengen) (?:ngobrol|mengobrol|chat|chatting|ngobrol ngobrol)|"
+                  r"lagi (?:bosen|bosan|gabut)|gabut")
 _ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|(?<!mainan )(?<!main )(?<!pegang )(?<!megang )burung(?!nya)|"
               r"kambing|sapi|cat|dog|animal\w*")
 _MEDIA_CTX = _rx(
@@ -903,8 +909,11 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     # Media, jokes and harm to animals only mention violence, whoever writes; a definition question or a
     # socialisation topic is a mention only when nobody concrete is involved.
     unexcused = _EXCUSE.sub(" ", norm)
-    media = (bool(_MEDIA_CTX.search(norm)) or bool(_JOKE_RAW.search(_EXCUSE.sub(" ", rule_text)))
-             or bool(_ANIMAL.search(norm)))
+    # A film a child is forced to watch is abuse, not a mention; an animal named beside the writer's own kin
+    # ("dijodohin sama anak juragan sapi") is not the one harmed.
+    media = ((bool(_MEDIA_CTX.search(norm)) and not _FORCED_VIEWING.search(norm))
+             or bool(_JOKE_RAW.search(_EXCUSE.sub(" ", rule_text)))
+             or (bool(_ANIMAL.search(norm)) and not _VICTIM_REL.search(norm)))
     mention_only = media or bool(_MENTION_CTX.search(unexcused))
     mention_only = mention_only or (bool(_DEFINITION.search(norm)) and not (personal and strength >= 1.0))
     # A sport explains away the act words it comes with ("sparring"), and nothing when there are none.
@@ -917,6 +926,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
                                     and not _OWN_EXPERIENCE.search(norm))
     mention_only = mention_only or (bool(_TRYING_OUT.search(norm)) and not danger.level and strength < 2.0)
     mention_only = mention_only or (bool(_FALSE_ALARM.search(norm)) and not danger.level and strength < 3.0)
+    mention_only = mention_only or (bool(_SMALL_TALK.search(norm)) and not danger.level and strength == 0)
     info_only = bool(_INFO_REQ.search(norm)) and not event
     if _PROCEDURE_Q.search(norm) and strength <= 2.0 and not danger.level and not _OWN_CASE.search(norm):
         info_only = True

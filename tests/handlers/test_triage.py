@@ -545,3 +545,30 @@ def test_the_counsellor_addressed_an_unbelieved_report_and_years_married_are_not
     text: str, victim: str
 ) -> None:
     assert triage(text, None).victim == victim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seblak buatan ibu pedesnya nyiksa banget",
+        "tim futsal kampung kami dibantai 5-0 semalam",
+        "halo kak, aku cuma pengen ngobrol aja, lagi gabut",
+        "berapa hukuman buat pelaku pelecehan seksual?",
+    ],
+)
+def test_figures_of_speech_scores_small_talk_and_questions_about_sentences_are_not_reports(text: str) -> None:
+    assert triage(text, None).urgency == "none"
+    assert triage(text, {"intent": {"name": "out_of_scope", "confidence": 0.7}, "entities": []}).urgency == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anak saya 11 thn dipaksa kakak kelasnya nonton video porno di hp",
+        "adik saya 15 tahun mau dijodohin sama anak juragan kambing bulan depan",
+        "guru olahraga anak saya suka jewer murid sampai telinganya merah",
+    ],
+)
+def test_forced_viewing_a_marriage_beside_an_animal_word_and_a_sports_teacher_are_reports(text: str) -> None:
+    parse = {"intent": {"name": "report_sexual", "confidence": 0.95}, "entities": []}
+    assert triage(text, parse).urgency in ("high", "emergency")
