@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Literal
 
@@ -462,7 +463,10 @@ ABUSE_CONTEXT = re.compile(
 _RE_VIOLENCE = re.compile(r"\b" + VIOLENCE + r"\b")
 _RE_SEX = re.compile(r"\b" + SEXUAL_ASSAULT + r"\b")
 # A year gone by ("diperkosa tahun 2016") and remembering ("tadi pagi aku inget lagi kejadian ..."): the past.
-_YEAR_GONE = r"(?:tahun|thn|th|in) (?:19\d\d|20[01]\d|202[0-4])"
+# "A year gone by" is two or more calendar years back from the year the process starts in (in December
+# "tahun ini" / last year may still be weeks ago); computed, so it does not go stale as years pass.
+_YEAR_GONE = (r"(?:tahun|thn|th|in) (?:19\d\d|"
+              + "|".join(str(y) for y in range(2000, date.today().year - 1)) + ")")
 # "bulan Maret kemarin", "agustus lalu": a named month gone by, weeks or more ago.
 _MONTH_GONE = (r"(?:bulan )?(?:januari|februari|maret|april|juni|juli|agustus|september|oktober|november|desember) "
                r"(?:kemarin|kemaren|kmrn|lalu|tahun lalu)")

@@ -477,3 +477,12 @@ def test_aftermath_disclosure_dates_threats_control_games_and_pets_are_not_pages
 def test_fear_that_a_despairing_friend_does_something_reckless_is_still_a_page() -> None:
     assert detect_danger("temenku dari tadi bilang udah capek hidup, hpnya mati, aku takut dia nekat").level == (
         "emergency")
+
+
+def test_a_year_gone_by_follows_the_calendar() -> None:
+    from datetime import date
+
+    gone = date.today().year - 2
+    assert detect_danger(f"saya diperkosa mantan pacar tahun {gone}, sekarang baru berani cerita").level != (
+        "emergency")
+    assert detect_danger("tolong saya diperkosa tadi malam, sekarang masih di kamar dia").level == "emergency"
