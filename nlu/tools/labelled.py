@@ -1,6 +1,6 @@
 """Training examples read at generation time from the labelled sets the team may train on.
 
-Provenance: nlu/tools/labelled/{A,...,O,R,...,Y}.jsonl, invented messages labelled by the team with
+Provenance: nlu/tools/labelled/{A,...,O,Q,R,...,Z}.jsonl, invented messages labelled by the team with
 shared/triage/GUIDE.md, written independently of the code. Never shared/triage/dev.jsonl.
 Each row becomes one example: a report (urgency != none) -> report_<first category>; a non-report -> the
 conversation / FAQ intent chosen by ``nonreport_intent`` (keyword rules read off the texts, plus per-id
@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 BLIND_DIR = Path(__file__).resolve().parent / "labelled"
-SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R", "S", "T", "U", "V", "W", "X", "Y"]
+SETS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "R", "S", "T", "U", "V", "W", "X",
+        "Y", "Z", "Q"]
 REPORT_CATEGORIES = {"physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other"}
 
 # id -> intent, where the keyword rules below would choose wrongly (read off the text).
@@ -153,6 +154,15 @@ OVERRIDES: dict[str, str] = {
     "y138": "faq/what_is_violence", "y144": "faq/patbm", "y145": "faq/bot_identity", "y149": "faq/sapa129",
     "y188": "out_of_scope", "y193": "delete_data", "y240": "out_of_scope", "y247": "out_of_scope", "y248": "thanks",
     "y285": "faq/bot_identity",
+    # Sets Z, Q (reviewed in a separate pass).
+    "z006": "faq/how_to_report", "z091": "out_of_scope", "z127": "delete_data", "z137": "out_of_scope",
+    "z150": "ask_directory", "z159": "faq/confidentiality", "z196": "goodbye", "z212": "faq/documents",
+    "z229": "faq/bot_identity", "z234": "delete_data", "z245": "out_of_scope", "z250": "faq/how_to_report",
+    "z254": "stop", "z257": "out_of_scope", "z291": "out_of_scope", "z299": "ask_directory", "q031": "ask_directory",
+    "q099": "faq/p2tp2a", "q100": "greet", "q111": "thanks", "q142": "out_of_scope", "q148": "faq/opening_hours",
+    "q154": "greet", "q200": "greet", "q207": "delete_data", "q211": "thanks", "q235": "faq/bot_identity",
+    "q238": "out_of_scope", "q248": "faq/how_to_report", "q249": "faq/bot_identity", "q250": "greet",
+    "q254": "faq/bot_identity", "q297": "out_of_scope", "q299": "faq/how_to_report",
 }
 
 # Ordered keyword rules for non-reports not in OVERRIDES: first match wins.
