@@ -535,6 +535,13 @@ _FORCED_VIEWING = _rx(r"(?:dipaksa|disuruh|dipaksain|maksa|memaksa|nyuruh|menyur
 # Small talk with nothing to report ("cuma pengen ngobrol aja, lagi bosen"): Rasa at times reads it as a report.
 _SMALL_TALK = _rx(r"(?:cuma|hanya|cuman) (?:ingin|mau|pengen) (?:ngobrol|mengobrol|chat|chatting|ngobrol ngobrol)|"
                   r"lagi (?:bosen|bosan|gabut)|gabut")
+# A parent asking about an illness ("anak sy demam 3 hari, puskesmas mana yg buka"): a health question, unless
+# someone withholds care ("gak mau bawa berobat", "gak ngizinin dibawa ke RS").
+_HEALTH_Q = _rx(r"(?:demam|batuk|pilek|flu|diare|mencret|muntah|panas tinggi|sakit perut|sakit gigi|cacar|gatal)\w* "
+                r"(?:\S+ ){0,6}(?:obat\w*|puskesmas|dokter|klinik|bidan|apotek|dibawa ke|harus ke|berobat)")
+_CARE_DENIED = _rx(r"(?:tidak|gak|ga|nggak|enggak) (?:mau |boleh |dibolehkan |diizinkan |ngizinin |mengizinkan )?"
+                   r"(?:\S+ )?(?:bawa|dibawa|berobat|diobati|ke dokter|ke puskesmas)|"
+                   r"dilarang (?:\S+ )?(?:berobat|dibawa)|dikunci|dikurung|ditinggal\w*|dibiarkan")
 _ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|(?<!mainan )(?<!main )(?<!pegang )(?<!megang )burung(?!nya)|"
               r"kambing|sapi|cat|dog|animal\w*")
 _MEDIA_CTX = _rx(
@@ -927,6 +934,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     mention_only = mention_only or (bool(_TRYING_OUT.search(norm)) and not danger.level and strength < 2.0)
     mention_only = mention_only or (bool(_FALSE_ALARM.search(norm)) and not danger.level and strength < 3.0)
     mention_only = mention_only or (bool(_SMALL_TALK.search(norm)) and not danger.level and strength == 0)
+    mention_only = mention_only or (bool(_HEALTH_Q.search(norm)) and not danger.level and strength == 0
+                                    and not _CARE_DENIED.search(norm))
     info_only = bool(_INFO_REQ.search(norm)) and not event
     if _PROCEDURE_Q.search(norm) and strength <= 2.0 and not danger.level and not _OWN_CASE.search(norm):
         info_only = True

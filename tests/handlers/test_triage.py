@@ -572,3 +572,10 @@ def test_figures_of_speech_scores_small_talk_and_questions_about_sentences_are_n
 def test_forced_viewing_a_marriage_beside_an_animal_word_and_a_sports_teacher_are_reports(text: str) -> None:
     parse = {"intent": {"name": "report_sexual", "confidence": 0.95}, "entities": []}
     assert triage(text, parse).urgency in ("high", "emergency")
+
+
+def test_a_health_question_is_not_a_report_unless_care_is_withheld() -> None:
+    parse = {"intent": {"name": "report_neglect", "confidence": 0.9}, "entities": []}
+    assert triage("adik sy diare dari kemarin, obat apa yg aman ya", parse).urgency == "none"
+    assert triage("anak tetangga demam tinggi, bapaknya gak mau bawa ke puskesmas", parse).urgency in (
+        "high", "emergency", "normal")
