@@ -444,7 +444,8 @@ PAST = _alt(
     "dulu dahulu tahun_lalu tahun_yang_lalu tahun_silam waktu_kecil waktu_sd waktu_smp waktu_sma "
     "waktu_masih_kecil ketika_kecil semasa masa_kecil pernah sudah_cerai udah_cerai bertahun_tahun "
     "minggu_lalu bulan_lalu bulan_kemarin minggu_kemarin beberapa_bulan beberapa_tahun years_ago "
-    "when_i_was used_to as_a_child last_year last_month last_week last_time_was last_time_it"
+    "when_i_was used_to as_a_child last_year last_month last_week last_time_was last_time_it "
+    "baheula kapungkur waktos_alit jaman_alit"
 )
 HABIT = _alt("sering selalu tiap setiap kadang suka biasanya often always every sometimes")
 NEGATION = _alt("tidak bukan belum jangan never not dont don_t didn_t tanpa")
@@ -484,7 +485,7 @@ _RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* 
                  # the aftermath, not the act: "sekarang dia tidak mau bicara", "sekarang kasusnya di polisi"
                  r"tidak mau (?:bicara|ngomong|cerita|makan|sekolah|keluar)|trauma|minta maaf|kasus\w*|murung|"
                  # changed, or marked by it: "sekarang dia baik", "sekarang jadi takut sekolah"
-                 r"(?:sudah )?(?:baik|berubah|membaik|baikan|tobat|insaf)|"
+                 r"(?:sudah )?(?:baik|berubah|membaik|baikan|tobat|insaf|sepuh|tua|meninggal|almarhum\w*|pensiun)|"
                  r"jadi (?:takut|trauma|pendiam|murung|minder|malas|males|penakut)|"
                  # the writer's plan now: "sekarang ingin ngadamel laporan", "sekarang mau konsultasi"
                  r"(?:ingin|mau|pengen|hoyong|arep|baru berani) (?:\S+ )?(?:lapor|melapor|laporan|ngadamel|konsultasi|"
@@ -514,7 +515,9 @@ _RE_REMORSE = re.compile(r"\b(?:menyesal|nyesel|nyesal|(?:ingin|pengen|mau) beru
                          r"(?:tidak|gak) mau jadi (?:ibu|ayah|bapak|orang tua)|kelepasan)\b")
 # The writer's own lasting anger ("sekarang saya 20, masih marah dan susah percaya orang"), not a perpetrator.
 _RE_OWN_ANGER = re.compile(r"\b(?:masih|lagi) (?:marah|kesal) (?:dan|,) "
-                           r"(?:susah|sulit|sedih|kecewa|trauma|benci|takut)")
+                           r"(?:susah|sulit|sedih|kecewa|trauma|benci|takut)"
+                           r"|\b(?:saya|aku) (?:masih|lagi) (?:marah|kesal|benci|dendam) "
+                           r"(?:sama|kepada|ke|pada|dengan)\b")
 # A wife left by her husband ("ditinggal suaminya 2 tahun tanpa nafkah"): neglect, not a child left alone.
 _RE_LEFT_BY_SPOUSE = re.compile(r"\b(?:ditinggal|ditinggalkan|ditinggalin) (?:oleh |sama |sm )?"
                                 r"(?:suami|istri|bojo)\w*")
@@ -905,7 +908,8 @@ _RE_IF_I_TELL = re.compile(r"\b(?:kalau|kalo|jika|klo|kl) (?:saya|aku|kamu|dia) 
 # Watching a soap or a film ("sinetron tadi malam ... gemes aku nontonnya").
 _RE_WATCHING = re.compile(r"\b(?:sinetron|film|drama|episode|adegan)\b (?:\S+ ){0,16}(?:nonton|menonton|nontonnya|"
                           r"ditonton)\b|\b(?:nonton|menonton|liat|lihat|melihat)\w* (?:\S+ ){0,2}(?:sinetron|film|"
-                          r"drama|video viral)\b|\b(?:gosipin|digosipin|ngegosipin|cuma gosip|hanya gosip)\b")
+                          r"drama|video viral|anime|kartun|drakor)\b|"
+                          r"\b(?:gosipin|digosipin|ngegosipin|cuma gosip|hanya gosip)\b")
 # "tidak boleh keluar rumah selain sekolah": restricted, with a daily way out.
 _RE_ONLY_ALLOWED = re.compile(r"\bkeluar (?:rumah |kamar )?(?:\S+ )?(?:selain|kecuali) (?:ke )?(?:sekolah|kuliah|kerja|"
                               r"ngaji|pasar|kampus)\b|\bkeluar (?:rumah )?tanpa (?:izin|ijin)\b|"
@@ -1231,6 +1235,16 @@ _X_UNSAFE_HOME = re.compile(r"\b(?:takut|tidak mau|gak mau|ga mau|nggak mau|ogah
 _X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balita|adik\w*|child|kid)\b")
 
 
+# The writer's own goodbye: worn out, thanking, and giving a pet or a person into someone's care.
+_X_GIVE_AWAY = re.compile(r"\btitip (?:\S+ )?(?:kucing|anjing|burung|hamster|kelinci|ikan|adik|anak|mama|ibu)\w*")
+_X_WORN_OUT = re.compile(r"\b(?:sudah |udah |udh )?(?:capek|cape|lelah|tidak kuat) (?:banget|sekali|bgt|lagi)\b|"
+                         r"\bmaaf (?:ya )?(?:semua|semuanya|kalian)\b|\b(?:makasih|terima kasih) (?:sudah |udah )?"
+                         r"pernah (?:baik|sayang|ada)\b")
+# A livestream of abuse announced for tonight, in a group that sells images of children.
+_X_LIVE_PLANNED = re.compile(r"\b(?:live|siaran langsung|streaming|livestream)\w* (?:\S+ ){0,6}"
+                             r"(?:malam ini|nanti malam|jam \d+|sekarang|hari ini|tonight)\b")
+_X_CHILD_CONTENT = re.compile(r"\b(?:foto|video|vidio|konten)\w* (?:\S+ ){0,2}(?:anak|bocah|bocil)\w*|\banak "
+                              r"(?:\S+ )?(?:beneran|asli)\b|\bcp\b")
 _X_FEAR_RECKLESS = re.compile(r"\btakut (?:dia|ia) (?:\S+ ){0,2}nekat\b")
 # Made to drink, unconscious, woke up undressed ("dikon ngombe trus ora eling, tangi2 wis ora nganggo
 # klambi").
@@ -1266,6 +1280,10 @@ _X_THANKS_GOODBYE = re.compile(
 
 def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: bool, help_now: bool) -> None:
     past = bool(_X_PAST.search(norm))
+    if _X_GIVE_AWAY.search(norm) and _X_WORN_OUT.search(norm):
+        fire("suicide_self_harm", False)  # "aku udh capek bgt. makasih udh pernah baik sm aku. titip kucingku ya"
+    if _X_LIVE_PLANNED.search(norm) and _X_CHILD_CONTENT.search(norm):
+        fire("violence_now", False)  # a group announcing a "live" with a child tonight
     if _X_FEAR_RECKLESS.search(norm) and not harm:
         fire("suicide_self_harm", False)  # "takut dia nekat" of a friend in despair; of an abuser it is a threat
     if _X_DRUGGED_UNDRESSED.search(norm) and not past:
@@ -1472,8 +1490,10 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         for cue in ("kill_threat", "weapon_threat"):
             if found.get(cue) == "emergency":
                 found[cue] = "high"  # "kalau saya cerita, dia bunuh ibu", "bakal nyiram air keras kalo ketemu"
-    if found.get("violence_now") == "emergency" and _RE_WATCHING.search(norm) and not help_now:
-        found["violence_now"] = "high"
+    if _RE_WATCHING.search(norm) and not help_now:
+        for cue in ("violence_now", "kill_threat"):
+            if found.get(cue) == "emergency":
+                found[cue] = "high"  # "nonton anime tadi ada adegan bunuh2an": on a screen
     if found.get("confined_now") == "emergency" and (_RE_RELEASED.search(norm) or _RE_ONLY_ALLOWED.search(norm)):
         found["confined_now"] = "high"  # out again, or kept in except for school: a controlling home, not a cell
     if found.get("perpetrator_present") == "emergency" and _RE_PICTURED.search(norm):

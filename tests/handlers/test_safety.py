@@ -486,3 +486,26 @@ def test_a_year_gone_by_follows_the_calendar() -> None:
     assert detect_danger(f"saya diperkosa mantan pacar tahun {gone}, sekarang baru berani cerita").level != (
         "emergency")
     assert detect_danger("tolong saya diperkosa tadi malam, sekarang masih di kamar dia").level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "maaf ya semua, aku udah capek banget. titip kucingku ya, dia suka makan jam 7",
+        "ada grup yg jual video anak2, adminnya bilang mau live nanti malam jam 9 sama anak beneran",
+    ],
+)
+def test_a_writers_own_goodbye_and_a_planned_live_abuse_of_a_child_are_pages(text: str) -> None:
+    assert detect_danger(text).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tadi nonton kartun sama anak sy ada adegan bunuh2an, aman gak ya buat umur 7",
+        "baheula abdi sok digebugan ku bapa, ayeuna bapa tos sepuh tapi abdi masih sieun",
+        "bapak dulu sering mukul ibu, sekarang udah akur, tapi saya masih marah sama bapak",
+    ],
+)
+def test_cartoons_sundanese_past_and_the_writers_own_anger_are_not_pages(text: str) -> None:
+    assert detect_danger(text).level != "emergency"
