@@ -282,7 +282,7 @@ def normalise(text: str) -> str:
         i += 1
     result = _CHILDREN_FATHER.sub("suami", " ".join(out))
     result = _FIGURATIVE_HARM_ADJ.sub(r"\1 kena", _FIGURATIVE_HARM_SCORE.sub("kena ", result))
-    return _FIGURATIVE_HARM.sub("kena", result)
+    return _FIGURATIVE_HARM.sub("kena", _FIGURATIVE_RIVAL.sub("kena ", result))
 
 
 _LAKI_LAKI = re.compile(r"\blaki(?:[\s_-]?2|[\s_-]laki)(?=\W|$)")
@@ -292,6 +292,14 @@ _FIGURATIVE_HARM = re.compile(
     r"\b(?:di|nge|meng|ng|me)?(?:hajar|bantai|hantam|gebuk|babat|siksa)\w* (?=(?:\S+ )?(?:deadline|tugas|"
     r"kerjaan|pekerjaan|skripsi|revisi|lembur|ujian|pr|macet|hujan|cucian|setrikaan|tugas akhir|target|"
     r"kuota|tagihan|cicilan|soal)\b)"
+)
+# Beaten by a rival team, a supervisor, a chore ("ml gua dibantai mulu sama tim sebelah", "dibantai dosen
+# pembimbing, revisi 30 halaman", "bunuh aku aja kalo harus ngerjain laporan lagi").
+_FIGURATIVE_RIVAL = re.compile(
+    r"\b(?:di)?bantai\w* (?=(?:\S+ ){0,2}(?:tim|lawan|musuh|dosen|dospem|pembimbing|penguji|bos|atasan)\b)"
+    r"|(?<=\bingin )banting (?=(?:hp|handphone|hape|laptop|keyboard|stik)\b)"
+    r"|\bbunuh (?:aku|saya|gue|gw) (?:aja|saja)(?: deh)? (?=(?:kalau|kalo|klo) (?:harus|disuruh) (?:\S+ )?"
+    r"(?:ngerjain|mengerjakan|ngerjakan|belajar|ujian|revisi|lembur|kerja|masuk kerja|bikin)\b)"
 )
 # The same after its subject: "sambelnya pedesnya nyiksa", "tim voli dipukul telak 3-0".
 _FIGURATIVE_HARM_ADJ = re.compile(r"\b((?:pedes|pedas|panas|dingin|macet|capek)\w*) "

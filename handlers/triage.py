@@ -534,7 +534,16 @@ _FORCED_VIEWING = _rx(r"(?:dipaksa|disuruh|dipaksain|maksa|memaksa|nyuruh|menyur
                       r"lihat|liat|melihat)")
 # Small talk with nothing to report ("cuma pengen ngobrol aja, lagi bosen"): Rasa at times reads it as a report.
 _SMALL_TALK = _rx(r"(?:cuma|hanya|cuman) (?:ingin|mau|pengen) (?:ngobrol|mengobrol|chat|chatting|ngobrol ngobrol)|"
-                  r"lagi (?:bosen|bosan|gabut)|gabut")
+                  r"lagi (?:bosen|bosan|gabut)|gabut|"
+                  r"selamat (?:hari|ulang tahun|idul|natal|tahun baru|lebaran|ramadan|ramadhan)\w*")
+# A case closed, with thanks ("kasus kakak saya sudah vonis, terima kasih atas pendampingannya").
+_CASE_CLOSED = _rx(r"(?:sudah|udah|telah) (?:di)?vonis|(?:kasus\w*|perkara\w*) (?:\S+ ){0,3}(?:sudah|udah|telah) "
+                   r"(?:selesai|beres|inkrah|diputus)")
+_THANKS = _rx(r"terima kasih|makasih|trimakasih|matur nuwun|hatur nuhun|thanks|thank you")
+# A "what if" asked to be ready ("kalo nemu penumpang yg kyk korban kdrt, sy harus ngapain? buat jaga2 aja").
+_HYPOTHETICAL = _rx(r"(?:kalau|kalo|jika|seandainya|misalnya|andaikan|andai) (?:\S+ ){0,2}(?:nemu|menemukan|ketemu|"
+                    r"bertemu|melihat|liat|lihat|ada) (?:\S+ ){0,3}(?:yang |yg )?(?:kayak|seperti|mirip|kayaknya)|"
+                    r"(?:buat|untuk) jaga jaga|jaga jaga (?:aja|saja)")
 # A parent asking about an illness ("anak sy demam 3 hari, puskesmas mana yg buka"): a health question, unless
 # someone withholds care ("gak mau bawa berobat", "gak ngizinin dibawa ke RS").
 _HEALTH_Q = _rx(r"(?:demam|batuk|pilek|flu|diare|mencret|muntah|panas tinggi|sakit perut|sakit gigi|cacar|gatal)\w* "
@@ -934,6 +943,10 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     mention_only = mention_only or (bool(_TRYING_OUT.search(norm)) and not danger.level and strength < 2.0)
     mention_only = mention_only or (bool(_FALSE_ALARM.search(norm)) and not danger.level and strength < 3.0)
     mention_only = mention_only or (bool(_SMALL_TALK.search(norm)) and not danger.level and strength == 0)
+    mention_only = mention_only or (bool(_CASE_CLOSED.search(norm)) and bool(_THANKS.search(norm))
+                                    and not danger.level and strength < 3.0)
+    mention_only = mention_only or (bool(_HYPOTHETICAL.search(norm)) and not danger.level and strength < 3.0
+                                    and not _OWN_EXPERIENCE.search(norm) and not _STORY.search(norm))
     mention_only = mention_only or (bool(_HEALTH_Q.search(norm)) and not danger.level and strength == 0
                                     and not _CARE_DENIED.search(norm))
     info_only = bool(_INFO_REQ.search(norm)) and not event

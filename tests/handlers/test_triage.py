@@ -579,3 +579,24 @@ def test_a_health_question_is_not_a_report_unless_care_is_withheld() -> None:
     assert triage("adik sy diare dari kemarin, obat apa yg aman ya", parse).urgency == "none"
     assert triage("anak tetangga demam tinggi, bapaknya gak mau bawa ke puskesmas", parse).urgency in (
         "high", "emergency", "normal")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "main ml dibantai terus sama tim lawan, pengen banting hp rasanya",
+        "bunuh aku aja deh kalo harus ngerjain revisi lagi",
+        "selamat hari ibu kakak2 konselor semua",
+        "alhamdulillah kasus adik saya sudah divonis, terima kasih banyak pendampingannya",
+        "saya satpam mall, kalau nemu anak yg kayak korban kekerasan saya harus gimana? buat jaga2 aja",
+    ],
+)
+def test_game_rage_chores_greetings_a_closed_case_and_a_what_if_are_not_reports(text: str) -> None:
+    parse = {"intent": {"name": "out_of_scope", "confidence": 0.97}, "entities": []}
+    assert triage(text, parse).urgency == "none"
+
+
+def test_a_past_threat_asked_about_just_in_case_is_still_a_report() -> None:
+    text = "dulu pernah diancam mantan mau nyebar foto, udah setahun ga kontak. perlu lapor buat jaga2?"
+    parse = {"intent": {"name": "report_sexual", "confidence": 0.9}, "entities": []}
+    assert triage(text, parse).urgency != "none"
