@@ -282,7 +282,10 @@ def normalise(text: str) -> str:
         i += 1
     result = _CHILDREN_FATHER.sub("suami", " ".join(out))
     result = _FIGURATIVE_HARM_ADJ.sub(r"\1 kena", _FIGURATIVE_HARM_SCORE.sub("kena ", result))
-    return _FIGURATIVE_HARM.sub("kena", _FIGURATIVE_RIVAL.sub("kena ", result))
+    if _GAME_CONTEXT.search(result):
+        result = _GAME_KILL.sub("kena ", result)
+    result = _FIGURATIVE_HARM.sub("kena ", _FIGURATIVE_RIVAL.sub("kena ", result))
+    return _SPACES.sub(" ", result).strip()
 
 
 _LAKI_LAKI = re.compile(r"\blaki(?:[\s_-]?2|[\s_-]laki)(?=\W|$)")
@@ -291,8 +294,15 @@ _LAKI_LAKI = re.compile(r"\blaki(?:[\s_-]?2|[\s_-]laki)(?=\W|$)")
 _FIGURATIVE_HARM = re.compile(
     r"\b(?:di|nge|meng|ng|me)?(?:hajar|bantai|hantam|gebuk|babat|siksa)\w* (?=(?:\S+ )?(?:deadline|tugas|"
     r"kerjaan|pekerjaan|skripsi|revisi|lembur|ujian|pr|macet|hujan|cucian|setrikaan|tugas akhir|target|"
-    r"kuota|tagihan|cicilan|soal)\b)"
+    r"kuota|tagihan|cicilan|soal|pedes\w*|pedas\w*|panas\w*|dingin\w*)\b)"
 )
+_SPACES = re.compile(r" {2,}")
+# In a game, killing the boss or a monster ("mau bunuh bos game ini dr semalem", "isinya bunuh2an").
+_GAME_CONTEXT = re.compile(r"\b(?:game|gim|gta|roblox|minecraft|pubg|free fire|mobile legend\w*|valorant|ps5|"
+                           r"playstation)\b")
+_GAME_KILL = re.compile(r"\b(?:bunuh|membunuh|ngebunuh|bantai|tembak)\w* "
+                        r"(?=(?:\S+ )?(?:bos|boss|musuh|monster|zombie|naga|"
+                        r"karakter|level|game)\b)|\b(?:bunuh bunuhan|tembak tembakan|bunuh bunuh)\b")
 # Beaten by a rival team, a supervisor, a chore ("ml gua dibantai mulu sama tim sebelah", "dibantai dosen
 # pembimbing, revisi 30 halaman", "bunuh aku aja kalo harus ngerjain laporan lagi").
 _FIGURATIVE_RIVAL = re.compile(
@@ -494,6 +504,7 @@ _RE_NOW_OTHER = (r"|(?:sekarang|saat ini) (?:saya |aku |dia |ia |kami |suami\w* 
                  r"tidak mau (?:bicara|ngomong|cerita|makan|sekolah|keluar)|trauma|minta maaf|kasus\w*|murung|"
                  # changed, or marked by it: "sekarang dia baik", "sekarang jadi takut sekolah"
                  r"(?:sudah )?(?:baik|berubah|membaik|baikan|tobat|insaf|sepuh|tua|meninggal|almarhum\w*|pensiun)|"
+                 r"depresi|stres|stress|sakit jiwa|gangguan jiwa|"
                  r"jadi (?:takut|trauma|pendiam|murung|minder|malas|males|penakut)|"
                  # the writer's plan now: "sekarang ingin ngadamel laporan", "sekarang mau konsultasi"
                  r"(?:ingin|mau|pengen|hoyong|arep|baru berani) (?:\S+ )?(?:lapor|melapor|laporan|ngadamel|konsultasi|"
@@ -891,6 +902,11 @@ _RE_GAME_WEAPON = re.compile(r"\b(?:game|gim|roblox|minecraft|free fire|ff|pubg|
 _RE_ANIMAL_HURT_ME = re.compile(r"\b(?:kucing|anjing|hamster|kelinci|ayam|monyet)\w* (?:\S+ ){0,2}(?:nyakar|mencakar|"
                                 r"gigit|menggigit|nggigit|nyerang|mematuk|matuk)\w*")
 _RE_WEEKDAY_GONE = re.compile(r"\b(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu) (?:kemarin|kemaren|lalu)\b")
+# The writer's childhood, told by the adult they are now.
+_RE_CHILDHOOD = re.compile(r"\b(?:masa kecil|waktu kecil|waktu masih kecil|semasa kecil|pas kecil|waktu sd|"
+                           r"waktu smp)\b")
+_RE_GROWN_NOW = re.compile(r"\b(?:sekarang|skrg|kini) (?:saya|aku) (?:sudah |udah )?(?:umur |usia )?(?:[2-9]\d|dewasa|"
+                           r"menikah|nikah|punya anak|kuliah|kerja|bekerja|jadi ibu|jadi ayah)\b")
 # A condition that has lasted months or years ("sudah setaon begitu"), with no lock, chain or cell named.
 _RE_CHRONIC = re.compile(r"\b(?:sudah|udah|udh) (?:se(?:tahun|taun|taon|tahunan|bulan|bulanan)|"
                          r"\d+ (?:tahun|taun|bulan|bln|thn)\w*|berbulan bulan|bertahun tahun) (?:\S+ )?"
@@ -1522,6 +1538,9 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         del found["serious_injury"]  # "kucing gw nyakar tangan gw sampe berdarah"
     if found.get("weapon_threat") == "emergency" and _RE_WEEKDAY_GONE.search(norm) and not _RE_NOW_STRONG.search(norm):
         found["weapon_threat"] = "high"  # "dipukul pakai penggaris besi, kejadian selasa kemarin"
+    if _RE_CHILDHOOD.search(norm) and _RE_GROWN_NOW.search(norm):
+        # "pengalaman masa kecil saya, ayah suka mengunci saya di gudang ... sekarang saya sudah 35"
+        found = {cue: "high" for cue in found}
     if found and _RE_ONLY_DREAM.search(norm):
         found = {}  # "untung cuma mimpi": a nightmare, told as one
     if not found:

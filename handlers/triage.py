@@ -546,8 +546,15 @@ _HYPOTHETICAL = _rx(r"(?:kalau|kalo|jika|seandainya|misalnya|andaikan|andai) (?:
                     r"(?:buat|untuk) jaga jaga|jaga jaga (?:aja|saja)")
 # A parent asking about an illness ("anak sy demam 3 hari, puskesmas mana yg buka"): a health question, unless
 # someone withholds care ("gak mau bawa berobat", "gak ngizinin dibawa ke RS").
-_HEALTH_Q = _rx(r"(?:demam|batuk|pilek|flu|diare|mencret|muntah|panas tinggi|sakit perut|sakit gigi|cacar|gatal)\w* "
-                r"(?:\S+ ){0,6}(?:obat\w*|puskesmas|dokter|klinik|bidan|apotek|dibawa ke|harus ke|berobat)")
+_ILLNESS = (r"(?:demam|batuk|pilek|flu|diare|mencret|muntah|gumoh|panas tinggi|sakit perut|sakit gigi|cacar|gatal|"
+            r"darah tinggi|hipertensi|diabetes|kencing manis|kolesterol|asam urat|maag|sembelit|alergi|jerawat|"
+            r"sariawan|ruam|biduran)")
+_HEALTH_Q = _rx(_ILLNESS + r"\w* (?:\S+ ){0,6}(?:obat\w*|puskesmas|dokter|klinik|bidan|apotek|dibawa ke|harus ke|"
+                r"berobat|(?:normal|wajar|bahaya|berbahaya) (?:ga|gak|tidak|nggak|kah|gak sih|ya|nggak ya|ga ya)?)|"
+                r"obat\w* (?:\S+ ){0,2}" + _ILLNESS)
+# "tolong jangan simpan riwayat percakapan saya": a request about the writer's data, not a report.
+_DATA_REQUEST = _rx(r"(?:hapus|dihapus|jangan (?:di)?simpan|jangan (?:di)?catat|jangan direkam)\w* (?:\S+ ){0,2}"
+                    r"(?:riwayat|chat|percakapan|data|pesan|nomor|identitas|foto ktp)")
 _CARE_DENIED = _rx(r"(?:tidak|gak|ga|nggak|enggak) (?:mau |boleh |dibolehkan |diizinkan |ngizinin |mengizinkan )?"
                    r"(?:\S+ )?(?:bawa|dibawa|berobat|diobati|ke dokter|ke puskesmas)|"
                    r"dilarang (?:\S+ )?(?:berobat|dibawa)|dikunci|dikurung|ditinggal\w*|dibiarkan")
@@ -943,6 +950,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     mention_only = mention_only or (bool(_TRYING_OUT.search(norm)) and not danger.level and strength < 2.0)
     mention_only = mention_only or (bool(_FALSE_ALARM.search(norm)) and not danger.level and strength < 3.0)
     mention_only = mention_only or (bool(_SMALL_TALK.search(norm)) and not danger.level and strength == 0)
+    mention_only = mention_only or (bool(_DATA_REQUEST.search(norm)) and not danger.level and strength == 0)
     mention_only = mention_only or (bool(_CASE_CLOSED.search(norm)) and bool(_THANKS.search(norm))
                                     and not danger.level and strength < 3.0)
     mention_only = mention_only or (bool(_HYPOTHETICAL.search(norm)) and not danger.level and strength < 3.0

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from handlers.privacy import pseudonym
+from handlers.safety import detect_danger
 from handlers.triage import TriageResult, triage
 
 CASES = Path(__file__).parent / "data" / "triage_cases.jsonl"
@@ -600,3 +601,33 @@ def test_a_past_threat_asked_about_just_in_case_is_still_a_report() -> None:
     text = "dulu pernah diancam mantan mau nyebar foto, udah setahun ga kontak. perlu lapor buat jaga2?"
     parse = {"intent": {"name": "report_sexual", "confidence": 0.9}, "entities": []}
     assert triage(text, parse).urgency != "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seblak level 5 nya dihajar pedesnya sampe nangis",
+        "obat asam urat yg bagus buat bapak apa ya",
+        "anak saya 5 bulan sering muntah abis nyusu, normal gak ya",
+        "tolong jangan simpan riwayat chat saya ya",
+    ],
+)
+def test_games_food_health_questions_and_data_requests_are_not_reports(text: str) -> None:
+    parse = {"intent": {"name": "report_other", "confidence": 0.95}, "entities": []}
+    result = triage(text, parse)
+    assert result.urgency == "none", result
+
+
+@pytest.mark.parametrize(
+    "text", ["gw mau bunuh monster game ini dari tadi ga mati2", "adikku main game isinya bunuh2an, aman gak?"]
+)
+def test_killing_in_a_game_is_neither_a_page_nor_a_report(text: str) -> None:
+    # Not raised by the safety net; the statistical model is not gated by games (children groomed through
+    # online games rely on it), so Rasa's reading decides the rest.
+    assert detect_danger(text).level is None
+    assert triage(text, {"intent": {"name": "out_of_scope", "confidence": 0.9}, "entities": []}).urgency == "none"
+
+
+def test_a_childhood_told_by_the_adult_the_writer_is_now_is_not_a_page() -> None:
+    text = "waktu kecil ibu suka ngurung saya di kamar mandi kalau nakal. sekarang saya sudah 30, mau konsultasi"
+    assert triage(text, None).urgency != "emergency"
