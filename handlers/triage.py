@@ -1035,6 +1035,13 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             # message is about the past ("dulu waktu kecil sering dikunci di gudang"), it is past violence.
             urgency = "high"
 
+    # A report that rests on Rasa's intent alone (no act word, no danger cue) and that the statistical report
+    # model finds unlikely is not one ("dibantai dosen pembimbing, revisi 30 halaman").
+    if urgency in ("high", "normal") and not danger.level and strength == 0 and not short_alarm:
+        p_report = text_model.report_probability(norm)
+        if p_report is not None and p_report < text_model.REPORT_VETO:
+            urgency, category, is_report = "none", "none", False
+
     # The statistical model may only raise to emergency (never lower anything), and not for a message the
     # rules see as a mere mention (news, films, jokes, animals), where its word statistics mislead most, nor
     # for a message that only arranges contact ("telpon aja besok pagi", "lewat chat ini aja sore jam 4"):

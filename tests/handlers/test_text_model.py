@@ -56,3 +56,18 @@ def test_victim_model_decides_only_where_the_rules_have_loose_context(monkeypatc
     monkeypatch.setattr(text_model, "victim_guess", lambda norm: ("adult", 0.4))
     unsure = triage("tolong aku dikurung terus di rumah sama orang yg jemput aku", None)
     assert unsure.victim_evidence is not None and not unsure.victim_evidence.startswith("model")
+
+
+def test_report_probability_separates_a_beating_from_a_service_question() -> None:
+    hot = text_model.report_probability(normalise("suami sy sering mukulin sy kalau pulang mabuk"))
+    calm = text_model.report_probability(normalise("bisa pesan layanan psikolog buat karyawan kantor kami?"))
+    assert hot is not None and calm is not None and calm < text_model.REPORT_VETO < hot
+
+
+def test_report_veto_applies_only_to_a_report_resting_on_rasa_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_model, "report_probability", lambda norm: 0.01)
+    parse = {"intent": {"name": "report_psychological", "confidence": 0.95}, "entities": []}
+    assert triage("bisa pesan layanan psikolog buat karyawan kantor kami?", parse).urgency == "none"
+    # An act word or a danger cue keeps the report, however unlikely the model finds it.
+    assert triage("suami sy sering mukulin sy", parse).urgency != "none"
+    assert triage("tolong saya dikurung suami sekarang", parse).urgency == "emergency"
