@@ -298,8 +298,8 @@ _FIGURATIVE_HARM = re.compile(
 )
 _SPACES = re.compile(r" {2,}")
 # In a game, killing the boss or a monster ("mau bunuh bos game ini dr semalem", "isinya bunuh2an").
-_GAME_CONTEXT = re.compile(r"\b(?:game|gim|gta|roblox|minecraft|pubg|free fire|mobile legend\w*|valorant|ps5|"
-                           r"playstation)\b")
+_GAME_TITLES = r"game|gim|roblox|minecraft|pubg|free fire|mobile legend\w*"
+_GAME_CONTEXT = re.compile(r"\b(?:" + _GAME_TITLES + r"|gta|valorant|ps5|playstation)\b")
 _GAME_KILL = re.compile(r"\b(?:bunuh|membunuh|ngebunuh|bantai|tembak)\w* "
                         r"(?=(?:\S+ )?(?:bos|boss|musuh|monster|zombie|naga|"
                         r"karakter|level|game)\b)|\b(?:bunuh bunuhan|tembak tembakan|bunuh bunuh)\b")
@@ -897,8 +897,7 @@ _RE_SUICIDE_LEVERAGE = re.compile(r"\b(?:dia|pacar\w*|cowok\w*|cowo\w*|suami\w*|
                                   r"(?:bilang|ngancam|mengancam|ancam)\w* (?:\S+ ){0,2}(?:mau |akan |bakal )?"
                                   r"bunuh diri (?:\S+ ){0,2}"
                                   r"(?:kalau|kalo|jika|klo) (?:saya|aku|gue|gw)\b")
-_RE_GAME_WEAPON = re.compile(r"\b(?:game|gim|roblox|minecraft|free fire|ff|pubg|mobile legend\w*|avatar|skin|karakter|"
-                             r"mainan)\b")
+_RE_GAME_WEAPON = re.compile(r"\b(?:" + _GAME_TITLES + r"|ff|avatar|skin|karakter|mainan)\b")
 _RE_ANIMAL_HURT_ME = re.compile(r"\b(?:kucing|anjing|hamster|kelinci|ayam|monyet)\w* (?:\S+ ){0,2}(?:nyakar|mencakar|"
                                 r"gigit|menggigit|nggigit|nyerang|mematuk|matuk)\w*")
 _RE_WEEKDAY_GONE = re.compile(r"\b(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu) (?:kemarin|kemaren|lalu)\b")
@@ -1498,9 +1497,11 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     # unless the writer also asks for help.
     if found and _RE_NEWS.search(norm) and not help_now and not re.search(r"\b(?:saya|kami)\b", norm):
         found = {}
-    for cue in ("violence_now", "perpetrator_present"):
+    for cue in ("violence_now", "perpetrator_present", "kill_threat"):
         if found.get(cue) == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
-            found[cue] = "high"  # "sekarang bapak lagi kerja di luar kota": not there now
+            # "sekarang bapak lagi kerja di luar kota"; "tiap mabok ngomong mau bunuh nyokap ... skrg lg gak di
+            # rumah": not there now
+            found[cue] = "high"
     if found.get("violence_now") == "emergency" and _RE_SELF_HITS.search(norm) and _RE_REMORSE.search(norm):
         found["violence_now"] = "high"
     if found.get("violence_now") == "emergency" and _RE_LAST_TIME.search(norm) and not _RE_NOW_STRONG.search(norm):
@@ -1527,8 +1528,6 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     if (found.get("confined_now") == "emergency" and _RE_CHRONIC.search(norm)
             and not _RE_LOCKED.search(norm)):
         found["confined_now"] = "high"  # "tidak boleh keluar rumah ..., sudah setaon begitu": control for a year
-    if found.get("kill_threat") == "emergency" and _RE_AWAY.search(norm) and not _RE_BACK_SOON.search(norm):
-        found["kill_threat"] = "high"  # "tiap mabok ngomong mau bunuh nyokap ... skrg lg gak di rumah"
     if found.get("suicide_self_harm") == "emergency" and _RE_SUICIDE_LEVERAGE.search(norm):
         found["suicide_self_harm"] = "high"  # "dia bilang mau bunuh diri kalo gw pergi": control, not intent now
     if "weapon_threat" in found and _RE_GAME_WEAPON.search(norm) and set(found) == {"weapon_threat"}:

@@ -72,7 +72,7 @@ class _Models:
 
 @functools.lru_cache(maxsize=64)
 def _features(norm: str) -> Any:
-    """The feature row of one text; cached because triage asks both heads about the same message."""
+    """The feature row of one text; cached because triage asks up to three heads about the same message."""
     model = _get()
     return model.vectoriser.transform([norm[:_MAX_CHARS]])
 
@@ -88,20 +88,20 @@ def _load_rows(path: Path) -> list[dict[str, str]]:
 
 
 def _train(path: Path = TRAIN_FILE) -> Any:
-    """Fit the vectoriser and classifier; returns False when scikit-learn or the data is missing."""
+    """Fit the shared vectoriser and the three heads; returns False when scikit-learn or the data is missing."""
     try:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion
     except ImportError:
-        log.info("urgency model disabled: scikit-learn not installed")
+        log.info("text models disabled: scikit-learn not installed")
         return False
     from handlers.safety import normalise
 
     try:
         rows = _load_rows(path)
     except (OSError, ValueError):
-        log.warning("urgency model disabled: training file unreadable")
+        log.warning("text models disabled: training file unreadable")
         return False
     if len({r["urgency"] for r in rows}) < 2:
         return False

@@ -528,8 +528,7 @@ _CUE_SCORE: dict[str, tuple[Category, float]] = {
     "sextortion_meeting": ("sexual", 3.0),
     "held_abroad_harmed": ("trafficking", 3.0),
 }
-# Objects that are not people: "nyiksa kucing" is not a case for this hotline.
-# "kakek mainan burung", "pegang burungnya": a child's word for genitals, not a bird.
+# Made to watch ("dipaksa temen2nya nonton video porno"): abuse, not a mention of media.
 _FORCED_VIEWING = _rx(r"(?:dipaksa|disuruh|dipaksain|maksa|memaksa|nyuruh|menyuruh) (?:\S+ ){0,3}(?:nonton|menonton|"
                       r"lihat|liat|melihat)")
 # Small talk with nothing to report ("cuma pengen ngobrol aja, lagi bosen"): Rasa at times reads it as a report.
@@ -558,6 +557,8 @@ _DATA_REQUEST = _rx(r"(?:hapus|dihapus|jangan (?:di)?simpan|jangan (?:di)?catat|
 _CARE_DENIED = _rx(r"(?:tidak|gak|ga|nggak|enggak) (?:mau |boleh |dibolehkan |diizinkan |ngizinin |mengizinkan )?"
                    r"(?:\S+ )?(?:bawa|dibawa|berobat|diobati|ke dokter|ke puskesmas)|"
                    r"dilarang (?:\S+ )?(?:berobat|dibawa)|dikunci|dikurung|ditinggal\w*|dibiarkan")
+# Objects that are not people: "nyiksa kucing" is not a case for this hotline.
+# "kakek mainan burung", "pegang burungnya": a child's word for genitals, not a bird.
 _ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|(?<!mainan )(?<!main )(?<!pegang )(?<!megang )burung(?!nya)|"
               r"kambing|sapi|cat|dog|animal\w*")
 _MEDIA_CTX = _rx(
