@@ -66,10 +66,18 @@ _MEDIA_KEYS: Final = (
 # Background processing
 
 
-def _log_failure(what: str, ref: str, exc: BaseException) -> None:
-    """Log a failure without the exception message (it may quote user text), but with the frames."""
+# The adapter whose delivery failed, by sender-id prefix: a failure is logged under that adapter's name.
+_ADAPTER_LOGGERS: Final = {"tg": "bot.telegram", "wa": "bot.whatsapp", "web": "bot.webchat"}
+
+
+def _log_failure(what: str, ref: str, exc: BaseException, *, key: str = "tg:") -> None:
+    """Log a failure without the exception message (it may quote user text), but with the frames.
+
+    ``key`` (a sender id) names the adapter the delivery came through.
+    """
     frames = "".join(traceback.format_tb(exc.__traceback__))
-    logger.error("%s failed for %s: %s\n%s", what, ref, type(exc).__name__, frames)
+    name = _ADAPTER_LOGGERS.get(key.split(":", 1)[0], __name__)
+    logging.getLogger(name).error("%s failed for %s: %s\n%s", what, ref, type(exc).__name__, frames)
 
 
 class PendingTasks:
@@ -108,7 +116,7 @@ class PendingTasks:
         if self._last.get(key) is task:
             del self._last[key]
         if not task.cancelled() and (exc := task.exception()) is not None:
-            _log_failure("processing", ref, exc)
+            _log_failure("processing", ref, exc, key=key)
 
     async def drain(self, grace_s: float | None = None) -> None:
         """Wait for running tasks (on shutdown); cancel what still runs after ``grace_s`` seconds."""

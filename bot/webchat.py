@@ -31,6 +31,8 @@ Handle = Callable[[IncomingMessage, Sender], Awaitable[None]]
 
 TERMINAL_SENDER_ID: Final = "web:terminal"
 MAX_TEXT_CHARS: Final = 4000
+# How long a web chat request waits for its turn before answering with the replies ready so far.
+REPLY_WAIT_S: Final = 3.0
 # Undelivered replies kept per session for the page to poll; older ones are dropped.
 _MAX_QUEUED: Final = 100
 _OPTION_REPLY = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
@@ -66,10 +68,17 @@ class BufferSender:
         self.recipient_id = recipient_id
         self.replies: list[OutgoingMessage] = []
         self._fallback = fallback
+        self._late: Sender | None = None
+
+    def close(self, late: Sender) -> None:
+        """The response has gone: replies of this turn still to come go to ``late`` (the polled outbox)."""
+        self._late = late
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Buffer a reply for this session (or forward one for someone else); return a local id."""
         if message.recipient_id == self.recipient_id:
+            if self._late is not None:
+                return await self._late.send(message)
             self.replies.append(message)
             return f"{self.recipient_id}#{len(self.replies)}"
         if self._fallback is not None:
@@ -98,6 +107,11 @@ class WebChatOutbox:
         """Remove and return everything queued for ``recipient_id``."""
         queue = self._queues.pop(recipient_id, None)
         return list(queue) if queue else []
+
+
+def _log_late_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        logger.error("web chat: processing failed after the answer: %s", type(exc).__name__)
 
 
 def _option_data(buttons: Sequence[Button], text: str) -> str | None:
@@ -134,7 +148,16 @@ def webchat_router(handle: Handle, *, outbox: WebChatOutbox | None = None, fallb
             text=body.text,
             callback_data=body.callback_data,
         )
-        await handle(msg, buffer)
+        # The turn runs as a task: if it is slow (a database that hangs, say), the replies it already has,
+        # the emergency numbers first among them, are answered now and the rest reach the page by polling.
+        turn = asyncio.ensure_future(handle(msg, buffer))
+        done, _ = await asyncio.wait({turn}, timeout=REPLY_WAIT_S)
+        if not done:
+            buffer.close(late)
+            turn.add_done_callback(_log_late_failure)
+            logger.warning("web chat: turn still running after %.0f s; answering with what is ready", REPLY_WAIT_S)
+        elif (exc := turn.exception()) is not None:
+            logger.error("web chat: processing failed: %s", type(exc).__name__)
         # Replies queued earlier (outside a request) come first, in the order they were sent.
         return [reply_json(m) for m in (*late.take(recipient), *buffer.replies)]
 

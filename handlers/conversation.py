@@ -30,6 +30,7 @@ from bot.types import IncomingMessage, OutgoingMessage, Sender
 from handlers import intake as intake_mod
 from handlers import texts
 from handlers.analysis import analyse
+from handlers.delivery import Delivery
 from handlers.intake import Intake
 from handlers.nlg import INTENT_RESPONSE, render
 from handlers.privacy import pseudonym
@@ -48,6 +49,8 @@ _CONTROL_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]"
 _DELETE = re.compile(r"^\s*/?(hapus|delete|hapus data( saya| aku| ku)?|hapus chat( saya| aku)?)\s*[.!]*\s*$", re.I)
 _STOP = re.compile(r"^\s*/?(berhenti|stop|unsubscribe)\s*[.!]*\s*$", re.I)
 _START = re.compile(r"^\s*/start\b", re.I)
+# How long the emergency numbers may wait for the staff look-up (a database query) before going out anyway.
+STAFF_CHECK_WAIT_S = 0.5
 
 
 class CaseDesk(Protocol):
@@ -97,13 +100,18 @@ class Hotline:
 
     def __init__(self, *, store: Store, spool: Spool, rasa: RasaClient | None, cases: CaseDesk,
                  staff: StaffDesk | None = None,
-                 delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None) -> None:
+                 delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None,
+                 delivery: Delivery | None = None, staff_wait_s: float = STAFF_CHECK_WAIT_S) -> None:
         self.store = store
         self.spool = spool
         self.rasa = rasa
         self.cases = cases
         self.staff = staff
         self.delete_chat_messages = delete_chat_messages
+        self.delivery = delivery if delivery is not None else Delivery()
+        self.staff_wait_s = staff_wait_s
+        # People already told in this outage that the service is disturbed: told once, not on every retry.
+        self._told_down: set[str] = set()
 
     # ------------------------------------------------------------------------------------------------- entry
     async def handle(self, msg: IncomingMessage, sender: Sender, *, replay: bool = False) -> Turn:
@@ -114,27 +122,25 @@ class Hotline:
         """
         t0 = time.perf_counter()
         turn = Turn()
-        if self.staff is not None:
-            try:
-                if await self.staff.try_handle(msg, sender):
-                    return turn
-            except StoreUnavailable:
-                # Staff are recognised from the database; without it, the message takes the citizen path
-                # (safety net first, then the spool) and is recognised when it is replayed.
-                log.warning("staff lookup unavailable; handling as a citizen message")
         text = clean_text(msg.text)
         truncated = len(text) > MAX_TEXT_CHARS
         text = text[:MAX_TEXT_CHARS]
 
         async def say(body: str, *, urgent: bool = False) -> None:
+            # Never raises: a failed send is retried in the background and cannot undo the storing, the case
+            # or the page. ``reply_to_at`` tells the channel that this answers a message that just arrived.
             turn.replies += 1
-            await sender.send(OutgoingMessage(recipient_id=msg.sender_id, text=body, urgent=urgent))
+            await self.delivery.send(sender, OutgoingMessage(recipient_id=msg.sender_id, text=body, urgent=urgent,
+                                                             reply_to_at=msg.received_at))
 
         # The safety net runs before any I/O: its verdict needs no server.
         danger = detect_danger(text)
         lang: Lang = detect_language(text)
+        numbers_due = danger.level == "emergency" and not replay
+        if self.staff is not None and await self._staff_handled(msg, sender, numbers_due, lang, turn, say):
+            return turn
         if danger.level == "emergency":
-            if not replay:
+            if numbers_due and not turn.emergency_sent:
                 await say(texts.emergency_block(lang), urgent=True)
             turn.emergency_sent = True
 
@@ -144,23 +150,55 @@ class Hotline:
             # if the message turns out to be a duplicate or part of a handoff.
             analysis = asyncio.create_task(analyse(text, self.rasa))
         try:
-            return await self._handle_stored(msg, text, truncated, danger.level, lang, turn, say, analysis, t0)
+            return await self._handle_stored(msg, text, truncated, danger.level, lang, turn, say, analysis, t0,
+                                             replay=replay)
         finally:
             if analysis is not None and not analysis.done():
                 analysis.cancel()
 
+    async def _staff_handled(self, msg: IncomingMessage, sender: Sender, numbers_due: bool, lang: Lang,
+                             turn: Turn, say: Callable[..., Awaitable[None]]) -> bool:
+        """Whether the message is staff's (and was handled as such).
+
+        Staff are recognised from the database. A database that hangs or refuses must not hold back the
+        emergency numbers: after ``staff_wait_s`` they go out (at worst to a staff member during an outage), and
+        without a database answer the message takes the citizen path and is recognised when it is replayed.
+        """
+        assert self.staff is not None
+        check = asyncio.ensure_future(self.staff.try_handle(msg, sender))
+        if numbers_due:
+            done, _ = await asyncio.wait({check}, timeout=self.staff_wait_s)
+            if not done:
+                log.warning("staff lookup slow; emergency numbers sent first (%s)", pseudonym(msg.sender_id))
+                await say(texts.emergency_block(lang), urgent=True)
+                turn.emergency_sent = True
+        try:
+            return await check
+        except StoreUnavailable:
+            log.warning("staff lookup unavailable; handling as a citizen message")
+        except Exception as exc:  # whatever broke, the person still gets the citizen path and the numbers
+            log.error("staff lookup failed (%s); handling as a citizen message", type(exc).__name__)
+        return False
+
     async def _handle_stored(self, msg: IncomingMessage, text: str, truncated: bool, danger_level: str | None,
                              lang: Lang, turn: Turn, say: Callable[..., Awaitable[None]],
-                             analysis: asyncio.Task[tuple[TriageResult, bool]] | None, t0: float) -> Turn:
+                             analysis: asyncio.Task[tuple[TriageResult, bool]] | None, t0: float, *,
+                             replay: bool = False) -> Turn:
         try:
             stored = await self.store.run(lambda s: _record(s, msg, text))
         except StoreUnavailable:
+            turn.stored = False
+            if replay:  # still down: the replay pass keeps the message in the spool, in its place
+                return turn
             log.error("database unavailable; message spooled (conv %s)", pseudonym(msg.sender_id))
             await self.spool.keep(dataclasses.replace(msg, text=text))
-            turn.stored = False
-            if not turn.emergency_sent:
+            if not turn.emergency_sent and msg.sender_id not in self._told_down:
+                # Once per person per outage: a replay that fails again, or the person's next message, is
+                # not answered with the same notice again.
+                self._told_down.add(msg.sender_id)
                 await say(texts.text("fallback_service_down", lang) + "\n" + texts.EMERGENCY_NUMBERS[lang])
             return turn
+        self._told_down.discard(msg.sender_id)
         if stored is None:
             turn.duplicate = True
             log.info("duplicate delivery ignored (%s)", msg.channel)
@@ -352,6 +390,12 @@ class Hotline:
         await say(texts.text("deleted", lang))
 
     # ---------------------------------------------------------------------------------------------- helpers
+    def _say_to(self, sender: Sender, recipient_id: str) -> Callable[..., Awaitable[None]]:
+        async def say(body: str, *, urgent: bool = False) -> None:
+            await self.delivery.send(sender, OutgoingMessage(recipient_id=recipient_id, text=body, urgent=urgent))
+
+        return say
+
     async def _mark(self, message_id: int, status: str, result: TriageResult | None) -> None:
         summary = _summary(result)
         await self.store.run(lambda s: crud.set_message_status(s, message_id=message_id, status=status,
@@ -365,17 +409,28 @@ class Hotline:
                                                         state=state, lang=lang, status=status, triage=summary))
 
     async def replay_spool(self, sender_for: Callable[[str], Sender]) -> int:
-        """Store and process messages spooled while the database was down; returns how many were taken."""
-        taken = await self.spool.take_all()
+        """Store and process messages spooled while the database was down; returns how many were stored.
+
+        Each message is handled on its own: one that fails for another reason than the database is set aside
+        (kept for inspection) and the pass goes on. The messages stay on disk until the pass ends, so a crash
+        in the middle loses none (a message stored twice is a duplicate and ignored).
+        """
+        taken = await self.spool.claim()
         done = 0
+        rest: list[IncomingMessage] = []
         for i, msg in enumerate(taken):
             try:
-                await self.handle(msg, sender_for(msg.channel), replay=True)
-                done += 1
-            except StoreUnavailable:
-                for rest in taken[i:]:
-                    await self.spool.keep(rest)
+                turn = await self.handle(msg, sender_for(msg.channel), replay=True)
+            except Exception as exc:
+                log.error("replay of a spooled message failed (%s); set aside", type(exc).__name__)
+                await self.spool.set_aside(msg)
+                continue
+            if not turn.stored:
+                # Still down: this message and the rest wait for the next pass, in order.
+                rest = taken[i:]
                 break
+            done += 1
+        await self.spool.release(rest)
         return done
 
     async def retry_pending(self, sender_for: Callable[[str], Sender], *, limit: int = 50) -> int:
@@ -392,7 +447,7 @@ class Hotline:
             if result.urgency == "none":
                 msg = IncomingMessage(channel=channel, sender_id=sender_id,  # type: ignore[arg-type]
                                       external_id=f"retry:{message_id}", text=text or "")
-                await self._dialogue(msg, lang, result, True, _say_to(sender_for(channel), sender_id))
+                await self._dialogue(msg, lang, result, True, self._say_to(sender_for(channel), sender_id))
             await self._mark(message_id, "processed", result)
             count += 1
         return count
@@ -407,13 +462,6 @@ def _summary(result: TriageResult | None) -> dict[str, Any] | None:
         return None
     return jsonable({"urgency": result.urgency, "category": result.category, "victim": result.victim,
                      "intent": result.intent})
-
-
-def _say_to(sender: Sender, recipient_id: str) -> Callable[..., Awaitable[None]]:
-    async def say(body: str, *, urgent: bool = False) -> None:
-        await sender.send(OutgoingMessage(recipient_id=recipient_id, text=body, urgent=urgent))
-
-    return say
 
 
 _QUESTION = re.compile(r"\?|^\s*(apa|apakah|gimana|bagaimana|berapa|di ?mana|kapan|siapa|bisa(kah)?|boleh(kah)?|"

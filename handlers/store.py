@@ -64,10 +64,14 @@ class Spool:
         self.path = path
         self._lock = threading.Lock()
 
+    @staticmethod
+    def _row(msg: IncomingMessage) -> dict[str, Any]:
+        return {"channel": msg.channel, "sender_id": msg.sender_id, "external_id": msg.external_id,
+                "text": msg.text, "media_count": msg.media_count, "chat_message_id": msg.chat_message_id,
+                "received_at": msg.received_at.isoformat()}
+
     def _append(self, msg: IncomingMessage) -> None:
-        row = {"channel": msg.channel, "sender_id": msg.sender_id, "external_id": msg.external_id,
-               "text": msg.text, "media_count": msg.media_count, "chat_message_id": msg.chat_message_id,
-               "received_at": msg.received_at.isoformat()}
+        row = self._row(msg)
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as f:
@@ -77,14 +81,20 @@ class Spool:
         """Append a message to the spool."""
         await asyncio.to_thread(self._append, msg)
 
-    def _take_all(self) -> list[IncomingMessage]:
-        with self._lock:
-            if not self.path.exists():
-                return []
-            lines = self.path.read_text(encoding="utf-8").splitlines()
-            self.path.unlink()
+    @property
+    def _claimed(self) -> Path:
+        return self.path.with_name(self.path.name + ".replaying")
+
+    @property
+    def _failed(self) -> Path:
+        return self.path.with_name(self.path.name + ".failed")
+
+    @staticmethod
+    def _read(path: Path) -> list[IncomingMessage]:
         out = []
-        for line in lines:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
             r = json.loads(line)
             out.append(IncomingMessage(
                 channel=r["channel"], sender_id=r["sender_id"], external_id=r["external_id"], text=r["text"],
@@ -92,14 +102,57 @@ class Spool:
                 received_at=datetime.fromisoformat(r["received_at"]).astimezone(UTC)))
         return out
 
-    async def take_all(self) -> list[IncomingMessage]:
-        """Remove and return every spooled message (the caller re-queues any it cannot store)."""
-        return await asyncio.to_thread(self._take_all)
+    def _claim(self) -> list[IncomingMessage]:
+        with self._lock:
+            if self.path.exists():
+                if self._claimed.exists():  # a pass that crashed: its messages come first, then the newer ones
+                    with self._claimed.open("a", encoding="utf-8") as out:
+                        out.write(self.path.read_text(encoding="utf-8"))
+                    self.path.unlink()
+                else:
+                    self.path.replace(self._claimed)
+            if not self._claimed.exists():
+                return []
+            return self._read(self._claimed)
+
+    async def claim(self) -> list[IncomingMessage]:
+        """The spooled messages, for a replay pass; they stay on disk until ``release`` (a crash loses none).
+
+        New messages spooled during the pass go to a fresh spool file and wait for the next pass.
+        """
+        return await asyncio.to_thread(self._claim)
+
+    def _release(self, rest: list[IncomingMessage]) -> None:
+        with self._lock:
+            if rest:
+                lines = "".join(json.dumps(self._row(m), ensure_ascii=False) + "\n" for m in rest)
+                newer = self.path.read_text(encoding="utf-8") if self.path.exists() else ""
+                tmp = self.path.with_name(self.path.name + ".tmp")
+                tmp.write_text(lines + newer, encoding="utf-8")
+                tmp.replace(self.path)
+            self._claimed.unlink(missing_ok=True)
+
+    async def release(self, rest: list[IncomingMessage]) -> None:
+        """End a replay pass: ``rest`` (not yet stored) goes back to the front of the spool."""
+        await asyncio.to_thread(self._release, rest)
+
+    def _set_aside(self, msg: IncomingMessage) -> None:
+        with self._lock, self._failed.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(self._row(msg), ensure_ascii=False) + "\n")
+
+    async def set_aside(self, msg: IncomingMessage) -> None:
+        """Keep a message whose replay failed for another reason than the database, for inspection."""
+        await asyncio.to_thread(self._set_aside, msg)
+
+    def set_aside_count(self) -> int:
+        """How many messages were set aside (replay failed for another reason than the database)."""
+        if not self._failed.exists():
+            return 0
+        return sum(1 for _ in self._failed.open(encoding="utf-8"))
 
     def __len__(self) -> int:
-        if not self.path.exists():
-            return 0
-        return sum(1 for _ in self.path.open(encoding="utf-8"))
+        """Messages waiting to be stored (including those of a replay pass in progress)."""
+        return sum(sum(1 for _ in p.open(encoding="utf-8")) for p in (self.path, self._claimed) if p.exists())
 
 
 def jsonable(value: Any) -> Any:
