@@ -19,7 +19,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -80,23 +80,46 @@ def _log_failure(what: str, ref: str, exc: BaseException, *, key: str = "tg:") -
     logging.getLogger(name).error("%s failed for %s: %s\n%s", what, ref, type(exc).__name__, frames)
 
 
+class DeliveryJournal(Protocol):
+    """Where accepted deliveries are written before the webhook answers (``handlers.store.Journal``)."""
+
+    def accepted(self, msg: IncomingMessage) -> None: ...
+
+    def finished(self, sender_id: str, external_id: str) -> None: ...
+
+
 class PendingTasks:
     """Background tasks started by the webhooks, kept referenced and ordered per conversation.
 
     Webhooks answer at once and process afterwards. Two messages from the same chat can arrive on
     parallel connections; running them in arrival order per ``key`` (the sender id) keeps a conversation
     coherent while different conversations still run concurrently.
+
+    With a ``journal``, a delivery given with ``msg`` is written to it before ``spawn`` returns (so before the
+    webhook answers 200) and marked finished when its task ends. ``first_aid(msg, sender)``, when given, is
+    called at once for such a delivery, ahead of the queue (the core sends the emergency numbers from there).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, journal: DeliveryJournal | None = None,
+                 first_aid: Callable[[IncomingMessage, Sender], None] | None = None) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         self._last: dict[str, asyncio.Task[None]] = {}
+        self.journal = journal
+        self.first_aid = first_aid
 
     def __len__(self) -> int:
         return len(self._tasks)
 
-    def spawn(self, key: str, ref: str, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+    def spawn(self, key: str, ref: str, work: Callable[[], Awaitable[None]], *,
+              msg: IncomingMessage | None = None, sender: Sender | None = None) -> asyncio.Task[None]:
         """Run ``work()`` after the previous task with the same ``key``; ``ref`` (a delivery id) is logged."""
+        if msg is not None and self.journal is not None:
+            self.journal.accepted(msg)
+        if msg is not None and sender is not None and self.first_aid is not None:
+            try:
+                self.first_aid(msg, sender)
+            except Exception as exc:  # the ordered path still sends the numbers
+                _log_failure("first aid", ref, exc, key=key)
         previous = self._last.get(key)
 
         async def run() -> None:
@@ -108,15 +131,19 @@ class PendingTasks:
         task = asyncio.create_task(run())
         self._tasks.add(task)
         self._last[key] = task
-        task.add_done_callback(lambda t: self._done(key, ref, t))
+        journaled = msg if self.journal is not None else None
+        task.add_done_callback(lambda t: self._done(key, ref, t, journaled))
         return task
 
-    def _done(self, key: str, ref: str, task: asyncio.Task[None]) -> None:
+    def _done(self, key: str, ref: str, task: asyncio.Task[None], msg: IncomingMessage | None = None) -> None:
         self._tasks.discard(task)
         if self._last.get(key) is task:
             del self._last[key]
         if not task.cancelled() and (exc := task.exception()) is not None:
             _log_failure("processing", ref, exc, key=key)
+        if msg is not None and self.journal is not None and not task.cancelled():
+            # A cancelled task (shutdown) stays in the journal and is handled again at the next start.
+            self.journal.finished(msg.sender_id, msg.external_id)
 
     async def drain(self, grace_s: float | None = None) -> None:
         """Wait for running tasks (on shutdown); cancel what still runs after ``grace_s`` seconds."""
@@ -339,7 +366,7 @@ def _schedule(
             await answer(query_id)
         await handle(msg, sender)
 
-    tasks.spawn(msg.sender_id, msg.external_id, work)
+    tasks.spawn(msg.sender_id, msg.external_id, work, msg=msg, sender=sender)
     return True
 
 

@@ -315,7 +315,8 @@ def whatsapp_router(
                 msg = dataclasses.replace(msg, callback_data=data)
 
         incoming = msg
-        pending.spawn(incoming.sender_id, incoming.external_id, lambda: handle(incoming, sender))
+        pending.spawn(incoming.sender_id, incoming.external_id, lambda: handle(incoming, sender), msg=incoming,
+                      sender=sender)
         return _twiml()
 
     return router

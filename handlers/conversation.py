@@ -15,12 +15,14 @@ See docs/conversation.md for the state diagram.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import re
 import time
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -51,6 +53,8 @@ _STOP = re.compile(r"^\s*/?(berhenti|stop|unsubscribe)\s*[.!]*\s*$", re.I)
 _START = re.compile(r"^\s*/start\b", re.I)
 # How long the emergency numbers may wait for the staff look-up (a database query) before going out anyway.
 STAFF_CHECK_WAIT_S = 0.5
+# Deliveries whose first aid is remembered (a retried webhook then gets no second copy of the numbers).
+FIRST_AID_REMEMBERED = 10_000
 
 
 class CaseDesk(Protocol):
@@ -65,6 +69,8 @@ class CaseDesk(Protocol):
 
 class StaffDesk(Protocol):
     """Staff commands, claim buttons and the counsellor side of a handoff (handlers/staff.py)."""
+
+    async def is_staff(self, msg: IncomingMessage) -> bool: ...
 
     async def try_handle(self, msg: IncomingMessage, sender: Sender) -> bool: ...
 
@@ -101,7 +107,8 @@ class Hotline:
     def __init__(self, *, store: Store, spool: Spool, rasa: RasaClient | None, cases: CaseDesk,
                  staff: StaffDesk | None = None,
                  delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None,
-                 delivery: Delivery | None = None, staff_wait_s: float = STAFF_CHECK_WAIT_S) -> None:
+                 delivery: Delivery | None = None, staff_wait_s: float = STAFF_CHECK_WAIT_S,
+                 forget_elsewhere: Sequence[Callable[[str], Awaitable[None]]] = ()) -> None:
         self.store = store
         self.spool = spool
         self.rasa = rasa
@@ -110,8 +117,46 @@ class Hotline:
         self.delete_chat_messages = delete_chat_messages
         self.delivery = delivery if delivery is not None else Delivery()
         self.staff_wait_s = staff_wait_s
+        # Stores outside the database that hold a sender id (Rasa's keys in Redis): emptied on ``hapus``.
+        self.forget_elsewhere = list(forget_elsewhere)
         # People already told in this outage that the service is disturbed: told once, not on every retry.
         self._told_down: set[str] = set()
+        # Emergency numbers started by ``first_aid`` for a delivery, by (sender id, delivery id), until handled.
+        self._first_aid: OrderedDict[tuple[str, str], asyncio.Future[bool]] = OrderedDict()
+
+    # ----------------------------------------------------------------------------------------------- first aid
+    def first_aid(self, msg: IncomingMessage, sender: Sender) -> None:
+        """Send the emergency numbers for a delivery now, ahead of the chat's earlier messages still queued.
+
+        Adapters call this when they accept a delivery, before it waits its turn behind the same chat's earlier
+        messages (which a surge can make long). Only the safety net's verdict counts here (no I/O but a staff
+        look-up of at most ``staff_wait_s``); ``handle`` later finds the numbers sent and does not repeat them.
+        The same delivery seen twice (a webhook retried) gets them once.
+        """
+        key = (msg.sender_id, msg.external_id)
+        if key in self._first_aid:
+            return
+        text = clean_text(msg.text)[:MAX_TEXT_CHARS]
+        if detect_danger(text).level != "emergency":
+            return
+        self._first_aid[key] = asyncio.ensure_future(self._send_first_aid(msg, sender, text))
+        while len(self._first_aid) > FIRST_AID_REMEMBERED:
+            _, stale = self._first_aid.popitem(last=False)
+            if not stale.done():
+                stale.cancel()
+
+    async def _send_first_aid(self, msg: IncomingMessage, sender: Sender, text: str) -> bool:
+        if self.staff is not None:
+            check = asyncio.ensure_future(self.staff.is_staff(msg))
+            done, _ = await asyncio.wait({check}, timeout=self.staff_wait_s)
+            if not done:
+                check.add_done_callback(_quiet)
+            elif check.exception() is None and check.result():
+                return False  # a counsellor quoting a report: the staff desk handles it
+        await self.delivery.send(sender, OutgoingMessage(recipient_id=msg.sender_id, urgent=True,
+                                                         text=texts.emergency_block(detect_language(text)),
+                                                         reply_to_at=msg.received_at))
+        return True
 
     # ------------------------------------------------------------------------------------------------- entry
     async def handle(self, msg: IncomingMessage, sender: Sender, *, replay: bool = False) -> Turn:
@@ -136,7 +181,13 @@ class Hotline:
         # The safety net runs before any I/O: its verdict needs no server.
         danger = detect_danger(text)
         lang: Lang = detect_language(text)
-        numbers_due = danger.level == "emergency" and not replay
+        aid = self._first_aid.get((msg.sender_id, msg.external_id))
+        if aid is not None and not replay:
+            with contextlib.suppress(asyncio.CancelledError):
+                if await aid:
+                    turn.emergency_sent = True
+                    turn.replies += 1
+        numbers_due = danger.level == "emergency" and not replay and aid is None
         if self.staff is not None and await self._staff_handled(msg, sender, numbers_due, lang, turn, say):
             return turn
         if danger.level == "emergency":
@@ -385,6 +436,12 @@ class Hotline:
                 await self.rasa.forget(msg.sender_id)
             except RasaUnavailable:
                 log.warning("rasa tracker not erased (unavailable)")
+        for forget in self.forget_elsewhere:
+            await forget(msg.sender_id)
+        try:
+            await self.store.run(crud.flush_erased)
+        except StoreUnavailable:
+            log.warning("write-ahead log not flushed after an erasure (database unavailable)")
         if self.delete_chat_messages is not None and chat_ids:
             await self.delete_chat_messages(msg.sender_id, chat_ids)
         await say(texts.text("deleted", lang))
@@ -451,6 +508,12 @@ class Hotline:
             await self._mark(message_id, "processed", result)
             count += 1
         return count
+
+
+def _quiet(task: asyncio.Future[Any]) -> None:
+    """Retrieve a background look-up's outcome so an outage is not reported as 'never retrieved'."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _status(rasa_ok: bool) -> str:

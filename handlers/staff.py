@@ -237,6 +237,19 @@ class StaffDesk:
         self._citizens: dict[tuple[str, str], float] = {}
 
     # ------------------------------------------------------------------------------------------ entry points
+    async def is_staff(self, msg: IncomingMessage) -> bool:
+        """Whether the sender is active staff (no side effects; a known citizen costs no database query)."""
+        who = contact_of(msg)
+        if who is None or self._citizens.get(who, 0.0) > time.monotonic():
+            return False
+        channel, contact = who
+
+        def lookup(session: Session) -> bool:
+            staff = crud.get_staff_by_contact(session, channel=channel, contact_id=contact)
+            return staff is not None and staff.active
+
+        return bool(await self.store.run(lookup))
+
     async def try_handle(self, msg: IncomingMessage, sender: Sender) -> bool:
         """Handle a message from active staff (True), or leave it to the citizen path (False)."""
         who = contact_of(msg)

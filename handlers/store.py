@@ -68,7 +68,7 @@ class Spool:
     def _row(msg: IncomingMessage) -> dict[str, Any]:
         return {"channel": msg.channel, "sender_id": msg.sender_id, "external_id": msg.external_id,
                 "text": msg.text, "media_count": msg.media_count, "chat_message_id": msg.chat_message_id,
-                "received_at": msg.received_at.isoformat()}
+                "received_at": msg.received_at.isoformat(), "callback_data": msg.callback_data}
 
     def _append(self, msg: IncomingMessage) -> None:
         row = self._row(msg)
@@ -95,12 +95,16 @@ class Spool:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
-            r = json.loads(line)
-            out.append(IncomingMessage(
-                channel=r["channel"], sender_id=r["sender_id"], external_id=r["external_id"], text=r["text"],
-                media_count=r["media_count"], chat_message_id=r["chat_message_id"],
-                received_at=datetime.fromisoformat(r["received_at"]).astimezone(UTC)))
+            out.append(Spool._parse(json.loads(line)))
         return out
+
+    @staticmethod
+    def _parse(r: dict[str, Any]) -> IncomingMessage:
+        return IncomingMessage(
+            channel=r["channel"], sender_id=r["sender_id"], external_id=r["external_id"], text=r["text"],
+            media_count=r["media_count"], chat_message_id=r["chat_message_id"],
+            received_at=datetime.fromisoformat(r["received_at"]).astimezone(UTC),
+            callback_data=r.get("callback_data"))
 
     def _claim(self) -> list[IncomingMessage]:
         with self._lock:
@@ -158,3 +162,83 @@ class Spool:
 def jsonable(value: Any) -> Any:
     """A JSON-safe copy of a dataclass-ish triage summary."""
     return json.loads(json.dumps(value, default=str))
+
+
+class Journal:
+    """Deliveries a webhook accepted and the core has not finished, on disk before the webhook answers 200.
+
+    A process killed mid-way (kill -9, a crash, a deploy) loses none: at the next start ``recover`` returns
+    what was accepted and not finished, to be handled again (the database's de-duplication on the delivery id
+    makes that exactly once for what was already stored). Writes are plain appends, flushed to the operating
+    system (which keeps them across a killed process) from the event loop: a few microseconds each. The file
+    is emptied whenever nothing is in flight, so texts do not linger in it.
+    """
+
+    def __init__(self, path: Path, *, compact_bytes: int = 4_000_000) -> None:
+        self.path = path
+        self.compact_bytes = compact_bytes
+        self._inflight: dict[tuple[str, str], IncomingMessage] = {}
+        self._file: Any = None
+
+    def _out(self) -> Any:
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
+        return self._file
+
+    def _write(self, row: dict[str, Any]) -> None:
+        f = self._out()
+        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        f.flush()
+
+    def accepted(self, msg: IncomingMessage) -> None:
+        """Record a delivery as accepted (call before answering the webhook)."""
+        self._inflight[(msg.sender_id, msg.external_id)] = msg
+        self._write({"accepted": Spool._row(msg)})
+
+    def finished(self, sender_id: str, external_id: str) -> None:
+        """Record a delivery as handled (whatever the outcome: a failure was logged and must not loop)."""
+        if self._inflight.pop((sender_id, external_id), None) is None:
+            return
+        if not self._inflight:
+            self._reset([])  # nothing in flight: the file can be emptied
+        elif self._file is not None and self._file.tell() > self.compact_bytes:
+            self._reset(list(self._inflight.values()))
+        else:
+            self._write({"finished": [sender_id, external_id]})
+
+    def _reset(self, keep: list[IncomingMessage]) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text("".join(json.dumps({"accepted": Spool._row(m)}, ensure_ascii=False) + "\n" for m in keep),
+                       encoding="utf-8")
+        tmp.replace(self.path)
+
+    def __len__(self) -> int:
+        return len(self._inflight)
+
+    def recover(self) -> list[IncomingMessage]:
+        """Deliveries accepted by an earlier process and never finished, in order; the file starts afresh."""
+        if not self.path.exists():
+            return []
+        pending: dict[tuple[str, str], IncomingMessage] = {}
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by the crash
+            if "accepted" in row:
+                msg = Spool._parse(row["accepted"])
+                pending[(msg.sender_id, msg.external_id)] = msg
+            elif "finished" in row:
+                pending.pop((row["finished"][0], row["finished"][1]), None)
+        self._reset([])
+        return list(pending.values())
+
+    def close(self) -> None:
+        """Close the file (at shutdown)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None

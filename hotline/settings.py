@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=lambda: f"sqlite:///{PROJECT_ROOT / 'var' / 'hotline.db'}")
     redis_url: str | None = None
     rasa_url: str | None = None
+    # The Redis database of Rasa's tracker and lock stores (unset: REDIS_URL, as `hotline run` configures Rasa);
+    # `hapus` deletes the sender's keys there.
+    rasa_tracker_redis_url: str | None = None
 
     # Rasa process management (used when the hotline starts Rasa itself)
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, and_, delete, exists, false, or_, select, update
+from sqlalchemy import CursorResult, Result, and_, delete, exists, false, or_, select, text, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -365,6 +365,19 @@ def set_handoff(session: Session, *, conversation: Conversation, staff: Staff | 
             entity_id=row.id,
         )
     return row
+
+
+def flush_erased(session: Session) -> bool:
+    """After an erasure, move the write-ahead log into the database file and empty it (SQLite).
+
+    With ``secure_delete`` the erased rows are zeroed in the database file, but their earlier versions stay in
+    the WAL file until a checkpoint; TRUNCATE empties it. Returns False when readers kept it from completing
+    (it is then done by the next erasure or SQLite's own checkpoints). PostgreSQL: nothing to do here.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return True
+    busy = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+    return busy is None or int(busy[0]) == 0
 
 
 def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
