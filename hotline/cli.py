@@ -135,9 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     tri.set_defaults(func=cmd_triage)
 
     bench = sub.add_parser("bench", help="benchmarks")
-    bench.add_argument("what", choices=["triage", "e2e", "paging"])
+    bench.add_argument("what", choices=["triage", "e2e", "paging", "surge"])
     bench.add_argument("--file", default=str(PROJECT_ROOT.parent / "shared" / "triage" / "dev.jsonl"))
     bench.add_argument("--repeat", type=int, default=10)
+    bench.add_argument("--seconds", type=float, default=60.0, help="surge: length of the reference and surge phases")
+    bench.add_argument("--base-rate", type=float, default=20.0, help="surge: messages per second throughout")
+    bench.add_argument("--surge-rate", type=float, default=100.0, help="surge: added messages per second")
+    bench.add_argument("--spike-rate", type=float, default=200.0, help="surge: added per second, a third as long")
+    bench.add_argument("--drain", type=float, default=600.0, help="surge: seconds to wait for the backlog")
     bench.set_defaults(func=cmd_bench)
 
     staff = sub.add_parser("staff", help="manage staff")
