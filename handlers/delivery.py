@@ -11,6 +11,7 @@ dropped: retrying cannot change it.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -48,6 +49,110 @@ def retry_after_s(exc: BaseException) -> float | None:
     return max(0.0, float(seconds))
 
 
+class TokenBucket:
+    """``rate`` tokens a second, at most ``burst`` saved up."""
+
+    def __init__(self, rate: float, burst: float, clock: Callable[[], float]) -> None:
+        self.rate, self.burst, self._clock = rate, burst, clock
+        self.tokens = burst
+        self._at = clock()
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self.tokens = min(self.burst, self.tokens + (now - self._at) * self.rate)
+        self._at = now
+
+    def wait_s(self) -> float:
+        """Seconds until a token is there (0 if one is there now)."""
+        self._refill()
+        # The tolerance keeps float rounding (0.9999999…) from asking for waits too small to move a clock.
+        return 0.0 if self.tokens >= 1 - 1e-6 else (1 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        """Use a token (the balance may go below zero: an urgent send is never held back by its chat)."""
+        self._refill()
+        self.tokens -= 1
+
+
+# Telegram: about 30 messages a second per bot, about one a second into one chat (short bursts pass).
+# Twilio WhatsApp: a sender number's throughput (80 messages a second by default).
+DEFAULT_CHANNEL_RATES: dict[str, tuple[float, float]] = {"tg": (30.0, 30.0), "wa": (80.0, 80.0)}
+DEFAULT_CHAT_RATES: dict[str, tuple[float, float]] = {"tg": (1.0, 4.0), "wa": (1.0, 4.0)}
+
+
+class RateLimits:
+    """Outbound pacing per channel (one bot, one Twilio sender) and per chat, urgent sends first.
+
+    Sends within the limits go at once. Past them, senders wait; when a token frees, a waiting urgent send
+    (the emergency numbers) is served before any other, so a surge of ordinary replies never holds the numbers
+    back. An urgent send does not wait for its own chat's bucket either.
+    """
+
+    def __init__(self, *, channel_rates: dict[str, tuple[float, float]] | None = None,
+                 chat_rates: dict[str, tuple[float, float]] | None = None,
+                 clock: Callable[[], float] | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, max_chats: int = 50_000) -> None:
+        import time
+
+        self._clock = clock or time.monotonic
+        self._sleep = sleep
+        self._channel_rates = DEFAULT_CHANNEL_RATES if channel_rates is None else channel_rates
+        self._chat_rates = DEFAULT_CHAT_RATES if chat_rates is None else chat_rates
+        self._channels: dict[str, TokenBucket] = {}
+        self._chats: dict[str, TokenBucket] = {}
+        self._max_chats = max_chats
+        self._waiting: dict[str, list[tuple[int, int, asyncio.Future[None]]]] = {}
+        self._seq = 0
+        self._pumps: dict[str, asyncio.Task[None]] = {}
+        self.waited = 0  # sends that had to wait for a token
+
+    def _bucket(self, table: dict[str, TokenBucket], key: str, rates: tuple[float, float]) -> TokenBucket:
+        bucket = table.get(key)
+        if bucket is None:
+            if table is self._chats and len(table) >= self._max_chats:
+                table.clear()  # idle chats' buckets are full anyway: forgetting them changes nothing
+            bucket = table[key] = TokenBucket(rates[0], rates[1], self._clock)
+        return bucket
+
+    async def acquire(self, recipient_id: str, *, urgent: bool) -> None:
+        """Wait until ``recipient_id`` may be sent a message."""
+        prefix = recipient_id.split(":", 1)[0]
+        if prefix in self._chat_rates and not urgent:
+            chat = self._bucket(self._chats, recipient_id, self._chat_rates[prefix])
+            while (wait := chat.wait_s()) > 0:
+                self.waited += 1
+                await self._sleep(wait)
+        if prefix in self._chat_rates:
+            self._bucket(self._chats, recipient_id, self._chat_rates[prefix]).take()
+        if prefix not in self._channel_rates:
+            return
+        channel = self._bucket(self._channels, prefix, self._channel_rates[prefix])
+        queue = self._waiting.setdefault(prefix, [])
+        if not queue and channel.wait_s() == 0:
+            channel.take()
+            return
+        self.waited += 1
+        self._seq += 1
+        granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(queue, (0 if urgent else 1, self._seq, granted))
+        if prefix not in self._pumps or self._pumps[prefix].done():
+            self._pumps[prefix] = asyncio.create_task(self._pump(prefix, channel, queue))
+        await granted
+
+    async def _pump(self, prefix: str, channel: TokenBucket, queue: list[tuple[int, int, asyncio.Future[None]]]
+                    ) -> None:
+        while queue:
+            wait = channel.wait_s()
+            if wait > 0:
+                await self._sleep(wait)
+                continue
+            _, _, granted = heapq.heappop(queue)
+            if granted.done():  # the waiter was cancelled
+                continue
+            channel.take()
+            granted.set_result(None)
+
+
 @dataclass
 class _Queued:
     sender: Sender
@@ -63,7 +168,9 @@ class Delivery:
     """
 
     def __init__(self, *, max_attempts: int = 10, base_delay_s: float = 1.0, max_delay_s: float = 120.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 limits: RateLimits | None = None) -> None:
+        self.limits = limits if limits is not None else RateLimits()
         self.max_attempts = max_attempts
         self.base_delay_s = base_delay_s
         self.max_delay_s = max_delay_s
@@ -85,6 +192,7 @@ class Delivery:
             queue.append(_Queued(sender, message, attempts=0))
             return False
         try:
+            await self.limits.acquire(message.recipient_id, urgent=message.urgent)
             await sender.send(message)
             return True
         except Exception as exc:
@@ -115,6 +223,7 @@ class Delivery:
                 item = queue[0]
                 item.attempts += 1
                 try:
+                    await self.limits.acquire(item.message.recipient_id, urgent=item.message.urgent)
                     await item.sender.send(item.message)
                 except Exception as exc:
                     if not is_transient(exc) or item.attempts >= self.max_attempts:

@@ -10,7 +10,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from bot.types import OutgoingMessage
 from bot.whatsapp import OutsideWindow
-from handlers.delivery import Delivery, is_transient, retry_after_s
+from handlers.delivery import Delivery, RateLimits, is_transient, retry_after_s
 
 
 class FlakySender:
@@ -100,3 +100,52 @@ async def test_other_recipients_are_not_held_back() -> None:
     assert await delivery.send(sender, msg("untuk B", to="tg:2")) is True
     assert await delivery.idle(5)
     assert sender.accepted == ["untuk B", "untuk A"]
+
+
+class FakeTime:
+    """A monotonic clock that moves only when something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+async def test_rate_limits_serve_urgent_sends_first() -> None:
+    t = FakeTime()
+    limits = RateLimits(channel_rates={"tg": (10.0, 2.0)}, chat_rates={}, clock=t.clock, sleep=t.sleep)
+    order: list[str] = []
+
+    async def send(name: str, urgent: bool) -> None:
+        await limits.acquire(f"tg:{name}", urgent=urgent)
+        order.append(name)
+
+    await send("a", False)
+    await send("b", False)  # the burst is used up
+    waiting = [asyncio.create_task(send(f"n{i}", False)) for i in range(5)]
+    await asyncio.sleep(0)
+    waiting.append(asyncio.create_task(send("URGENT", True)))
+    await asyncio.gather(*waiting)
+    assert order[:2] == ["a", "b"] and order[2] == "URGENT"  # the numbers jump the queue of ordinary replies
+    assert order[3:] == [f"n{i}" for i in range(5)]
+    assert t.now == pytest.approx(0.6)  # 6 sends past the burst at 10 a second
+    assert limits.waited == 6
+
+
+async def test_a_chat_is_paced_but_urgent_sends_are_not() -> None:
+    t = FakeTime()
+    limits = RateLimits(channel_rates={}, chat_rates={"tg": (1.0, 2.0)}, clock=t.clock, sleep=t.sleep)
+    for _ in range(2):
+        await limits.acquire("tg:7", urgent=False)
+    assert t.now == 0.0
+    await limits.acquire("tg:7", urgent=True)
+    assert t.now == 0.0  # the emergency numbers never wait for their chat's bucket
+    await limits.acquire("tg:7", urgent=False)
+    assert t.now == pytest.approx(2.0)  # the urgent send's token was paid back first
+    await limits.acquire("tg:8", urgent=False)  # another chat is not held back
+    assert t.now == pytest.approx(2.0)
