@@ -74,10 +74,11 @@ class TokenBucket:
         self.tokens -= 1
 
 
-# Telegram: about 30 messages a second per bot, about one a second into one chat (short bursts pass).
+# Telegram: about 30 messages a second per bot, about one a second into one chat (a conversation's bursts of
+# a few replies pass; a long burst into one chat gets 429).
 # Twilio WhatsApp: a sender number's throughput (80 messages a second by default).
 DEFAULT_CHANNEL_RATES: dict[str, tuple[float, float]] = {"tg": (30.0, 30.0), "wa": (80.0, 80.0)}
-DEFAULT_CHAT_RATES: dict[str, tuple[float, float]] = {"tg": (1.0, 4.0), "wa": (1.0, 4.0)}
+DEFAULT_CHAT_RATES: dict[str, tuple[float, float]] = {"tg": (1.0, 10.0), "wa": (1.0, 10.0)}
 
 
 class RateLimits:

@@ -25,6 +25,7 @@ from bot.types import IncomingMessage, OutgoingMessage, Sender
 from handlers import privacy, text_model
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
+from handlers.delivery import Delivery, RateLimits
 from handlers.nlg import nlg_response
 from handlers.staff import StaffDesk
 from handlers.store import Journal, Spool, Store
@@ -97,8 +98,12 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
     staff = StaffDesk(store=store, settings=settings, rasa=rasa, cases=cases, sender=senders)
     tracker_redis = settings.rasa_tracker_redis_url or redis_url
     eraser = RedisEraser(tracker_redis) if tracker_redis and rasa else None
+    limits = RateLimits(
+        channel_rates={"tg": (settings.telegram_max_per_s, settings.telegram_max_per_s),
+                       "wa": (settings.whatsapp_max_per_s, settings.whatsapp_max_per_s)},
+        chat_rates={p: (settings.chat_max_per_s, 10.0) for p in ("tg", "wa")})
     core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=staff, delete_chat_messages=None,
-                   forget_elsewhere=[eraser] if eraser else [])
+                   forget_elsewhere=[eraser] if eraser else [], delivery=Delivery(limits=limits))
     rt = Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
                  senders=senders, http=http)
     if eraser is not None:

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     # one worker, 2.3x with two; emergency reply p99 285 -> 45 ms). Each worker holds its own model (~1.5 GB).
     rasa_workers: int = 2
 
+    # Outbound pacing (messages a second): Telegram accepts about 30 a second from one bot and about one a second
+    # into one chat; a Twilio WhatsApp sender 80 by default (more on request). Urgent sends are served first.
+    telegram_max_per_s: float = 30.0
+    whatsapp_max_per_s: float = 80.0
+    chat_max_per_s: float = 1.0
+
     # Escalation
     claim_timeout_s: float = 120.0
     default_region: str = "nasional"
