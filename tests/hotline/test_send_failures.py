@@ -86,7 +86,7 @@ def test_replay_after_an_outage_stores_every_message_despite_a_blocked_citizen(
     try:
         for i, chat in enumerate(chats):
             h.post_telegram(telegram_text_update(REPORT if i % 2 == 0 else "halo, mau tanya layanan", chat_id=chat))
-            h.post_telegram(telegram_text_update("masih di sini", chat_id=chat))
+            h.post_telegram(telegram_text_update("terima kasih", chat_id=chat))
         h.tg.wait_until(lambda _: len(h.rt.spool) == 2 * len(chats), 15)
     finally:
         own_postgres.resume()
