@@ -53,6 +53,8 @@ _STOP = re.compile(r"^\s*/?(berhenti|stop|unsubscribe)\s*[.!]*\s*$", re.I)
 _START = re.compile(r"^\s*/start\b", re.I)
 # How long the emergency numbers may wait for the staff look-up (a database query) before going out anyway.
 STAFF_CHECK_WAIT_S = 0.5
+# A delivery whose turn has not started after this long (a surge) gets a one-time "busy, please wait" notice.
+BUSY_AFTER_S = 10.0
 # Deliveries whose first aid is remembered (a retried webhook then gets no second copy of the numbers).
 FIRST_AID_REMEMBERED = 10_000
 
@@ -108,7 +110,8 @@ class Hotline:
                  staff: StaffDesk | None = None,
                  delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None,
                  delivery: Delivery | None = None, staff_wait_s: float = STAFF_CHECK_WAIT_S,
-                 forget_elsewhere: Sequence[Callable[[str], Awaitable[None]]] = ()) -> None:
+                 forget_elsewhere: Sequence[Callable[[str], Awaitable[None]]] = (),
+                 busy_after_s: float = BUSY_AFTER_S) -> None:
         self.store = store
         self.spool = spool
         self.rasa = rasa
@@ -121,6 +124,10 @@ class Hotline:
         self.forget_elsewhere = list(forget_elsewhere)
         # People already told in this outage that the service is disturbed: told once, not on every retry.
         self._told_down: set[str] = set()
+        # Deliveries accepted and not yet started (for the busy notice), and the people told in this surge.
+        self.busy_after_s = busy_after_s
+        self._waiting_since: dict[tuple[str, str], float] = {}
+        self._busy_told: set[str] = set()
         # Emergency numbers started by ``first_aid`` for a delivery, by (sender id, delivery id), until handled.
         self._first_aid: OrderedDict[tuple[str, str], asyncio.Future[bool]] = OrderedDict()
 
@@ -131,19 +138,35 @@ class Hotline:
         Adapters call this when they accept a delivery, before it waits its turn behind the same chat's earlier
         messages (which a surge can make long). Only the safety net's verdict counts here (no I/O but a staff
         look-up of at most ``staff_wait_s``); ``handle`` later finds the numbers sent and does not repeat them.
-        The same delivery seen twice (a webhook retried) gets them once.
+        The same delivery seen twice (a webhook retried) gets them once. Any other delivery whose turn has not
+        started after ``busy_after_s`` (a surge) brings its sender one "busy, please wait" notice with the numbers.
         """
         key = (msg.sender_id, msg.external_id)
-        if key in self._first_aid:
+        if key in self._first_aid or key in self._waiting_since:
             return
         text = clean_text(msg.text)[:MAX_TEXT_CHARS]
         if detect_danger(text).level != "emergency":
+            # Not in danger by the safety net: if the turn has not started in ``busy_after_s`` (a surge), the
+            # person is told once that the answer will take a while, with the numbers.
+            if len(self._waiting_since) < FIRST_AID_REMEMBERED:
+                self._waiting_since[key] = time.monotonic()
+                asyncio.get_running_loop().call_later(self.busy_after_s, self._busy_check, key, msg, sender, text)
             return
         self._first_aid[key] = asyncio.ensure_future(self._send_first_aid(msg, sender, text))
         while len(self._first_aid) > FIRST_AID_REMEMBERED:
             _, stale = self._first_aid.popitem(last=False)
             if not stale.done():
                 stale.cancel()
+
+    def _busy_check(self, key: tuple[str, str], msg: IncomingMessage, sender: Sender, text: str) -> None:
+        if self._waiting_since.pop(key, None) is None or msg.sender_id in self._busy_told:
+            return  # the turn has started, or the person was already told
+        self._busy_told.add(msg.sender_id)
+        lang = detect_language(text)
+        notice = OutgoingMessage(recipient_id=msg.sender_id, urgent=True, reply_to_at=msg.received_at,
+                                 text=texts.text("busy", lang) + "\n" + texts.EMERGENCY_NUMBERS[lang])
+        task = asyncio.ensure_future(self.delivery.send(sender, notice))
+        task.add_done_callback(_quiet)
 
     async def _send_first_aid(self, msg: IncomingMessage, sender: Sender, text: str) -> bool:
         if self.staff is not None:
@@ -181,6 +204,9 @@ class Hotline:
         # The safety net runs before any I/O: its verdict needs no server.
         danger = detect_danger(text)
         lang: Lang = detect_language(text)
+        waited_since = self._waiting_since.pop((msg.sender_id, msg.external_id), None)
+        if waited_since is not None and time.monotonic() - waited_since < self.busy_after_s:
+            self._busy_told.discard(msg.sender_id)  # answered in time: a later surge may tell them again
         aid = self._first_aid.get((msg.sender_id, msg.external_id))
         if aid is not None and not replay:
             with contextlib.suppress(asyncio.CancelledError):

@@ -46,6 +46,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Petugas kami sudah diberi tahu dan akan segera menghubungimu di chat ini.",
         "en": "Our on-call staff have been alerted and will contact you in this chat soon.",
     },
+    "busy": {
+        "id": ("Pesanmu sudah kami terima. Layanan sedang ramai, jadi balasan kami agak lambat; mohon tunggu "
+               "sebentar. Kalau kamu dalam bahaya, jangan menunggu:"),
+        "en": ("We have your message. The service is very busy right now, so our answer is a little slow; please "
+               "wait a moment. If you are in danger, don't wait:"),
+    },
     "fallback_service_down": {
         "id": ("Maaf, layanan kami sedang ada gangguan. Pesanmu sudah kami simpan dan akan kami "
                "balas. Kalau kamu dalam bahaya, jangan menunggu:"),
