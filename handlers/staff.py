@@ -167,6 +167,7 @@ class Outcome:
 
     reply: str
     case: CaseView | None = None
+    ok: bool = True  # False when nothing was done (not found, not allowed, wrong state): the console shows it so
     citizen_id: str | None = None  # the citizen's sender id (used to send, never shown or logged)
     citizen_lang: texts.Lang = "id"
     citizen_text_key: str | None = None  # "counsellor_joined" / "counsellor_left"
@@ -310,6 +311,12 @@ class StaffDesk:
         await out.send(OutgoingMessage(recipient_id=to, text=text))
 
     async def _act(self, out: Sender, reply_to: str, fn: Callable[[Session], Outcome]) -> Outcome:
+        """A Telegram/WhatsApp command: the shared operation, then the reply to the staff member's chat."""
+        result = await self._perform(out, fn)
+        await self._reply(out, reply_to, result.reply)
+        return result
+
+    async def _perform(self, out: Sender, fn: Callable[[Session], Outcome]) -> Outcome:
         """Run one staff action in a transaction, then send what it decided (citizen, Rasa, other staff)."""
         result = await self.store.run(fn)
         if result.rasa is not None and result.citizen_id is not None and self.rasa is not None:
@@ -329,8 +336,53 @@ class StaffDesk:
                 await out.send(OutgoingMessage(recipient_id=result.notify_staff[0], text=result.notify_staff[1]))
             except Exception as exc:
                 log.warning("message to staff failed: %s", type(exc).__name__)
-        await self._reply(out, reply_to, result.reply)
         return result
+
+    # ------------------------------------------------------------------ shared operations (commands, console)
+    # The Telegram/WhatsApp commands and the staff console call these same functions, so either path sees the
+    # other's result; each returns the Outcome whose ``reply`` the command sends and the console shows.
+    async def claim(self, *, staff_id: int, code: str) -> Outcome:
+        """``/ambil``: claim a case; the citizen is told a counsellor joined and Rasa pauses."""
+        return await self._perform(self._out(), lambda s: self._claim(s, staff_id, code))
+
+    async def add_note(self, *, staff_id: int, code: str, text: str) -> Outcome:
+        """``/catatan``: a note on a case the staff member may see."""
+        note = text.strip()[:MAX_NOTE_CHARS]
+        if not note:
+            return Outcome(_t("usage", usage="/catatan <kode> <teks>"), ok=False)
+        return await self._perform(self._out(), lambda s: self._note(s, staff_id, code, note))
+
+    async def transfer(self, *, staff_id: int, code: str, target: str) -> Outcome:
+        """``/alihkan``: hand a case to another staff member (by id)."""
+        return await self._perform(self._out(), lambda s: self._transfer(s, staff_id, code, target))
+
+    async def close(self, *, staff_id: int, code: str, outcome: str) -> Outcome:
+        """``/selesai``: close a case with an outcome code; the bot takes the conversation back."""
+        return await self._perform(self._out(), lambda s: self._close(s, staff_id, code, outcome.lower()))
+
+    async def write_to_citizen(self, *, staff_id: int, code: str, text: str) -> Outcome:
+        """The counsellor writes to the citizen of ``code`` through the bot. Only the case's assignee may."""
+        body = text.strip()
+        if not body:
+            return Outcome(_t("no_handoff"), ok=False)
+
+        def target(session: Session) -> tuple[str, int, str, str, str] | None:
+            staff = _load_staff(session, staff_id)
+            case = session.scalars(select(Case).where(Case.code == code)).first()
+            if case is None or not crud.can_view_case(staff, case) or case.assigned_staff_id != staff.id \
+                    or case.status not in crud.OPEN_STATUSES or case.conversation_id is None:
+                return None
+            conv = session.get(Conversation, case.conversation_id)
+            if conv is None or conv.handoff_staff_id != staff.id:
+                return None
+            return case.code, conv.id, conv.sender_id, conv.channel, case.status
+
+        found = await self.store.run(target)
+        if found is None:
+            return Outcome(_t("not_allowed", code=code), ok=False)
+        if not await self._deliver(self._out(), found, body):
+            return Outcome(_t("relay_failed", code=code), ok=False)
+        return Outcome("")
 
     # --------------------------------------------------------------------------------------------- commands
     async def _command(self, out: Sender, reply_to: str, ref: StaffRef, text: str) -> None:
@@ -393,7 +445,7 @@ class StaffDesk:
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         return Outcome(CaseView.of(case).detail(), case=CaseView.of(case))
 
     def _claim(self, session: Session, staff_id: int, raw_code: str) -> Outcome:
@@ -409,16 +461,16 @@ class StaffDesk:
         else:
             case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         if case.status == "closed":
-            return Outcome(_t("closed_already", code=code))
+            return Outcome(_t("closed_already", code=code), ok=False)
         try:
             case = crud.claim_case(session, case=case, staff=staff)
         except crud.CaseAlreadyClaimed:
             current = crud.get_case(session, case_id=case.id)
             if current is not None and current.assigned_staff_id == staff.id:
                 return Outcome(_t("already_yours", code=code))
-            return Outcome(_t("taken", code=code))
+            return Outcome(_t("taken", code=code), ok=False)
         now = self.clock()
         for attempt in crud.list_escalation_attempts(session, case=case):
             if attempt.staff_id == staff.id:
@@ -439,7 +491,7 @@ class StaffDesk:
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         crud.add_case_note(session, case=case, staff=staff, text=note)
         return Outcome(_t("note_saved", code=code))
 
@@ -447,16 +499,16 @@ class StaffDesk:
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         if not self._may_manage(staff, case):
-            return Outcome(_t("not_allowed", code=code))
+            return Outcome(_t("not_allowed", code=code), ok=False)
         target = session.get(Staff, int(target_raw)) if target_raw.isdigit() else None
         if target is None or not target.active:
-            return Outcome(_t("no_staff", staff=target_raw))
+            return Outcome(_t("no_staff", staff=target_raw), ok=False)
         try:
             case = crud.assign_case(session, case=case, staff=target, actor=staff)
         except crud.InvalidTransition:
-            return Outcome(_t("closed_already", code=code))
+            return Outcome(_t("closed_already", code=code), ok=False)
         view = CaseView.of(case)
         conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
         citizen: dict[str, Any] = {}
@@ -471,17 +523,17 @@ class StaffDesk:
 
     def _close(self, session: Session, staff_id: int, code: str, outcome: str) -> Outcome:
         if outcome not in OUTCOMES:
-            return Outcome(_t("bad_outcome", outcomes=", ".join(OUTCOMES)))
+            return Outcome(_t("bad_outcome", outcomes=", ".join(OUTCOMES)), ok=False)
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         if not self._may_manage(staff, case):
-            return Outcome(_t("not_allowed", code=code))
+            return Outcome(_t("not_allowed", code=code), ok=False)
         try:
             case = crud.transition_case(session, case=case, to_status="closed", actor=staff, outcome=outcome)
         except crud.InvalidTransition:
-            return Outcome(_t("closed_already", code=code))
+            return Outcome(_t("closed_already", code=code), ok=False)
         conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
         reply = _t("closed", code=code, outcome=outcome)
         if conv is None or conv.handoff_staff_id is None:
@@ -533,14 +585,18 @@ class StaffDesk:
                 return
         if wanted is None:
             body = text
-        code, conv_id, citizen_id, channel, status = chosen[0]
+        if not await self._deliver(out, chosen[0], body):
+            await self._reply(out, reply_to, _t("relay_failed", code=chosen[0][0]))
+
+    async def _deliver(self, out: Sender, target: tuple[str, int, str, str, str], body: str) -> bool:
+        """Send a counsellor's words to the citizen through the bot and keep them like any bot reply."""
+        code, conv_id, citizen_id, channel, status = target
         relayed = _t("counsellor_prefix", text=body)
         try:
             message_id = await out.send(OutgoingMessage(recipient_id=citizen_id, text=relayed))
         except Exception as exc:
             log.warning("relay to citizen %s failed: %s", pseudonym(citizen_id), type(exc).__name__)
-            await self._reply(out, reply_to, _t("relay_failed", code=code))
-            return
+            return False
 
         def record(session: Session) -> None:
             conv = session.get(Conversation, conv_id)
@@ -559,3 +615,4 @@ class StaffDesk:
                         pass
 
         await self.store.run(record)
+        return True
