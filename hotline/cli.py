@@ -144,12 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     add = staff_sub.add_parser("add")
     add.add_argument("--name", required=True)
-    add.add_argument("--role", required=True, choices=["counsellor", "supervisor", "admin"])
+    add.add_argument("--role", required=True,
+                     choices=["counsellor", "supervisor", "content_editor", "statistician", "admin"])
+    add.add_argument("--email", help="console sign-in address; prints a one-time set-password link")
     add.add_argument("--region", required=True, help="as people write it: Depok, Kota Payakumbuh, Kukar")
     who = add.add_mutually_exclusive_group(required=True)
     who.add_argument("--telegram-id")
     who.add_argument("--whatsapp")
     staff_sub.add_parser("list")
+    link = staff_sub.add_parser("link", help="a new one-time set-password link (forgotten password, lock-out)")
+    link.add_argument("staff_id", type=int)
     staff.set_defaults(func=cmd_staff)
     return p
 

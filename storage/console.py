@@ -298,7 +298,7 @@ def case_file(session: Session, *, viewer: Staff, code: str, max_messages: int =
             .order_by(Message.id.desc()).limit(max_messages)))))
     notes: list[tuple[CaseNote, str | None]] = [(n, name) for n, name in session.execute(
         select(CaseNote, Staff.name).outerjoin(Staff, Staff.id == CaseNote.staff_id)
-        .where(CaseNote.case_id == case.id).order_by(CaseNote.id)).tuples()]
+        .where(CaseNote.case_id == case.id).order_by(CaseNote.id))]
     triage = next((m.triage for m in messages if m.direction == "in" and m.triage
                    and m.triage.get("urgency") not in (None, "none")), None)
     return CaseFile(
