@@ -7,8 +7,8 @@ Rasa is left out (the safety net opens emergencies without it) to keep this test
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,13 +32,15 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 PASSWORD = "sandi-konsol-uji-panjang"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# CONSOLE_SCREENSHOTS=1 refreshes the README's screenshots (off by default: a test run leaves the tree clean).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" if os.environ.get(
+    "CONSOLE_SCREENSHOTS") else None
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the module (started once: about a second)."""
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+    if not Path(CHROMIUM).exists():
         _missing("chromium not installed (run scripts/setup.sh)")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -98,8 +100,9 @@ def test_supervisor_works_an_emergency_live_and_another_region_never_sees_it(
     expect(page).to_have_title(re.compile(r"^\(1\) DARURAT"))
     assert "mukulin" not in page.content()  # no message text in the queue or the title
     print(f"\nwebhook -> emergency visible in the open console: {live_s * 1000:.0f} ms")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "console-queue.png"))
+    if SCREENSHOTS is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "console-queue.png"))
 
     # Open it, claim it.
     page.get_by_role("link", name=code).click()
@@ -120,7 +123,8 @@ def test_supervisor_works_an_emergency_live_and_another_region_never_sees_it(
     page.get_by_label(re.compile("Catatan baru")).fill("pelapor aman, rujuk UPTD PPA besok pagi")
     page.get_by_role("button", name="Simpan catatan").click()
     expect(page.locator("#notes")).to_contain_text("rujuk UPTD PPA besok pagi")
-    page.screenshot(path=str(SCREENSHOTS / "console-case.png"), full_page=True)
+    if SCREENSHOTS is not None:
+        page.screenshot(path=str(SCREENSHOTS / "console-case.png"), full_page=True)
     page.get_by_label("Hasil").select_option("dirujuk")
     page.get_by_role("button", name="Tutup kasus").click()
     expect(page.locator("#case-status")).to_have_text("ditutup")
