@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 class ChangeFeed:
     """Wakes subscribers when the database's change token moves; runs only while someone listens."""
 
-    def __init__(self, store: Store, *, interval_s: float = 0.25, idle_stop_s: float = 10.0) -> None:
+    def __init__(self, store: Store, *, interval_s: float = 0.1, idle_stop_s: float = 10.0) -> None:
         self.store = store
         self.interval_s = interval_s
         self.idle_stop_s = idle_stop_s

@@ -100,6 +100,10 @@ def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Benchmarks that print figures (see README)."""
+    if args.what == "console":
+        from console import bench as console_bench
+
+        return console_bench.main(args, settings)
     from hotline import bench
 
     return bench.main(args, settings)
@@ -135,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     tri.set_defaults(func=cmd_triage)
 
     bench = sub.add_parser("bench", help="benchmarks")
-    bench.add_argument("what", choices=["triage", "e2e", "paging"])
+    bench.add_argument("what", choices=["triage", "e2e", "paging", "console"])
+    bench.add_argument("--cases", type=int, default=10_000, help="console: cases to seed")
     bench.add_argument("--file", default=str(PROJECT_ROOT.parent / "shared" / "triage" / "dev.jsonl"))
     bench.add_argument("--repeat", type=int, default=10)
     bench.set_defaults(func=cmd_bench)

@@ -26,6 +26,9 @@ async def test_counsellor_signs_in_with_a_password_and_cookies_are_locked_down(c
     assert (await b.get("/console/")).headers["location"] == "/console/queue"
     page = await b.get("/console/queue")
     assert page.status_code == 200 and "Antrian kasus" in page.text
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["referrer-policy"] == "no-referrer"
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'self': no inline script
+    assert page.headers["cache-control"] == "no-store"
 
 
 async def test_wrong_password_and_unknown_email_look_the_same(ch: ConsoleHarness) -> None:
