@@ -446,6 +446,11 @@ def build_router(console: Console) -> APIRouter:
         return await _act(code, request, "console_close", lambda v, d, c: console.desk.close(
             staff_id=v.staff.id, code=c, outcome=d.get("outcome", "")))
 
+    @r.post("/cases/{code}/reopen")
+    async def reopen(code: str, request: Request) -> Response:
+        return await _act(code, request, "console_reopen",
+                          lambda v, d, c: console.desk.reopen(staff_id=v.staff.id, code=c))
+
     @r.post("/cases/{code}/message")
     async def message(code: str, request: Request) -> Response:
         return await _act(code, request, "console_message", lambda v, d, c: console.desk.write_to_citizen(

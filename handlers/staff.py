@@ -13,6 +13,7 @@ Commands (Indonesian, for staff only)::
     /catatan <kode> <teks>     add a note to a case
     /alihkan <kode> <id staf>  transfer a case to another staff member
     /selesai <kode> <hasil>    close a case with an outcome code; the bot takes the conversation back
+    /buka <kode>               reopen a closed case (the assignee or a supervisor); the counsellor has the chat again
 
 During a handoff, anything else a counsellor writes goes to the citizen through the bot ("K-7F3A2 <text>" picks
 the case when the counsellor has several), and what the citizen writes comes to the counsellor under the case
@@ -73,6 +74,7 @@ T: dict[str, str] = {
              "/catatan <kode> <teks> — tambah catatan\n"
              "/alihkan <kode> <id staf> — alihkan kasus\n"
              "/selesai <kode> <hasil> — tutup kasus\n"
+             "/buka <kode> — buka kembali kasus yang sudah ditutup\n"
              "Hasil: {outcomes}\n"
              "Saat menangani kasus, pesan biasa diteruskan ke pelapor (awali dengan kode kasus jika lebih dari "
              "satu)."),
@@ -96,6 +98,8 @@ T: dict[str, str] = {
     "transferred_to_you": "Kasus {code} dialihkan kepada Anda. {claimed}",
     "bad_outcome": "Hasil tidak dikenal. Pilih salah satu: {outcomes}",
     "closed": "Kasus {code} ditutup (hasil: {outcome}). Bot kembali melayani pelapor.",
+    "reopened": "Kasus {code} dibuka kembali dan Anda yang menangani. Pesan Anda diteruskan ke pelapor lewat bot.",
+    "not_closed": "Kasus {code} belum ditutup.",
     "no_handoff": "Tidak ada percakapan aktif. Ketik /antrian untuk melihat kasus, atau /bantuan.",
     "pick_case": "Anda menangani beberapa percakapan ({codes}). Awali pesan dengan kode kasus, mis. {first} Halo.",
     "relay_failed": "Pesan belum terkirim ke pelapor ({code}). Coba lagi sebentar lagi.",
@@ -360,6 +364,10 @@ class StaffDesk:
         """``/selesai``: close a case with an outcome code; the bot takes the conversation back."""
         return await self._perform(self._out(), lambda s: self._close(s, staff_id, code, outcome.lower()))
 
+    async def reopen(self, *, staff_id: int, code: str) -> Outcome:
+        """``/buka``: reopen a closed case; the staff member has the citizen's chat again (Rasa pauses)."""
+        return await self._perform(self._out(), lambda s: self._reopen(s, staff_id, code))
+
     async def write_to_citizen(self, *, staff_id: int, code: str, text: str) -> Outcome:
         """The counsellor writes to the citizen of ``code`` through the bot. Only the case's assignee may."""
         body = text.strip()
@@ -391,7 +399,8 @@ class StaffDesk:
         rest = rest.strip()
         args = rest.split()
         now = self.clock()
-        usage = {"ambil": "/ambil <kode>", "kasus": "/kasus <kode>", "catatan": "/catatan <kode> <teks>",
+        usage = {"ambil": "/ambil <kode>", "kasus": "/kasus <kode>", "buka": "/buka <kode>",
+                 "catatan": "/catatan <kode> <teks>",
                  "alihkan": "/alihkan <kode> <id staf>", "selesai": "/selesai <kode> <hasil>"}
         if name in usage:
             code = normalise_code(args[0]) if args else None
@@ -402,6 +411,8 @@ class StaffDesk:
                 await self._act(out, reply_to, lambda s: self._claim(s, ref.id, code))
             elif name == "kasus":
                 await self._act(out, reply_to, lambda s: self._show(s, ref.id, code))
+            elif name == "buka":
+                await self._act(out, reply_to, lambda s: self._reopen(s, ref.id, code))
             elif name == "catatan":
                 note = rest.split(None, 1)[1][:MAX_NOTE_CHARS]
                 await self._act(out, reply_to, lambda s: self._note(s, ref.id, code, note))
@@ -551,6 +562,26 @@ class StaffDesk:
         log.info("case %s closed by staff %d; handoff off", code, staff.id)
         return Outcome(reply, case=CaseView.of(case), citizen_id=conv.sender_id, citizen_lang=_lang(conv.lang),
                        citizen_text_key="counsellor_left", rasa="resume")
+
+    def _reopen(self, session: Session, staff_id: int, code: str) -> Outcome:
+        staff = _load_staff(session, staff_id)
+        case = _visible_case(session, staff, code)
+        if case is None:
+            return Outcome(_t("not_found", code=code), ok=False)
+        if not self._may_manage(staff, case):
+            return Outcome(_t("not_allowed", code=code), ok=False)
+        try:
+            case = crud.reopen_case(session, case=case, staff=staff)
+        except crud.InvalidTransition:
+            return Outcome(_t("not_closed", code=code), ok=False)
+        view = CaseView.of(case)
+        conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
+        if conv is None:
+            return Outcome(view.detail() + "\n\n" + _t("claimed_no_chat", code=code), case=view)
+        crud.set_handoff(session, conversation=conv, staff=staff)
+        log.info("case %s reopened by staff %d; handoff on", code, staff.id)
+        return Outcome(_t("reopened", code=code), case=view, citizen_id=conv.sender_id, citizen_lang=_lang(conv.lang),
+                       citizen_text_key="counsellor_joined", rasa="pause")
 
     # ------------------------------------------------------------------------------------------------ relay
     async def _relay_from_staff(self, out: Sender, reply_to: str, ref: StaffRef, text: str) -> None:

@@ -94,6 +94,7 @@ __all__ = [
     "purge_messages_older_than",
     "record_escalation_attempt",
     "record_inbound",
+    "reopen_case",
     "record_outbound",
     "set_handoff",
     "set_message_status",
@@ -898,6 +899,27 @@ def claim_case(session: Session, *, case: Case, staff: Staff) -> Case:
         extra={"assigned_staff_id": staff.id},
         allowed_from=("new", "paged"),
         error=CaseAlreadyClaimed,
+    )
+
+
+def reopen_case(session: Session, *, case: Case, staff: Staff) -> Case:
+    """Reopen a closed case (the citizen came back, a referral failed): ``in_progress`` with ``staff`` as
+    assignee; outcome and closing time cleared; audited as ``reopen``.
+
+    Not a workflow transition (``closed`` stays final for ``transition_case``): only a deliberate reopen by
+    someone who may see the case. ``InvalidTransition`` if the case is not closed (or lost a race).
+    """
+    current = _load(session, Case, case.id)
+    if not can_view_case(staff, current):
+        raise _deny(session, viewer=staff, action="reopen", case=current)
+    return _change_status(
+        session,
+        case=current,
+        to_status="in_progress",
+        actor=staff,
+        action="reopen",
+        extra={"assigned_staff_id": staff.id, "closed_at": None, "outcome": None},
+        allowed_from=("closed",),
     )
 
 

@@ -71,10 +71,25 @@ async def test_note_transfer_and_close_from_the_console(ch: ConsoleHarness) -> N
     conv = await ch.db(lambda s: s.get(Conversation, case.conversation_id))
     assert conv.handoff_staff_id is None
 
+    # Reopened with /buka on Telegram: the console shows it in progress again, with the chat back on.
+    assert "Buka kembali" in closed.text
+    await ch.desk.staff_says(colleague.chat, f"/buka {code}")
+    assert "dibuka kembali" in ch.desk.sent_to(colleague.chat)[-1]["text"]
+    case = await ch.db(_case(code))
+    assert (case.status, case.assigned_staff_id, case.outcome, case.closed_at) == (
+        "in_progress", colleague.staff_id, None, None)
+    conv = await ch.db(lambda s: s.get(Conversation, case.conversation_id))
+    assert conv.handoff_staff_id == colleague.staff_id
+    page = await b2.get(f"/console/cases/{code}")
+    assert 'id="chat-form"' in page.text and "Tutup kasus" in page.text
+    # Reopening a case that is not closed does nothing.
+    again = await b2.post(f"/console/cases/{code}/reopen", follow=True)
+    assert "belum ditutup" in again.text
+
     # Audit: who did what, with ids only.
     rows = await ch.db(lambda s: crud.list_audit(s, entity="case", entity_id=case.id, limit=200))
     actions = {r.action for r in rows}
-    assert {"read", "claim", "note", "assign", "transition"} <= actions
+    assert {"read", "claim", "note", "assign", "transition", "reopen"} <= actions
     blob = json.dumps([r.detail for r in rows])
     assert "sudah ditelepon" not in blob and citizen not in blob and "Petugas Uji" not in blob
 

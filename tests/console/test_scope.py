@@ -19,7 +19,7 @@ from tests.console.conftest import Account, Browser, ConsoleHarness
 
 ROLES = ["counsellor", "supervisor", "content_editor", "statistician", "admin"]
 REGIONS = ["depok", "payakumbuh"]
-ROUTES = ["page", "events", "claim", "note", "transfer", "close", "message", "triage", "reveal"]
+ROUTES = ["page", "events", "claim", "note", "transfer", "close", "reopen", "message", "triage", "reveal"]
 
 
 def in_scope(viewer: Account, case: Case) -> bool:
