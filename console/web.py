@@ -341,6 +341,30 @@ def build_router(console: Console) -> APIRouter:
                                                entity_id=None))
         return console.render("accounts.html", viewer=viewer, staff=rows)
 
+    @r.get("/board")
+    async def board(request: Request) -> HTMLResponse:
+        viewer = await console.viewer(request)
+        now = utcnow()
+        found = await console.run(lambda s: db.supervisor_board(s, viewer=viewer.staff, now=now))
+        if found is None:
+            return _not_found(console, viewer)
+        longest = max(((now - c.created_at).total_seconds() // 60 for c in found.unclaimed), default=None)
+        return console.take_flash(request, console.render("board.html", viewer=viewer, b=found, now=now,
+                                                          longest=longest, flash=console.read_flash(request)))
+
+    @r.post("/board/shift")
+    async def board_shift(request: Request) -> Response:
+        viewer = await console.viewer(request)
+        data = await console.form(request, viewer)
+        target = int(data["staff_id"]) if data.get("staff_id", "").isdigit() else -1
+        on = data.get("on") == "1"
+        done = await console.run(lambda s: db.set_shift_for(s, supervisor=viewer.staff, staff_id=target, on=on,
+                                                            now=utcnow()))
+        if done is None:
+            return _not_found(console, viewer)
+        text = f"Jaga {done.name} {'dimulai' if on else 'diakhiri'}."
+        return console.flash(_see_other("/console/board"), Outcome(text))
+
     @r.get("/queue")
     async def queue(request: Request) -> HTMLResponse:
         viewer = await console.viewer(request)

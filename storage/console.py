@@ -33,6 +33,7 @@ from storage.models import (
     Conversation,
     EscalationAttempt,
     Message,
+    Shift,
     Staff,
     StaffCredential,
     TriageCorrection,
@@ -380,3 +381,61 @@ def change_token(session: Session) -> tuple[Any, ...]:
 def list_console_staff(session: Session) -> list[Staff]:
     """Every staff member, for an admin's account list (names and roles; contacts stay masked)."""
     return crud.list_staff(session)
+
+
+# ------------------------------------------------------------------------------------------ supervisor
+
+
+@dataclass
+class Board:
+    """A supervisor's view of their region: the roster with who is on shift, unclaimed cases, missed pages."""
+
+    region: str
+    roster: list[tuple[Staff, bool]]  # staff of the region (active first), on shift now
+    unclaimed: list[Case]  # new / paged, by risk then waiting time
+    timed_out: list[tuple[EscalationAttempt, str, str | None]]  # page, case code, staff name; last 24 h
+
+
+def supervisor_board(session: Session, *, viewer: Staff, now: datetime) -> Board | None:
+    """The board of ``viewer``'s region (supervisors only; None for anyone else); audited as one listing."""
+    if not viewer.active or viewer.role != "supervisor":
+        crud.audit(session, actor=viewer, action="board_denied", entity="staff", entity_id=None)
+        return None
+    on_shift = set(session.scalars(select(Shift.staff_id).where(Shift.starts_at <= now, (Shift.ends_at.is_(None))
+                                                                | (Shift.ends_at > now))))
+    roster = [(s, s.id in on_shift) for s in session.scalars(
+        select(Staff).where(Staff.region == viewer.region).order_by(Staff.active.desc(), Staff.role, Staff.id))]
+    rank = sql_case((Case.urgency == "emergency", 0), (Case.urgency == "high", 1), else_=2)
+    unclaimed = list(session.scalars(
+        select(Case).where(Case.status.in_(("new", "paged")), crud.case_scope(viewer))
+        .order_by(rank, Case.created_at, Case.id).limit(200)))
+    timed_out: list[tuple[EscalationAttempt, str, str | None]] = [(a, code, name) for a, code, name in
+                                                                  session.execute(
+        select(EscalationAttempt, Case.code, Staff.name)
+        .join(Case, Case.id == EscalationAttempt.case_id)
+        .outerjoin(Staff, Staff.id == EscalationAttempt.staff_id)
+        .where(EscalationAttempt.timed_out_at.is_not(None), EscalationAttempt.timed_out_at > now - timedelta(hours=24),
+               crud.case_scope(viewer))
+        .order_by(EscalationAttempt.timed_out_at.desc()).limit(50))]
+    crud.audit(session, actor=viewer, action="board", entity="case", entity_id=None,
+               detail={"case_ids": [c.id for c in unclaimed]})
+    return Board(viewer.region, roster, unclaimed, timed_out)
+
+
+def set_shift_for(session: Session, *, supervisor: Staff, staff_id: int, on: bool, now: datetime) -> Staff | None:
+    """A supervisor starts or ends the shift of an active staff member of their own region; audited.
+
+    None when the supervisor may not (another region, not a supervisor, unknown or inactive staff).
+    """
+    target = session.get(Staff, staff_id)
+    if (not supervisor.active or supervisor.role != "supervisor" or target is None or not target.active
+            or target.region != supervisor.region):
+        crud.audit(session, actor=supervisor, action="shift_denied", entity="staff", entity_id=staff_id)
+        return None
+    if on:
+        crud.start_shift(session, staff=target, at=now)
+    else:
+        crud.end_shift(session, staff=target, at=now)
+    crud.audit(session, actor=supervisor, action="shift_on" if on else "shift_off", entity="staff",
+               entity_id=target.id)
+    return target
