@@ -41,6 +41,7 @@ from handlers.privacy import pseudonym
 from handlers.store import Store
 from hotline.rasa_client import RasaClient, RasaUnavailable
 from hotline.settings import Settings
+from storage import console as console_db
 from storage import crud
 from storage.models import Case, Conversation, EscalationAttempt, Staff
 
@@ -171,7 +172,7 @@ class Outcome:
 
     reply: str
     case: CaseView | None = None
-    ok: bool = True  # False when nothing was done (not found, not allowed, wrong state): the console shows it so
+    ok: bool = True  # False when nothing was done (not found, not allowed, wrong state): shown as an error
     citizen_id: str | None = None  # the citizen's sender id (used to send, never shown or logged)
     citizen_lang: texts.Lang = "id"
     citizen_text_key: str | None = None  # "counsellor_joined" / "counsellor_left"
@@ -374,18 +375,7 @@ class StaffDesk:
         if not body:
             return Outcome(_t("no_handoff"), ok=False)
 
-        def target(session: Session) -> tuple[str, int, str, str, str] | None:
-            staff = _load_staff(session, staff_id)
-            case = session.scalars(select(Case).where(Case.code == code)).first()
-            if case is None or not crud.can_view_case(staff, case) or case.assigned_staff_id != staff.id \
-                    or case.status not in crud.OPEN_STATUSES or case.conversation_id is None:
-                return None
-            conv = session.get(Conversation, case.conversation_id)
-            if conv is None or conv.handoff_staff_id != staff.id:
-                return None
-            return case.code, conv.id, conv.sender_id, conv.channel, case.status
-
-        found = await self.store.run(target)
+        found = await self.store.run(lambda s: console_db.chat_target(s, staff=_load_staff(s, staff_id), code=code))
         if found is None:
             return Outcome(_t("not_allowed", code=code), ok=False)
         if not await self._deliver(self._out(), found, body):

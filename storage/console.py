@@ -329,6 +329,19 @@ def transcript_since(session: Session, *, viewer: Staff, code: str, after_id: in
     return rows
 
 
+def chat_target(session: Session, *, staff: Staff, code: str) -> tuple[str, int, str, str, str] | None:
+    """(case code, conversation id, citizen sender id, channel, case status) when ``staff`` may write to the
+    citizen of ``code``: they can see it, it is assigned to them, open, and its conversation is handed to them."""
+    case = session.scalars(select(Case).where(Case.code == crud._normalise_code(code))).first()
+    if (case is None or not crud.can_view_case(staff, case) or case.assigned_staff_id != staff.id
+            or case.status not in crud.OPEN_STATUSES or case.conversation_id is None):
+        return None
+    conv = session.get(Conversation, case.conversation_id)
+    if conv is None or conv.handoff_staff_id != staff.id:
+        return None
+    return case.code, conv.id, conv.sender_id, conv.channel, case.status
+
+
 def reveal_contact(session: Session, *, viewer: Staff, code: str, reason: str) -> str | None:
     """The citizen's sender id, for a listed ``reason``; audited with the reason code. None if out of scope."""
     if reason not in REVEAL_REASONS:
