@@ -123,6 +123,11 @@ class Console:
             raise HTTPException(303, headers={"Location": "/console/" if row.stage == "full" else "/console/totp"})
         return Viewer(staff, row.id, row.csrf_token, row.stage, row.token_hash)
 
+    async def alive(self, viewer: Viewer) -> bool:
+        """Whether the viewer's session still holds (checked by open streams: sign-out or expiry ends them)."""
+        found = await self.run(lambda s: db.get_console_session(s, token_hash=viewer.token_hash, now=utcnow()))
+        return found is not None
+
     async def form(self, request: Request, viewer: Viewer) -> dict[str, str]:
         """The POSTed form, after checking its CSRF token against the session's."""
         data = await request.form()
@@ -387,6 +392,8 @@ def build_router(console: Console) -> APIRouter:
                 last_html = None
                 while True:
                     seen_version = await feed.wait_change(seen_version)
+                    if not await console.alive(viewer):
+                        return
                     cases = await console.run(lambda s: db.visible_cases(s, viewer=viewer.staff, audit=False))
                     ids = [c.id for c in cases]
                     if ids != shown_ids:  # audit what a browser is shown, once per change of the list
@@ -429,6 +436,8 @@ def build_router(console: Console) -> APIRouter:
                 last_id = int(request.query_params.get("after", "0") or 0)
                 while True:
                     seen_version = await feed.wait_change(seen_version)
+                    if not await console.alive(viewer):
+                        return
                     rows = await console.run(lambda s, after=last_id: db.transcript_since(  # type: ignore[misc]
                         s, viewer=viewer.staff, code=code, after_id=after))
                     if rows is None:  # the case left the viewer's scope (transferred away): stop

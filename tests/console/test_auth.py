@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pyotp
@@ -137,3 +138,18 @@ async def test_an_expired_session_or_a_tampered_cookie_is_refused(ch: ConsoleHar
     await ch.db(lambda s: (s.execute(update(ConsoleSession).values(expires_at=auth.utcnow() - timedelta(seconds=1))),
                            s.commit()))
     assert (await b.get("/console/queue")).headers["location"] == "/console/login"
+
+
+async def test_an_open_live_queue_stream_ends_when_its_session_does(ch: ConsoleHarness) -> None:
+    account = await ch.account()
+    b = await ch.signed_in(account)
+    await b.get("/console/queue")
+    stream = asyncio.create_task(b.http.get("/console/queue/events"))
+    await asyncio.sleep(0.5)  # let the stream send its first snapshot and wait for changes
+    assert not stream.done()
+
+    await b.post("/console/logout")
+    await ch.desk.open(region="depok")  # a change wakes the stream, which finds its session gone
+
+    response = await asyncio.wait_for(stream, 10)
+    assert response.status_code == 200 and "event: queue" in response.text
