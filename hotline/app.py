@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text as sql_text
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
+from console import install_console
 from handlers import privacy, text_model
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
@@ -251,6 +252,8 @@ def build_app(rt: Runtime) -> FastAPI:
     @app.get("/")
     async def root() -> RedirectResponse:
         return RedirectResponse("/chat")
+
+    install_console(app, rt)  # the staff console under /console (its own prefix; every route needs a session)
 
     return app
 

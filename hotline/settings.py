@@ -69,3 +69,30 @@ class Settings(BaseSettings):
 
     # Where local state (SQLite file, Redis data, logs) lives
     var_dir: Path = PROJECT_ROOT / "var"
+
+    # Staff console (/console). The key signs session cookies (HOTLINE_CONSOLE_SECRET); unset, one is generated
+    # once into var/console_secret, so sessions survive a restart. Several app workers must share one key.
+    console_secret: str | None = Field(default=None, validation_alias="HOTLINE_CONSOLE_SECRET")
+    console_session_hours: float = 12.0
+    # Set behind TLS in production (the embedded default is plain http://127.0.0.1).
+    console_cookie_secure: bool = False
+    console_setup_link_hours: float = 72.0
+
+    def console_secret_key(self) -> str:
+        """The console's signing key: the setting, or a random one kept in ``var_dir`` (created once, mode 0600)."""
+        if self.console_secret:
+            return self.console_secret
+        import os
+        import secrets
+
+        path = self.var_dir / "console_secret"
+        if not path.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                pass
+            else:
+                with os.fdopen(fd, "w") as f:
+                    f.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
