@@ -26,6 +26,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from bot.types import IncomingMessage, OutgoingMessage, Sender
 from hotline import metrics
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,38 @@ class Quarantine:
         return self._fernet.decrypt(path.read_bytes())
 
 
+class ReplyTimer:
+    """The ``Sender`` one delivery is processed with: it times, from the webhook's arrival, the first reply to
+    the writer (``hotline_reply_seconds``) and the first urgent one, the emergency numbers
+    (``hotline_safety_reply_seconds``), each once the channel accepted it. Everything else passes through.
+    """
+
+    def __init__(self, inner: Sender, msg: IncomingMessage, arrived: float | None = None) -> None:
+        self.inner = inner
+        self._recipient = msg.sender_id
+        self._channel = msg.channel
+        self._arrived = arrived if arrived is not None else time.perf_counter()
+        self._replied = False
+        self._safety = False
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        """Send through the wrapped sender, then record the latency if this was a first reply."""
+        result = await self.inner.send(message)
+        if message.recipient_id == self._recipient:
+            elapsed = time.perf_counter() - self._arrived
+            if not self._replied:
+                self._replied = True
+                metrics.REPLY_SECONDS.labels(channel=self._channel).observe(elapsed)
+            if message.urgent and not self._safety:
+                self._safety = True
+                metrics.SAFETY_REPLY_SECONDS.labels(channel=self._channel).observe(elapsed)
+        return result
+
+    def __getattr__(self, name: str) -> object:
+        # Senders offer more than ``send`` (``option_for``, ``answer_callback``...): keep them reachable.
+        return getattr(self.inner, name)
+
+
 @functools.cache
 def _quarantine(var_dir: Path, key: str | None) -> Quarantine:
     return Quarantine.from_settings(var_dir, key)
@@ -144,5 +177,6 @@ def quarantine_for(var_dir: Path, key: str | None) -> Quarantine:
 
 
 __all__ = [
-    "MAX_QUARANTINED", "InvalidToken", "Quarantine", "TooLarge", "load_key", "quarantine_for", "read_limited", "refuse",
+    "MAX_QUARANTINED", "InvalidToken", "Quarantine", "ReplyTimer", "TooLarge", "load_key", "quarantine_for",
+    "read_limited", "refuse",
 ]

@@ -26,7 +26,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.edge import Quarantine, TooLarge, quarantine_for, read_limited, refuse
+from bot.edge import Quarantine, ReplyTimer, TooLarge, quarantine_for, read_limited, refuse
 from bot.models import TgUpdate
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from hotline import metrics
@@ -291,12 +291,13 @@ def _schedule(
     if msg is None:
         return False
     query_id = update.callback_query.id if update.callback_query is not None else None
+    timed = ReplyTimer(sender, msg)
 
     async def work() -> None:
         try:
             if query_id is not None and answer is not None:
                 await answer(query_id)
-            await handle(msg, sender)
+            await handle(msg, timed)
         except Exception:
             # Counted here, logged (type and frames, no message) by PendingTasks.
             metrics.PROCESSING_FAILURES.labels(channel="telegram").inc()

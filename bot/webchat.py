@@ -23,7 +23,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
-from bot.edge import TooLarge, read_limited, refuse
+from bot.edge import ReplyTimer, TooLarge, read_limited, refuse
 from bot.models import clean_str
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from hotline import metrics
@@ -158,7 +158,7 @@ def webchat_router(handle: Handle, *, outbox: WebChatOutbox | None = None, fallb
         )
         metrics.MESSAGES.labels(channel="web").inc()
         try:
-            await handle(msg, buffer)
+            await handle(msg, ReplyTimer(buffer, msg))
         except Exception as exc:
             # The replies sent before the failure (the emergency numbers come first) still reach the page.
             metrics.PROCESSING_FAILURES.labels(channel="web").inc()

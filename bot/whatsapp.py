@@ -23,7 +23,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.edge import Quarantine, TooLarge, quarantine_for, read_limited, refuse
+from bot.edge import Quarantine, ReplyTimer, TooLarge, quarantine_for, read_limited, refuse
 from bot.models import WaForm
 from bot.telegram import PendingTasks
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
@@ -318,10 +318,11 @@ def whatsapp_router(
                 msg = dataclasses.replace(msg, callback_data=data)
 
         incoming = msg
+        timed = ReplyTimer(sender, incoming)
 
         async def work() -> None:
             try:
-                await handle(incoming, sender)
+                await handle(incoming, timed)
             except Exception:
                 # Counted here, logged (type and frames, no message) by PendingTasks.
                 metrics.PROCESSING_FAILURES.labels(channel="whatsapp").inc()

@@ -122,13 +122,24 @@ def test_metrics_count_messages_poison_and_queues(app: Harness) -> None:
     assert app.post_telegram(telegram_text_update("halo", chat_id=chat)).status_code == 200
     app.wait_telegram(chat, 1)
     assert app.post_telegram({"update_id": 5, "message": []}).status_code == 200
-    after = scrape(app)
+    danger = new_chat_id()
+    assert app.post_telegram(telegram_text_update("tolong suami sy mukulin sy skrg", chat_id=danger)).status_code == 200
+    app.wait_telegram(danger, 1)
+    after: dict[Any, float] = {}
 
     def delta(name: str, **labels: str) -> float:
         key = (name, tuple(sorted(labels.items())))
         return after.get(key, 0.0) - before.get(key, 0.0)
 
-    assert delta("hotline_messages_total", channel="telegram") == 1
+    def replies_timed() -> bool:
+        after.clear()
+        after.update(scrape(app))
+        return delta("hotline_reply_seconds_count", channel="telegram") == 2
+
+    # Timed once the Bot API accepted each first reply: the emergency numbers count as a safety reply too.
+    until(replies_timed, 5, "reply latencies recorded")
+    assert delta("hotline_safety_reply_seconds_count", channel="telegram") == 1
+    assert delta("hotline_messages_total", channel="telegram") == 2
     assert delta("hotline_poison_updates_total", channel="telegram", reason="invalid") == 1
     assert ("hotline_queue_depth", (("queue", "spool"),)) in after
     assert ("hotline_queue_depth", (("queue", "webhook_tasks"),)) in after
