@@ -38,11 +38,8 @@ _INT32_MAX: Final = 2**31 - 1
 # Unix times between 2000 and 2100: anything else is not a real send time (and 1e20 overflows datetime).
 _TIME_MIN: Final = 946_684_800
 _TIME_MAX: Final = 4_102_444_800
-# Telegram texts are at most 4096 characters and captions 1024; a little headroom, and the core truncates
-# anything beyond its own limit and tells the person. A longer text is not from Telegram.
-_TG_TEXT_MAX: Final = 16_384
-# Twilio WhatsApp bodies are at most 1600 characters (4096 on newer senders).
-_WA_TEXT_MAX: Final = 16_384
+# Texts have no length limit here: the body limits bound them, and the core keeps the first 4,000 characters and
+# tells the person; refusing a long message would leave its writer without an answer.
 _CONTROL_OUT = re.compile("[\x00\ud800-\udfff]")
 
 # Message keys that carry an attachment. We keep only the fact that something was attached (media_count),
@@ -77,7 +74,6 @@ def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 
 TgId = Annotated[StrictInt, Field(gt=-_TG_ID_MAX, lt=_TG_ID_MAX)]
 UnixTime = Annotated[StrictInt, Field(ge=_TIME_MIN, le=_TIME_MAX)]
-TgText = Annotated[StrictStr, Field(max_length=_TG_TEXT_MAX)]
 
 
 class _Model(BaseModel):
@@ -111,8 +107,8 @@ class TgMessage(_Model):
     from_: Annotated[TgUser | None, WrapValidator(_or_none)] = Field(default=None, alias="from")
     date: Annotated[UnixTime | None, WrapValidator(_or_none)] = None
     edit_date: Annotated[UnixTime | None, WrapValidator(_or_none)] = None
-    text: TgText | None = None
-    caption: TgText | None = None
+    text: StrictStr | None = None
+    caption: StrictStr | None = None
     # Attachments: present or not; their content is never kept.
     photo: Any = None
     video: Any = None
@@ -187,7 +183,7 @@ class WaForm(_Model):
 
     from_: Annotated[StrictStr, Field(alias="From", pattern=r"^whatsapp:\+\d{6,15}$")]
     message_sid: Annotated[StrictStr, Field(alias="MessageSid", pattern=r"^[A-Z]{2}[0-9a-fA-F]{32}$")]
-    body: Annotated[StrictStr, Field(alias="Body", max_length=_WA_TEXT_MAX)] = ""
+    body: Annotated[StrictStr, Field(alias="Body")] = ""
     num_media: Annotated[int, WrapValidator(lambda v, h: _or_none(v, h) or 0)] = Field(
         default=0, alias="NumMedia", ge=0, le=100
     )

@@ -152,12 +152,16 @@ async def test_odd_but_answerable_updates_reach_the_core_with_safe_values(
     # chat and the text are there, so the person is answered; the odd comfort fields are dropped.
     update = telegram_text_update("tolong\u0000 saya", chat_id=900011)
     update["message"].update({"from": 5, "date": 1e20, "message_id": 2**40})
+    # A text far longer than Telegram allows still reaches the core, which keeps its start and tells the person.
+    long = telegram_text_update("cerita " * 3000, chat_id=900012)
     async with httpx.AsyncClient(base_url=telegram_client.base_url, headers=telegram_client.headers) as client:
         assert (await client.post("/webhooks/telegram", json=update)).status_code == 200
-    [msg] = await handle.wait_for(1)
-    well_formed_telegram(msg)
-    assert (msg.sender_id, msg.text, msg.user_display, msg.chat_message_id) == ("tg:900011", "tolong saya", None,
-                                                                                  None)
+        assert (await client.post("/webhooks/telegram", json=long)).status_code == 200
+    first, second = sorted(await handle.wait_for(2), key=lambda m: m.sender_id)
+    well_formed_telegram(first)
+    assert (first.sender_id, first.text, first.user_display, first.chat_message_id) == ("tg:900011", "tolong saya",
+                                                                                        None, None)
+    assert len(second.text) == len("cerita " * 3000)
     assert list(quarantine.entries()) == []
 
 
