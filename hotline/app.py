@@ -237,9 +237,11 @@ def build_app(rt: Runtime) -> FastAPI:
         return JSONResponse({"text": render(body.name, {"lang": slots.lang, "faq_topic": slots.faq_topic,
                                                          "region": slots.region})})
 
+    # Messages kept on disk while the database is down, read at scrape time.
+    metrics.track_queue("spool", lambda: len(rt.spool))
+
     @app.get("/metrics")
     async def metrics_page() -> Response:
-        metrics.track_queue("spool", lambda: len(rt.spool))
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/")

@@ -342,3 +342,28 @@ async def test_quarantine_key_file_is_private_and_stable_and_the_folder_bounded(
         await box.keep("telegram", "invalid", f"body {i}".encode())
     kept = list(box.entries())
     assert [box.read(p) for p in kept] == [b"body 2", b"body 3", b"body 4"], "the oldest go first"
+
+
+def test_raw_bytes_on_every_route_never_5xx(
+    make_settings: Callable[..., Settings], serve: Callable[[FastAPI], str], handle: RecordingHandle,
+    quarantine: Quarantine,
+) -> None:
+    settings_ = make_settings()
+    app = FastAPI()
+    app.include_router(telegram_router(settings_, handle, NullSender(), quarantine=quarantine))
+    app.include_router(whatsapp_router(settings_, handle, NullSender(), quarantine=quarantine))
+    app.include_router(webchat_router(handle))
+    routes = {"/webhooks/telegram": (200,), "/webhooks/whatsapp": (403,), "/chat/send": (422,)}
+    with httpx.Client(base_url=serve(app), timeout=10) as client:
+
+        @FUZZ
+        @given(route=st.sampled_from(sorted(routes)), body=st.binary(max_size=300),
+               content_type=st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain"]))
+        def check(route: str, body: bytes, content_type: str) -> None:
+            headers = {SECRET_HEADER: WEBHOOK_SECRET, "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl",
+                       "Content-Type": content_type}
+            response = client.post(route, content=body, headers=headers)
+            assert response.status_code in routes[route], (route, response.status_code)
+
+        check()
+    assert handle.messages == []
