@@ -245,10 +245,18 @@ class RasaServer:
 
 
 def _children(pid: int) -> list[int]:
+    """Child processes of ``pid``, whichever of its threads started them (Linux lists them per thread)."""
+    out: list[int] = []
     try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except (OSError, ValueError):
-        return []
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            out.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return out
 
 
 def _state(pid: int) -> str:
@@ -347,10 +355,7 @@ def _tree_pids(pid: int) -> list[int]:
     while pids:
         p = pids.pop()
         out.append(p)
-        try:
-            pids.extend(int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split())
-        except (OSError, ValueError):
-            continue
+        pids.extend(_children(p))
     return out
 
 
