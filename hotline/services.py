@@ -149,6 +149,8 @@ class RasaServer:
     nlg_url: str | None = None
     workers: int = 1
     nlg_token: str | None = None
+    # How long a start may take before it counts as failed (loading the model takes ~40 s on an idle machine).
+    start_timeout_s: float = 240.0
     proc: subprocess.Popen[bytes] | None = None
     started_in_s: float | None = None
 
@@ -160,8 +162,8 @@ class RasaServer:
     def model_path(self) -> Path:
         return self.project / "models" / "hotline.tar.gz"
 
-    def start(self, timeout: float = 240.0) -> RasaServer:
-        """Start Rasa and block until ``/status`` reports the loaded model."""
+    def start(self, timeout: float | None = None) -> RasaServer:
+        """Start Rasa and block until ``/status`` reports the loaded model (``start_timeout_s`` by default)."""
         rasa = self.venv / "bin" / "rasa"
         if not rasa.exists():
             raise RuntimeError(f"{rasa} not found: run scripts/setup.sh")
@@ -184,7 +186,7 @@ class RasaServer:
         with open(self.work_dir / f"rasa-{self.port}.out", "wb") as out:
             self.proc = subprocess.Popen(cmd, cwd=self.project, env=env, stdout=out, stderr=subprocess.STDOUT,
                                          start_new_session=True, preexec_fn=_die_with_parent)
-        self._wait_ready(timeout)
+        self._wait_ready(timeout if timeout is not None else self.start_timeout_s)
         self.started_in_s = time.monotonic() - t0
         log.info("rasa ready on port %s in %.1f s", self.port, self.started_in_s)
         return self

@@ -28,49 +28,11 @@ from bot.whatsapp import whatsapp_router
 from hotline import metrics
 from hotline.settings import Settings
 from tests.bot.conftest import PUBLIC_BASE_URL, WEBHOOK_SECRET, NullSender, RecordingHandle
-from tests.factories import telegram_callback_update, telegram_text_update, twilio_text_form
+from tests.factories import telegram_callback_update, telegram_text_update
 from tests.fakes.twilio_api import TEST_AUTH_TOKEN, sign_twilio_request
+from tests.support.strategies import json_values, telegram_updates, texts, twilio_forms
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
-
-# --------------------------------------------------------------------------------------------------------
-# Strategies: JSON of any shape, and updates that look like Telegram's with any field replaced by garbage.
-
-json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=40),
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12,
-)
-ids = st.one_of(st.integers(min_value=-(2**60), max_value=2**60), json_values)
-texts = st.one_of(st.text(max_size=200), json_values)
-
-
-@st.composite
-def telegram_updates(draw: st.DrawFn) -> Any:
-    kind = draw(st.sampled_from(["message", "edited_message", "callback_query", "other", "any"]))
-    if kind == "any":
-        return draw(json_values)
-    update: dict[str, Any] = {"update_id": draw(st.one_of(st.integers(min_value=0, max_value=2**40), ids))}
-    user = draw(st.one_of(st.fixed_dictionaries({"id": ids, "first_name": texts}), json_values))
-    chat = draw(st.one_of(st.fixed_dictionaries({"id": ids, "type": st.just("private")}), json_values))
-    if kind in ("message", "edited_message"):
-        message: dict[str, Any] = {"message_id": draw(ids), "chat": chat, "from": user,
-                                   "date": draw(st.one_of(st.integers(), st.floats(), json_values))}
-        for key in draw(st.sets(st.sampled_from(["text", "caption", "photo", "voice", "edit_date"]))):
-            message[key] = draw(texts)
-        update[kind] = draw(st.one_of(st.just(message), json_values)) if draw(st.booleans()) else message
-    elif kind == "callback_query":
-        origin = st.fixed_dictionaries({"message_id": ids, "chat": st.just(chat)})
-        update["callback_query"] = {"id": draw(texts), "from": user, "data": draw(texts),
-                                    "message": draw(st.one_of(origin, json_values))}
-    else:
-        update[draw(st.text(min_size=1, max_size=12))] = draw(json_values)
-    return update
-
 
 def well_formed_telegram(msg: IncomingMessage) -> None:
     """What the core may rely on for a Telegram message."""
@@ -241,22 +203,6 @@ def test_chunked_body_over_the_limit_is_refused_without_reading_it_whole(
 
 # --------------------------------------------------------------------------------------------------------
 # WhatsApp
-
-FORM_KEYS = ["From", "MessageSid", "SmsMessageSid", "Body", "NumMedia", "ButtonPayload", "ProfileName", "To",
-             "MessageStatus", "WaId"]
-
-
-@st.composite
-def twilio_forms(draw: st.DrawFn) -> dict[str, str]:
-    form = twilio_text_form(draw(st.text(max_size=100)))
-    for key in draw(st.sets(st.sampled_from(FORM_KEYS), max_size=4)):
-        if draw(st.booleans()):
-            form.pop(key, None)
-        else:
-            form[key] = draw(st.one_of(st.text(max_size=60), st.sampled_from(
-                ["whatsapp:+6281200000001", "whatsapp:", "+62812", "SM" + "0" * 32, "-1", "1e9", "99999999999"])))
-    return form
-
 
 def test_fuzzed_signed_forms_never_5xx_and_the_core_sees_only_answerable_messages(
     make_settings: Callable[..., Settings], serve: Callable[[FastAPI], str], handle: RecordingHandle,

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
 from hotline.services import RedisServer, Supervisor
-from tests.bot.test_edge import json_values
 from tests.conftest import NLG_TOKEN
 from tests.factories import telegram_text_update
 from tests.hotline.conftest import Harness, new_chat_id
+from tests.support.strategies import json_values
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from hotline.services import RedisServer
 from storage.models import Message
-from tests.bot.test_edge import telegram_updates, twilio_forms
 from tests.hotline.conftest import SECRET, Harness
 from tests.hotline.test_health import scrape, until
+from tests.support.strategies import telegram_updates, twilio_forms
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 # `berhenti`/`stop` leaves its message `received` by design of the core today (issue 16, "minor"); these
