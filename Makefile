@@ -16,3 +16,4 @@ bench:  ## benchmarks (print figures; not part of the tests)
 	.venv/bin/hotline bench triage
 	.venv/bin/hotline bench e2e
 	.venv/bin/hotline bench paging
+	.venv/bin/hotline bench edge

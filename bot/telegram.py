@@ -14,20 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.edge import Quarantine, ReplyTimer, TooLarge, quarantine_for, read_limited, refuse
+from bot.models import TgUpdate
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
+from hotline import metrics
 from hotline.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -44,23 +46,6 @@ MAX_BODY_BYTES: Final = 1_000_000
 _DELETE_BATCH: Final = 100
 # Retry a rate-limited send only when the wait is short; longer waits are the caller's decision.
 _MAX_RETRY_AFTER_S: Final = 5.0
-
-# Message keys that carry an attachment. We keep only the fact that something was attached (media_count),
-# never the file ids: a victim's photo or voice note is evidence the core must not silently store.
-_MEDIA_KEYS: Final = (
-    "photo",
-    "video",
-    "video_note",
-    "voice",
-    "audio",
-    "document",
-    "animation",
-    "sticker",
-    "contact",
-    "location",
-    "venue",
-)
-
 
 # --------------------------------------------------------------------------------------------------------
 # Background processing
@@ -286,69 +271,50 @@ async def set_webhook(bot: Bot, settings: Settings) -> bool:
 # Update → IncomingMessage
 
 
-def _media_count(message: Mapping[str, Any]) -> int:
-    # A Telegram message carries at most one attachment (an album arrives as several messages).
-    return int(any(key in message for key in _MEDIA_KEYS))
+def update_to_incoming(update: Mapping[str, Any] | TgUpdate, *, edits: bool = True) -> IncomingMessage | None:
+    """Translate one Bot API ``Update`` into an ``IncomingMessage``.
 
-
-def _display_name(user: Mapping[str, Any] | None) -> str | None:
-    if not user:
-        return None
-    first = user.get("first_name")
-    return str(first) if first else None
-
-
-def update_to_incoming(update: Mapping[str, Any], *, edits: bool = True) -> IncomingMessage | None:
-    """Translate one Bot API ``Update`` (JSON dict) into an ``IncomingMessage``.
-
-    Returns ``None`` for updates the core has no use for (channel posts, membership changes, ...).
-    An ``edited_message`` is delivered like a new message (its own ``update_id``) unless ``edits`` is
-    false: an edit can add what makes the situation urgent, and the safety net must see it.
+    ``update`` is a validated ``TgUpdate`` or the JSON dict (validated here: ``pydantic.ValidationError``, a
+    ``ValueError``, when it does not fit). Returns ``None`` for updates the core has no use for (channel posts,
+    membership changes, ...). An ``edited_message`` is delivered like a new message (its own ``update_id``)
+    unless ``edits`` is false: an edit can add what makes the situation urgent, and the safety net must see it.
     """
-    external_id = str(update["update_id"])
+    upd = update if isinstance(update, TgUpdate) else TgUpdate.model_validate(update)
+    external_id = str(upd.update_id)
 
-    if (query := update.get("callback_query")) is not None:
-        origin = query.get("message") or {}
-        chat = origin.get("chat") or {}
+    if (query := upd.callback_query) is not None:
+        origin = query.message
         # An inaccessible/inline origin has no chat; the presser's private chat has the user's id.
-        chat_id = chat.get("id", (query.get("from") or {}).get("id"))
-        if chat_id is None:
-            return None
+        chat_id = origin.chat.id if origin is not None and origin.chat is not None else query.from_.id
         return IncomingMessage(
             channel="telegram",
             sender_id=f"tg:{chat_id}",
             external_id=external_id,
-            callback_data=query.get("data"),
-            chat_message_id=origin.get("message_id"),
-            user_display=_display_name(query.get("from")),
+            callback_data=query.data,
+            chat_message_id=origin.message_id if origin is not None else None,
+            user_display=query.from_.first_name,
         )
 
-    message = update.get("message")
+    message = upd.message
     if message is None and edits:
-        message = update.get("edited_message")
+        message = upd.edited_message
     if message is None:
         return None
-    date = message.get("edit_date") or message.get("date")
     return IncomingMessage(
         channel="telegram",
-        sender_id=f"tg:{message['chat']['id']}",
+        sender_id=f"tg:{message.chat.id}",
         external_id=external_id,
-        text=message.get("text") or message.get("caption") or "",
-        media_count=_media_count(message),
-        received_at=datetime.fromtimestamp(date, UTC) if date else datetime.now(UTC),
-        chat_message_id=message.get("message_id"),
-        user_display=_display_name(message.get("from")),
+        text=message.text or message.caption or "",
+        media_count=message.media_count,
+        received_at=message.sent_at,
+        chat_message_id=message.message_id,
+        user_display=message.from_.first_name if message.from_ is not None else None,
     )
-
-
-def _callback_query_id(update: Mapping[str, Any]) -> str | None:
-    query = update.get("callback_query")
-    return str(query["id"]) if query and "id" in query else None
 
 
 def _schedule(
     tasks: PendingTasks,
-    update: Mapping[str, Any],
+    update: TgUpdate,
     handle: Handle,
     sender: Sender,
     *,
@@ -359,14 +325,21 @@ def _schedule(
     msg = update_to_incoming(update, edits=edits)
     if msg is None:
         return False
-    query_id = _callback_query_id(update)
+    query_id = update.callback_query.id if update.callback_query is not None else None
+    timed = ReplyTimer(sender, msg)
 
     async def work() -> None:
-        if query_id is not None and answer is not None:
-            await answer(query_id)
-        await handle(msg, sender)
+        try:
+            if query_id is not None and answer is not None:
+                await answer(query_id)
+            await handle(msg, timed)
+        except Exception:
+            # Counted here, logged (type and frames, no message) by PendingTasks.
+            metrics.PROCESSING_FAILURES.labels(channel="telegram").inc()
+            raise
 
-    tasks.spawn(msg.sender_id, msg.external_id, work, msg=msg, sender=sender)
+    metrics.MESSAGES.labels(channel="telegram").inc()
+    tasks.spawn(msg.sender_id, msg.external_id, work, msg=msg, sender=timed)
     return True
 
 
@@ -387,39 +360,45 @@ def telegram_router(
     *,
     tasks: PendingTasks | None = None,
     edits: bool = True,
+    quarantine: Quarantine | None = None,
 ) -> APIRouter:
     """``POST /webhooks/telegram``: authenticate, answer 200 at once, process in the background.
 
     The ``X-Telegram-Bot-Api-Secret-Token`` header is compared (constant time) with
     ``settings.telegram_webhook_secret`` before the body is read; with no secret configured every
-    request is refused, so a missing setting can never open the webhook. Button presses are acknowledged
-    in the response (``answerCallbackQuery``). ``sender`` is what ``handle`` receives (any ``Sender``,
-    e.g. a dispatcher over all channels). Pass ``tasks`` to drain the background work on shutdown.
+    request is refused, so a missing setting can never open the webhook. The body is read up to
+    ``MAX_BODY_BYTES`` (413 beyond, chunked or not) and validated as a ``TgUpdate``. An authenticated body
+    that does not fit is answered 200 (Telegram would otherwise redeliver it forever, holding back the bot's
+    later updates), kept in ``quarantine`` (encrypted; default ``var/poison/``) and counted. Button presses
+    are acknowledged in the response (``answerCallbackQuery``). ``sender`` is what ``handle`` receives (any
+    ``Sender``, e.g. a dispatcher over all channels). Pass ``tasks`` to drain the background work on shutdown.
     """
     router = APIRouter()
     pending = tasks if tasks is not None else PendingTasks()
+    metrics.track_queue("webhook_tasks", lambda: len(pending))
 
     @router.post(WEBHOOK_PATH, include_in_schema=False)
     async def telegram_webhook(request: Request) -> Response:
         if not _secret_ok(settings.telegram_webhook_secret, request.headers.get(SECRET_HEADER)):
-            return Response(status_code=403)
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return Response(status_code=413)
+            metrics.REJECTED.labels(route=WEBHOOK_PATH, status="403").inc()
+            return refuse(403)
         try:
-            update = json.loads(await request.body())
-            if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
-                raise ValueError("not an update")
-            scheduled = _schedule(pending, update, handle, sender, edits=edits)
-        except (ValueError, KeyError, TypeError):
-            logger.warning("telegram webhook: malformed update refused")
-            return Response(status_code=400)
-        if not scheduled:
-            logger.debug("telegram update %s ignored (type not handled)", update["update_id"])
-        elif (query_id := _callback_query_id(update)) is not None:
+            body = await read_limited(request, MAX_BODY_BYTES)
+        except TooLarge:
+            metrics.REJECTED.labels(route=WEBHOOK_PATH, status="413").inc()
+            return refuse(413)
+        try:
+            update = TgUpdate.model_validate_json(body)
+        except ValidationError:
+            poison = quarantine if quarantine is not None else quarantine_for(settings.var_dir, settings.poison_key)
+            await poison.keep("telegram", "invalid", body)
+            return Response(status_code=200)
+        if not _schedule(pending, update, handle, sender, edits=edits):
+            logger.debug("telegram update %s ignored (type not handled)", update.update_id)
+        elif update.callback_query is not None:
             # Telegram runs a Bot API method given in the webhook's response: the button press is
             # acknowledged (the client's spinner stops) without a request of our own or a bot object.
-            return JSONResponse({"method": "answerCallbackQuery", "callback_query_id": query_id})
+            return JSONResponse({"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id})
         return Response(status_code=200)
 
     return router
@@ -477,9 +456,13 @@ async def run_polling(
             for update in updates:
                 offset = update.update_id + 1
                 try:
-                    _schedule(pending, update.to_dict(), handle, sender, edits=edits, answer=answerer.answer_callback)
-                except (ValueError, KeyError, TypeError) as exc:
-                    _log_failure("parsing update", str(update.update_id), exc)
+                    parsed = TgUpdate.model_validate(update.to_dict())
+                except ValidationError:
+                    # Telegram forgets it once the offset moves on: counted, never retried.
+                    metrics.POISON.labels(channel="telegram", reason="invalid").inc()
+                    logger.warning("telegram update %s not processable; skipped", update.update_id)
+                    continue
+                _schedule(pending, parsed, handle, sender, edits=edits, answer=answerer.answer_callback)
     finally:
         stopper.cancel()
         if offset is not None:

@@ -19,11 +19,14 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final, TextIO
 
-from fastapi import APIRouter, HTTPException
-from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
+from bot.edge import ReplyTimer, TooLarge, read_limited, refuse
+from bot.models import clean_str
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
+from hotline import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,8 @@ TERMINAL_SENDER_ID: Final = "web:terminal"
 MAX_TEXT_CHARS: Final = 4000
 # How long a web chat request waits for its turn before answering with the replies ready so far.
 REPLY_WAIT_S: Final = 3.0
+# A message body is a few KB at most (4,000 characters, up to 4 bytes each, JSON-escaped).
+MAX_BODY_BYTES: Final = 64_000
 # Undelivered replies kept per session for the page to poll; older ones are dropped.
 _MAX_QUEUED: Final = 100
 _OPTION_REPLY = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
@@ -43,9 +48,16 @@ _PAGE_HEADERS: Final = {"Cache-Control": "no-store", "Referrer-Policy": "no-refe
 class ChatSend(BaseModel):
     """Body of ``POST /chat/send``."""
 
-    session: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
-    text: str = Field(default="", max_length=MAX_TEXT_CHARS)
-    callback_data: str | None = Field(default=None, max_length=256)
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    session: StrictStr = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    text: StrictStr = Field(default="", max_length=MAX_TEXT_CHARS)
+    callback_data: StrictStr | None = Field(default=None, max_length=256)
+
+    @field_validator("text", "callback_data")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        return clean_str(value) if value is not None else None
 
 
 def reply_json(message: OutgoingMessage) -> dict[str, Any]:
@@ -136,9 +148,19 @@ def webchat_router(handle: Handle, *, outbox: WebChatOutbox | None = None, fallb
         return HTMLResponse(CHAT_PAGE, headers=_PAGE_HEADERS)
 
     @router.post("/chat/send")
-    async def chat_send(body: ChatSend) -> list[dict[str, Any]]:
+    async def chat_send(request: Request) -> Response:
+        # Read and validated by hand rather than by FastAPI's body parsing: the size limit must hold for a
+        # chunked body, and a deeply nested JSON body must be a 422, not a RecursionError and a 500.
+        try:
+            body = ChatSend.model_validate_json(await read_limited(request, MAX_BODY_BYTES))
+        except TooLarge:
+            metrics.REJECTED.labels(route="/chat/send", status="413").inc()
+            return refuse(413)
+        except ValidationError:
+            metrics.REJECTED.labels(route="/chat/send", status="422").inc()
+            return JSONResponse({"detail": "malformed message"}, status_code=422)
         if not body.text.strip() and body.callback_data is None:
-            raise HTTPException(status_code=422, detail="empty message")
+            return JSONResponse({"detail": "empty message"}, status_code=422)
         recipient = f"web:{body.session}"
         buffer = BufferSender(recipient, fallback)
         msg = IncomingMessage(
@@ -148,18 +170,21 @@ def webchat_router(handle: Handle, *, outbox: WebChatOutbox | None = None, fallb
             text=body.text,
             callback_data=body.callback_data,
         )
+        metrics.MESSAGES.labels(channel="web").inc()
         # The turn runs as a task: if it is slow (a database that hangs, say), the replies it already has,
         # the emergency numbers first among them, are answered now and the rest reach the page by polling.
-        turn = asyncio.ensure_future(handle(msg, buffer))
+        turn = asyncio.ensure_future(handle(msg, ReplyTimer(buffer, msg)))
         done, _ = await asyncio.wait({turn}, timeout=REPLY_WAIT_S)
         if not done:
             buffer.close(late)
             turn.add_done_callback(_log_late_failure)
             logger.warning("web chat: turn still running after %.0f s; answering with what is ready", REPLY_WAIT_S)
         elif (exc := turn.exception()) is not None:
-            logger.error("web chat: processing failed: %s", type(exc).__name__)
+            # The replies sent before the failure (the emergency numbers come first) still reach the page.
+            metrics.PROCESSING_FAILURES.labels(channel="web").inc()
+            logger.error("web chat: processing failed (%s)", type(exc).__name__)
         # Replies queued earlier (outside a request) come first, in the order they were sent.
-        return [reply_json(m) for m in (*late.take(recipient), *buffer.replies)]
+        return JSONResponse([reply_json(m) for m in (*late.take(recipient), *buffer.replies)])
 
     @router.get("/chat/messages")
     async def chat_messages(session: str) -> list[dict[str, Any]]:

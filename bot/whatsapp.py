@@ -17,13 +17,17 @@ from typing import Final
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
 from starlette.datastructures import ImmutableMultiDict
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from bot.edge import Quarantine, ReplyTimer, TooLarge, quarantine_for, read_limited, refuse
+from bot.models import WaForm
 from bot.telegram import PendingTasks
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
+from hotline import metrics
 from hotline.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -71,30 +75,30 @@ def address_of(recipient_id: str) -> str:
     return f"whatsapp:{number}"
 
 
-def form_to_incoming(form: Mapping[str, str]) -> IncomingMessage:
+def form_to_incoming(form: Mapping[str, str] | WaForm) -> IncomingMessage:
     """Translate one Twilio inbound-message webhook (form fields) into an ``IncomingMessage``.
 
     ``From: whatsapp:+62...`` becomes sender id ``wa:+62...``; ``MessageSid`` the external id;
     ``NumMedia`` the media count (the media URLs themselves are not kept); a quick-reply template
-    button's ``ButtonPayload`` the callback data. Raises ``ValueError`` for a body that is not an
-    inbound WhatsApp message.
+    button's ``ButtonPayload`` the callback data. Raises ``ValueError`` (``pydantic.ValidationError``) for
+    a body that is not an inbound WhatsApp message the core can answer (see ``bot.models.WaForm``).
     """
-    sender = form.get("From", "")
-    sid = form.get("MessageSid") or form.get("SmsMessageSid")
-    if not sender.startswith("whatsapp:") or not sid:
-        raise ValueError("not an inbound WhatsApp message")
-    try:
-        media_count = max(int(form.get("NumMedia") or 0), 0)
-    except ValueError:
-        media_count = 0
+    if isinstance(form, WaForm):
+        parsed = form
+    else:
+        fields = dict(form)
+        # Older webhooks carry only SmsMessageSid.
+        if not fields.get("MessageSid") and fields.get("SmsMessageSid"):
+            fields["MessageSid"] = fields["SmsMessageSid"]
+        parsed = WaForm.model_validate(fields)
     return IncomingMessage(
         channel="whatsapp",
-        sender_id="wa:" + sender.removeprefix("whatsapp:"),
-        external_id=sid,
-        text=form.get("Body") or "",
-        media_count=media_count,
-        callback_data=form.get("ButtonPayload") or None,
-        user_display=form.get("ProfileName") or None,
+        sender_id="wa:" + parsed.from_.removeprefix("whatsapp:"),
+        external_id=parsed.message_sid,
+        text=parsed.body,
+        media_count=parsed.num_media,
+        callback_data=parsed.button_payload or None,
+        user_display=parsed.profile_name or None,
     )
 
 
@@ -269,12 +273,16 @@ def whatsapp_router(
     *,
     options: WhatsAppSender | None = None,
     tasks: PendingTasks | None = None,
+    quarantine: Quarantine | None = None,
 ) -> APIRouter:
     """``POST /webhooks/whatsapp``: verify ``X-Twilio-Signature``, answer empty TwiML, process in background.
 
     The signature is checked with the auth token over ``PUBLIC_BASE_URL + /webhooks/whatsapp`` (plus the
     query string) and the form fields, so it also holds behind a reverse proxy that changes Host. Without a
-    configured auth token every request is refused. Status callbacks posted to the same URL are ignored.
+    configured auth token every request is refused. Status callbacks posted to the same URL are ignored. The
+    body is read up to ``MAX_BODY_BYTES`` (413 beyond, also when chunked); a signed body that is not an inbound
+    message the core can answer is answered 200, kept in ``quarantine`` (encrypted; default
+    ``var/poison/``) and counted.
 
     ``sender`` is what ``handle`` receives (any ``Sender``, e.g. a dispatcher over all channels).
     ``options`` is the ``WhatsAppSender`` whose numbered options turn a reply "2" into ``callback_data``
@@ -282,6 +290,7 @@ def whatsapp_router(
     """
     router = APIRouter()
     pending = tasks if tasks is not None else PendingTasks()
+    metrics.track_queue("webhook_tasks", lambda: len(pending))
     validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
     numbered = options if options is not None else sender if isinstance(sender, WhatsAppSender) else None
 
@@ -289,34 +298,52 @@ def whatsapp_router(
     async def whatsapp_webhook(request: Request) -> Response:
         signature = request.headers.get(SIGNATURE_HEADER)
         if validator is None or not signature:
-            return Response(status_code=403)
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return Response(status_code=413)
-        # The signature covers the form fields, so the body must be read; it is only decoded into
-        # key/value pairs here, and nothing is interpreted or stored before the check passes.
-        raw = (await request.body()).decode("utf-8", errors="replace")
+            metrics.REJECTED.labels(route=WEBHOOK_PATH, status="403").inc()
+            return refuse(403)
+        # The signature covers the form fields, so the body must be read (within the limit, counted as it
+        # streams in); it is only decoded into key/value pairs here, and nothing is interpreted or stored
+        # before the check passes.
+        try:
+            raw_bytes = await read_limited(request, MAX_BODY_BYTES)
+        except TooLarge:
+            metrics.REJECTED.labels(route=WEBHOOK_PATH, status="413").inc()
+            return refuse(413)
+        raw = raw_bytes.decode("utf-8", errors="replace")
         form: ImmutableMultiDict[str, str] = ImmutableMultiDict(parse_qsl(raw, keep_blank_values=True))
         url = webhook_url(settings)
         if request.url.query:
             url += "?" + request.url.query
         if not validator.validate(url, form, signature):
-            return Response(status_code=403)
+            metrics.REJECTED.labels(route=WEBHOOK_PATH, status="403").inc()
+            return refuse(403)
 
         if "MessageStatus" in form and "Body" not in form:
             return _twiml()
         try:
             msg = form_to_incoming(form)
-        except ValueError:
-            logger.warning("whatsapp webhook: signed body is not an inbound message")
-            return _twiml(400)
+        except ValidationError:
+            # Signed by Twilio but not a message we can answer: 200 (a 4xx/5xx only makes Twilio try its
+            # fallback URL and log errors), kept aside encrypted and counted.
+            poison = quarantine if quarantine is not None else quarantine_for(settings.var_dir, settings.poison_key)
+            await poison.keep("whatsapp", "invalid", raw_bytes)
+            return _twiml()
         if numbered is not None and msg.callback_data is None:
             if (data := numbered.option_for(msg.sender_id, msg.text)) is not None:
                 msg = dataclasses.replace(msg, callback_data=data)
 
         incoming = msg
-        pending.spawn(incoming.sender_id, incoming.external_id, lambda: handle(incoming, sender), msg=incoming,
-                      sender=sender)
+        timed = ReplyTimer(sender, incoming)
+
+        async def work() -> None:
+            try:
+                await handle(incoming, timed)
+            except Exception:
+                # Counted here, logged (type and frames, no message) by PendingTasks.
+                metrics.PROCESSING_FAILURES.labels(channel="whatsapp").inc()
+                raise
+
+        metrics.MESSAGES.labels(channel="whatsapp").inc()
+        pending.spawn(incoming.sender_id, incoming.external_id, work, msg=incoming, sender=timed)
         return _twiml()
 
     return router

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hmac
 import logging
+import secrets
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -17,19 +19,24 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+from pydantic import ValidationError
 from sqlalchemy import text as sql_text
 
+from bot.edge import TooLarge, read_limited, refuse
+from bot.models import NlgRequest
 from bot.types import IncomingMessage, OutgoingMessage, Sender
 from console import install_console
 from handlers import privacy, text_model
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
 from handlers.delivery import Delivery, RateLimits
-from handlers.nlg import nlg_response
+from handlers.nlg import render
 from handlers.staff import StaffDesk
 from handlers.store import Journal, Spool, Store
+from hotline import metrics
 from hotline.erasure import RedisEraser
 from hotline.rasa_client import RasaClient
 from hotline.settings import Settings
@@ -79,6 +86,8 @@ class Runtime:
     extra_routers: list[Any] = field(default_factory=list)
     closers: list[Any] = field(default_factory=list)
     recover_journal: Callable[[], int] | None = None  # set when the channels start
+    # Child services started by ``hotline run`` (``hotline.services.Supervised``): /readyz reports whether each is up.
+    services: list[Any] = field(default_factory=list)
 
     async def handle(self, msg: IncomingMessage, sender: Sender) -> None:
         """The adapters' entry point."""
@@ -202,7 +211,7 @@ def _recover(rt: Runtime, journal: Journal, tasks: Any) -> int:
 
 
 def build_app(rt: Runtime) -> FastAPI:
-    """The HTTP face of the hotline: webhooks, web chat, Rasa's NLG endpoint and a health check."""
+    """The HTTP face of the hotline: webhooks, web chat, Rasa's NLG endpoint, health, readiness and metrics."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -229,25 +238,43 @@ def build_app(rt: Runtime) -> FastAPI:
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
-        checks: dict[str, bool] = {"app": True}
-        try:
-            await rt.store.run(lambda s: s.execute(sql_text("SELECT 1")))
-            checks["database"] = True
-        except Exception:
-            checks["database"] = False
-        if rt.rasa is not None:
-            try:
-                await rt.rasa.status()
-                checks["rasa"] = True
-            except Exception:
-                checks["rasa"] = False
-        checks["redis"] = await rt.cases.redis_ok()
+        # Alive: the event loop answers. Whether the services behind it work is /readyz's question; a liveness
+        # probe that failed with the database would make an orchestrator restart an app that still sends the
+        # emergency numbers without it.
+        return JSONResponse({"ok": True})
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        checks = await _readiness(rt)
         ok = all(checks.values())
         return JSONResponse({"ok": ok, **checks, "spooled": len(rt.spool)}, status_code=200 if ok else 503)
 
     @app.post("/nlg")
-    async def nlg(request: Request) -> JSONResponse:
-        return JSONResponse(nlg_response(await request.json()))
+    async def nlg(request: Request) -> Response:
+        # Only Rasa knows the token (the app wrote it into the endpoints.yml of the Rasa it started, or the
+        # operator set the same NLG_TOKEN on both sides).
+        given = request.query_params.get("token") or request.headers.get(NLG_TOKEN_HEADER)
+        if not _token_ok(rt.settings.nlg_token, given):
+            metrics.REJECTED.labels(route="/nlg", status="403").inc()
+            return refuse(403)
+        try:
+            body = NlgRequest.model_validate_json(await read_limited(request, NLG_MAX_BODY_BYTES))
+        except TooLarge:
+            metrics.REJECTED.labels(route="/nlg", status="413").inc()
+            return refuse(413)
+        except ValidationError:
+            metrics.REJECTED.labels(route="/nlg", status="422").inc()
+            return JSONResponse({"detail": "not an NLG request"}, status_code=422)
+        slots = body.tracker.slots
+        return JSONResponse({"text": render(body.name, {"lang": slots.lang, "faq_topic": slots.faq_topic,
+                                                         "region": slots.region})})
+
+    # Messages kept on disk while the database is down, read at scrape time.
+    metrics.track_queue("spool", lambda: len(rt.spool))
+
+    @app.get("/metrics")
+    async def metrics_page() -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/")
     async def root() -> RedirectResponse:
@@ -256,6 +283,43 @@ def build_app(rt: Runtime) -> FastAPI:
     install_console(app, rt)  # the staff console under /console (its own prefix; every route needs a session)
 
     return app
+
+
+# Rasa's NLG request carries the whole tracker (every event of the conversation): allow for a long one.
+NLG_MAX_BODY_BYTES = 2_000_000
+NLG_TOKEN_HEADER = "X-Hotline-Nlg-Token"
+# A readiness probe that waits on a hung database must still answer (with "not ready") within the probe's timeout.
+_READY_TIMEOUT_S = 2.0
+
+
+def _token_ok(configured: str | None, given: str | None) -> bool:
+    if not configured or not given:
+        return False
+    return hmac.compare_digest(given.encode(), configured.encode())
+
+
+async def _readiness(rt: Runtime) -> dict[str, bool]:
+    """Each dependency: can it serve now? (database, Redis, Rasa, and each child service ``hotline run`` watches)."""
+
+    async def check(name: str, probe: Any) -> tuple[str, bool]:
+        try:
+            result = await asyncio.wait_for(probe(), _READY_TIMEOUT_S)
+            return name, result is not False
+        except Exception:
+            return name, False
+
+    async def database() -> None:
+        await rt.store.run(lambda s: s.execute(sql_text("SELECT 1")))
+
+    probes: list[Any] = [check("database", database), check("redis", rt.cases.redis_ok)]
+    if rt.rasa is not None:
+        probes.append(check("rasa", rt.rasa.status))
+    checks = dict(await asyncio.gather(*probes))
+    for svc in rt.services:
+        # e.g. "rasa_workers": every Sanic worker of the local Rasa is running (one dead worker still answers
+        # /status through the other, but is not serving its share).
+        checks[f"{svc.name}_process" if svc.name != "rasa" else "rasa_workers"] = bool(svc.alive())
+    return checks
 
 
 def configure_logging(verbose: bool = False, *, log_salt: str | None = None) -> None:
@@ -274,11 +338,15 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
     """``hotline run``: start what is missing (Redis, Rasa), then serve until interrupted."""
     import uvicorn
 
-    from hotline.services import RasaServer, RedisServer
+    from hotline.services import RasaServer, RedisServer, Supervisor
 
     configure_logging(log_salt=settings.log_salt)  # again: run() is also called without the CLI
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.nlg_token:
+        # Only the Rasa started below needs it; a fresh one per run keeps /nlg closed to everyone else.
+        settings.nlg_token = secrets.token_urlsafe(32)
     started: list[Any] = []
+    supervisor: Supervisor | None = None
     try:
         redis_url = settings.redis_url
         if not redis_url:
@@ -291,10 +359,14 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
             log.info("starting a local Rasa server (about a minute)")
             rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project,
                               work_dir=settings.var_dir / "rasa", redis_url=redis_url,
-                              nlg_url=f"http://127.0.0.1:{settings.port}/nlg", workers=settings.rasa_workers).start()
+                              nlg_url=f"http://127.0.0.1:{settings.port}/nlg", nlg_token=settings.nlg_token,
+                              workers=settings.rasa_workers).start()
             started.append(rasa)
             rasa_url = rasa.url
+        # A Redis or a Rasa worker that dies is started again (with back-off); /readyz shows it meanwhile.
+        supervisor = Supervisor(started).start() if started else None
         rt = build_runtime(settings, rasa_url=rasa_url, redis_url=redis_url)
+        rt.services = list(started)
         app = build_app(rt)
         if terminal:
             return asyncio.run(_terminal(rt, app, settings))
@@ -303,6 +375,8 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
         return 0
     finally:
+        if supervisor is not None:
+            supervisor.stop()
         for svc in reversed(started):
             svc.stop()
 

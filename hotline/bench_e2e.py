@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -178,10 +179,11 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     emergencies = {i for i, t in enumerate(texts) if detect_danger(t).level == "emergency"}
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     port = free_port()
+    nlg_token = secrets.token_urlsafe(16)
     redis = RedisServer(data_dir=tmp / "redis").start()
     rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=tmp / "rasa",
                       redis_url=redis.url, nlg_url=f"http://127.0.0.1:{port}/nlg",
-                      workers=settings.rasa_workers).start()
+                      nlg_token=nlg_token, workers=settings.rasa_workers).start()
     fake = _RemoteFake()
     try:
         # The app runs as its own process (`hotline run`, as in production), so the load generator and the
@@ -189,7 +191,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         env = dict(os.environ, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_MODE="webhook",
                    TELEGRAM_API_BASE_URL=fake.api_base_url, TELEGRAM_WEBHOOK_SECRET=SECRET, PORT=str(port),
                    DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", RASA_URL=rasa.url, REDIS_URL=redis.url,
-                   VAR_DIR=str(tmp / "var"), TWILIO_ACCOUNT_SID="")
+                   VAR_DIR=str(tmp / "var"), TWILIO_ACCOUNT_SID="", NLG_TOKEN=nlg_token)
         app = start_app(env, port, tmp / "app.log")
         rows: list[dict[str, Any]] = []
         n_slow = min(len(texts), 40)

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import sqlite3
 import tempfile
 import time
@@ -144,8 +145,9 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-surge-"))
     port = free_port()
     redis = RedisServer(data_dir=tmp / "redis").start()
+    nlg_token = secrets.token_urlsafe(16)
     rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=tmp / "rasa",
-                      redis_url=redis.url, nlg_url=f"http://127.0.0.1:{port}/nlg",
+                      redis_url=redis.url, nlg_url=f"http://127.0.0.1:{port}/nlg", nlg_token=nlg_token,
                       workers=settings.rasa_workers).start()
     fake = _RemoteFake()
     database = tmp / "bench.db"
@@ -154,7 +156,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         env = dict(os.environ, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_MODE="webhook",
                    TELEGRAM_API_BASE_URL=fake.api_base_url, TELEGRAM_WEBHOOK_SECRET=SECRET, PORT=str(port),
                    DATABASE_URL=f"sqlite:///{database}", RASA_URL=rasa.url, REDIS_URL=redis.url,
-                   VAR_DIR=str(tmp / "var"), TWILIO_ACCOUNT_SID="")
+                   VAR_DIR=str(tmp / "var"), TWILIO_ACCOUNT_SID="", NLG_TOKEN=nlg_token)
         app = start_app(env, port, tmp / "app.log")
         load = Load(f"http://127.0.0.1:{port}", calm, danger)
         base, surge, spike = args.base_rate, args.surge_rate, args.spike_rate

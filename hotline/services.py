@@ -13,9 +13,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 
@@ -97,9 +100,24 @@ class RedisServer:
             _terminate(self.proc)
             self.proc = None
 
+    name = "redis"
 
-def write_endpoints(path: Path, *, redis_url: str | None, nlg_url: str | None) -> Path:
-    """Write a Rasa ``endpoints.yml``: tracker and lock store on Redis, response texts from the app (NLG)."""
+    def alive(self) -> bool:
+        """Whether the server process is running."""
+        return self.proc is not None and self.proc.poll() is None
+
+    def restart(self) -> None:
+        """Start the server again on the same port and data (append-only file), after a crash."""
+        self.stop()
+        self.start()
+
+
+def write_endpoints(path: Path, *, redis_url: str | None, nlg_url: str | None, nlg_token: str | None = None) -> Path:
+    """Write a Rasa ``endpoints.yml``: tracker and lock store on Redis, response texts from the app (NLG).
+
+    ``nlg_token`` is sent by Rasa as the ``token`` query parameter of every NLG request; the app's ``/nlg``
+    answers only requests that carry it.
+    """
     lines: list[str] = []
     if redis_url:
         u = httpx.URL(redis_url)
@@ -110,9 +128,12 @@ def write_endpoints(path: Path, *, redis_url: str | None, nlg_url: str | None) -
                 f"{name}:\n  type: redis\n  url: {u.host}\n  port: {u.port or 6379}\n  db: {db}\n{extra}"
             )
     if nlg_url:
-        lines.append(f"nlg:\n  url: {nlg_url}\n")
+        lines.append(f"nlg:\n  url: {nlg_url}\n" + (f"  token: {nlg_token}\n" if nlg_token else ""))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(lines) or "{}\n", encoding="utf-8")
+    # The file may hold the NLG token: readable by its owner only.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("".join(lines) or "{}\n")
     return path
 
 
@@ -127,6 +148,9 @@ class RasaServer:
     redis_url: str | None = None
     nlg_url: str | None = None
     workers: int = 1
+    nlg_token: str | None = None
+    # How long a start may take before it counts as failed (loading the model takes ~40 s on an idle machine).
+    start_timeout_s: float = 240.0
     proc: subprocess.Popen[bytes] | None = None
     started_in_s: float | None = None
 
@@ -138,8 +162,8 @@ class RasaServer:
     def model_path(self) -> Path:
         return self.project / "models" / "hotline.tar.gz"
 
-    def start(self, timeout: float = 240.0) -> RasaServer:
-        """Start Rasa and block until ``/status`` reports the loaded model."""
+    def start(self, timeout: float | None = None) -> RasaServer:
+        """Start Rasa and block until ``/status`` reports the loaded model (``start_timeout_s`` by default)."""
         rasa = self.venv / "bin" / "rasa"
         if not rasa.exists():
             raise RuntimeError(f"{rasa} not found: run scripts/setup.sh")
@@ -148,12 +172,13 @@ class RasaServer:
         self.port = self.port or free_port()
         self.work_dir.mkdir(parents=True, exist_ok=True)
         endpoints = write_endpoints(
-            self.work_dir / f"endpoints-{self.port}.yml", redis_url=self.redis_url, nlg_url=self.nlg_url
+            self.work_dir / f"endpoints-{self.port}.yml", redis_url=self.redis_url, nlg_url=self.nlg_url,
+            nlg_token=self.nlg_token,
         )
         env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
                    SANIC_REQUEST_TIMEOUT="30", LOG_LEVEL_LIBRARIES="ERROR",
                    # Rasa runs several Sanic workers only with a shared (Redis) lock and tracker store.
-                   SANIC_WORKERS=str(self.workers if self.redis_url else 1))
+                   SANIC_WORKERS=str(self.sanic_workers))
         cmd = [str(rasa), "run", "--enable-api", "-m", str(self.model_path), "--port", str(self.port),
                "-i", "127.0.0.1", "--endpoints", str(endpoints), "--log-file", str(self.work_dir / "rasa.log")]
         t0 = time.monotonic()
@@ -161,7 +186,7 @@ class RasaServer:
         with open(self.work_dir / f"rasa-{self.port}.out", "wb") as out:
             self.proc = subprocess.Popen(cmd, cwd=self.project, env=env, stdout=out, stderr=subprocess.STDOUT,
                                          start_new_session=True, preexec_fn=_die_with_parent)
-        self._wait_ready(timeout)
+        self._wait_ready(timeout if timeout is not None else self.start_timeout_s)
         self.started_in_s = time.monotonic() - t0
         log.info("rasa ready on port %s in %.1f s", self.port, self.started_in_s)
         return self
@@ -195,6 +220,136 @@ class RasaServer:
             _terminate(self.proc, timeout=20.0)
             self.proc = None
 
+    name = "rasa"
+
+    @property
+    def sanic_workers(self) -> int:
+        """How many Sanic worker processes serve requests (several only with the Redis lock store)."""
+        return self.workers if self.redis_url else 1
+
+    def live_workers(self) -> int:
+        """Worker processes serving now: Sanic forks them from the main process when there are several (a killed
+        one is not replaced by Sanic and lingers as a zombie); a single worker is the main process itself."""
+        if self.proc is None or self.proc.poll() is not None:
+            return 0
+        if self.sanic_workers <= 1:
+            return 1
+        return sum(1 for pid in _children(self.proc.pid) if _state(pid) not in ("Z", "X", ""))
+
+    def alive(self) -> bool:
+        """Whether the main process and every worker are running."""
+        return self.live_workers() >= self.sanic_workers
+
+    def restart(self) -> None:
+        """Stop what is left (the main process and surviving workers) and start Rasa again on the same port."""
+        self.stop()
+        self.start()
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes of ``pid``, whichever of its threads started them (Linux lists them per thread)."""
+    out: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            out.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _state(pid: int) -> str:
+    """The state letter of a process (R, S, Z, ...); empty when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+class Supervised(Protocol):
+    """A child service the supervisor can watch and start again."""
+
+    name: str
+
+    def alive(self) -> bool: ...
+
+    def restart(self) -> None: ...
+
+
+class Supervisor:
+    """Restarts dead child services (Redis, a Rasa server with a dead worker) of ``hotline run``.
+
+    A thread checks every ``interval_s``; a dead service is restarted at once the first time, then with an
+    exponential back-off (``min_backoff_s`` doubling to ``max_backoff_s``) while it keeps dying or failing to
+    start, so a service that cannot start does not burn the CPU the app needs to answer people. A service that
+    stayed up for ``stable_s`` is forgiven its past crashes. Restarts are counted in
+    ``hotline_service_restarts_total`` and logged (service name only).
+    """
+
+    def __init__(self, services: Sequence[Supervised], *, interval_s: float = 1.0, min_backoff_s: float = 1.0,
+                 max_backoff_s: float = 60.0, stable_s: float = 120.0) -> None:
+        self.services = list(services)
+        self.interval_s = interval_s
+        self.min_backoff_s = min_backoff_s
+        self.max_backoff_s = max_backoff_s
+        self.stable_s = stable_s
+        self.restarts: dict[str, int] = {svc.name: 0 for svc in self.services}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        # Per service: the back-off before the next attempt, when that attempt may happen, when it last came up.
+        self._backoff = {svc.name: 0.0 for svc in self.services}
+        self._next_try = {svc.name: 0.0 for svc in self.services}
+        self._up_since = {svc.name: time.monotonic() for svc in self.services}
+
+    def start(self) -> Supervisor:
+        """Start watching in a daemon thread."""
+        self._thread = threading.Thread(target=self._run, name="hotline-supervisor", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop watching (the services themselves are stopped by their owner)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def check_once(self) -> None:
+        """One round: restart each dead service whose back-off has passed."""
+        from hotline import metrics
+
+        for svc in self.services:
+            if self._stop.is_set():
+                return
+            now = time.monotonic()
+            if svc.alive():
+                if now - self._up_since[svc.name] >= self.stable_s:
+                    self._backoff[svc.name] = 0.0
+                continue
+            if now < self._next_try[svc.name]:
+                continue
+            log.warning("%s is down; restarting it", svc.name)
+            self.restarts[svc.name] += 1
+            metrics.RESTARTS.labels(service=svc.name).inc()
+            try:
+                svc.restart()
+                self._up_since[svc.name] = time.monotonic()
+                log.info("%s restarted", svc.name)
+            except Exception as exc:
+                log.error("%s did not start again (%s)", svc.name, type(exc).__name__)
+            backoff = self._backoff[svc.name]
+            self._next_try[svc.name] = time.monotonic() + backoff
+            self._backoff[svc.name] = min(max(backoff * 2, self.min_backoff_s), self.max_backoff_s)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.check_once()
+            except Exception as exc:  # the watcher must outlive any one failure
+                log.error("supervisor round failed (%s)", type(exc).__name__)
+
 
 def _tree_pids(pid: int) -> list[int]:
     out: list[int] = []
@@ -202,10 +357,7 @@ def _tree_pids(pid: int) -> list[int]:
     while pids:
         p = pids.pop()
         out.append(p)
-        try:
-            pids.extend(int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split())
-        except (OSError, ValueError):
-            continue
+        pids.extend(_children(p))
     return out
 
 

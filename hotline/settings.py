@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     # across restarts and workers; unset, each process uses a random salt (still safe, not correlatable).
     log_salt: str | None = Field(default=None, validation_alias="HOTLINE_LOG_SALT")
 
+    # Rasa's NLG requests carry this token (``?token=``); ``/nlg`` refuses requests without it. Unset, ``hotline
+    # run`` makes a random one for the Rasa server it starts; with an external Rasa (RASA_URL) set the same value
+    # here and in Rasa's endpoints.yml (``nlg: token:``).
+    nlg_token: str | None = None
+    # Fernet key (``Fernet.generate_key()``) of the encrypted quarantine of unprocessable authenticated deliveries
+    # in ``var/poison/``. Unset, one is generated into ``var/poison.key`` (mode 0600) on first use.
+    poison_key: str | None = None
+
     # Services. Unset REDIS_URL / RASA_URL means "hotline run starts its own".
     database_url: str = Field(default_factory=lambda: f"sqlite:///{PROJECT_ROOT / 'var' / 'hotline.db'}")
     redis_url: str | None = None

@@ -17,6 +17,8 @@ from hotline.services import RasaServer, RedisServer, free_port
 from hotline.settings import PROJECT_ROOT
 
 IN_CI = bool(os.environ.get("CI"))
+# The token the session's Rasa sends with its NLG requests; the test apps' settings carry the same one.
+NLG_TOKEN = "nlg-token-test-0001"
 
 
 def _missing(reason: str) -> None:
@@ -53,6 +55,7 @@ def rasa_server(
     server = RasaServer(
         venv=venv, project=PROJECT_ROOT / "nlu", work_dir=tmp_path_factory.mktemp("rasa"),
         redis_url=redis_server.url.replace("/0", "/3"), nlg_url=f"http://127.0.0.1:{nlg_port}/nlg",
+        nlg_token=NLG_TOKEN,
     ).start()
     yield server
     server.stop()

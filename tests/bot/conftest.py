@@ -6,6 +6,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,8 +72,8 @@ def handle() -> RecordingHandle:
 
 
 @pytest.fixture
-def make_settings() -> Callable[..., Settings]:
-    """Settings for tests: explicit values only (no .env file), overridable per test."""
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings for tests: explicit values only (no .env file), local state in the test's own folder."""
 
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -83,6 +84,7 @@ def make_settings() -> Callable[..., Settings]:
             "twilio_whatsapp_from": TEST_WHATSAPP_FROM,
             "twilio_api_base_url": "http://127.0.0.1:9",
             "public_base_url": PUBLIC_BASE_URL,
+            "var_dir": tmp_path / "var",
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -19,6 +19,7 @@ import uvicorn
 from hotline.app import Runtime, build_app, build_runtime
 from hotline.services import RasaServer, RedisServer
 from hotline.settings import Settings
+from tests.conftest import NLG_TOKEN
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.twilio_api import (
     TEST_ACCOUNT_SID,
@@ -134,7 +135,7 @@ def make_settings(tmp_path: Path, port: int, tg: FakeTelegramAPI, tw: FakeTwilio
         twilio_whatsapp_from=TEST_WHATSAPP_FROM, twilio_api_base_url=tw.base_url,
         public_base_url="https://hotline.example.test", port=port,
         database_url=database_url or f"sqlite:///{tmp_path / 'hotline.db'}", redis_url=redis_url, rasa_url=rasa_url,
-        var_dir=tmp_path / "var", rasa_timeout_s=2.0, **extra,
+        var_dir=tmp_path / "var", rasa_timeout_s=2.0, nlg_token=NLG_TOKEN, **extra,
     )
 
 
