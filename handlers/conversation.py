@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from bot.types import IncomingMessage, OutgoingMessage, Sender
+from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from handlers import intake as intake_mod
 from handlers import texts
 from handlers.analysis import analyse
@@ -194,12 +194,12 @@ class Hotline:
         truncated = len(text) > MAX_TEXT_CHARS
         text = text[:MAX_TEXT_CHARS]
 
-        async def say(body: str, *, urgent: bool = False) -> None:
+        async def say(body: str, *, urgent: bool = False, buttons: tuple[Button, ...] = ()) -> None:
             # Never raises: a failed send is retried in the background and cannot undo the storing, the case
             # or the page. ``reply_to_at`` tells the channel that this answers a message that just arrived.
             turn.replies += 1
             await self.delivery.send(sender, OutgoingMessage(recipient_id=msg.sender_id, text=body, urgent=urgent,
-                                                             reply_to_at=msg.received_at))
+                                                             buttons=buttons, reply_to_at=msg.received_at))
 
         # The safety net runs before any I/O: its verdict needs no server.
         danger = detect_danger(text)
@@ -325,6 +325,20 @@ class Hotline:
                 await self._finish(conv_id, state, lang, message_id, "processed", None)
                 return
 
+        pending = state.pop("confirm_report", None)
+        if pending is not None and danger_level != "emergency":
+            # The answer to "is this about violence?": yes opens the case the earlier message described; no
+            # closes the question; anything else is read as a new message.
+            answer = _yes_no(msg.callback_data, text)
+            if answer is not None:
+                if answer:
+                    await self._intake(msg, text, lang, conv_id, state, None, _result_from_state(pending), turn,
+                                       say)
+                else:
+                    await say(texts.text("confirm_report_no", lang))
+                await self._finish(conv_id, state, lang, message_id, "processed", None)
+                return
+
         if truncated:
             await say(texts.text("too_long", lang))
         if not has_words(text):
@@ -353,6 +367,15 @@ class Hotline:
             await self._dialogue(msg, lang, result, rasa_ok, say)
             if current.step in intake_mod.QUESTION:
                 await say(texts.text(intake_mod.QUESTION[current.step], lang))
+            await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
+            return
+        if current is None and result.uncertain_report and result.urgency in ("normal", "high"):
+            # Nothing in the words marks this as a report (only Rasa's reading): ask before opening a case.
+            # An emergency never gets here: its numbers went out and its page fired above.
+            state["confirm_report"] = _result_to_state(result)
+            await say(texts.text("confirm_report", lang), buttons=(
+                Button(texts.text("confirm_yes", lang), CONFIRM_YES), Button(texts.text("confirm_no", lang),
+                                                                             CONFIRM_NO)))
             await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
             return
         if result.urgency != "none" or current is not None:
@@ -534,6 +557,36 @@ class Hotline:
             await self._mark(message_id, "processed", result)
             count += 1
         return count
+
+
+CONFIRM_YES, CONFIRM_NO = "confirm:yes", "confirm:no"
+_YES = re.compile(r"^\s*(y|ya+|iy+a+|iye|yes|yup|benar|betul|bener|betol|he\W?eh)\b", re.I)
+_NO = re.compile(r"^\s*(tidak|tdk|gak|ga|gk|nggak|ngga|enggak|engga|bukan|no|nope|nggak kok)\b", re.I)
+
+
+def _yes_no(callback_data: str | None, text: str) -> bool | None:
+    """The answer to a yes/no question: a button, or a short reply starting with yes or no; None otherwise."""
+    if callback_data in (CONFIRM_YES, CONFIRM_NO):
+        return callback_data == CONFIRM_YES
+    if len(text.split()) > 12:
+        return None
+    if _NO.match(text):
+        return False
+    if _YES.match(text):
+        return True
+    return None
+
+
+def _result_to_state(result: TriageResult) -> dict[str, Any]:
+    """The triage a pending question rests on, as JSON for the conversation's state (labels, no message text)."""
+    kept = dataclasses.asdict(result)
+    kept.pop("entities", None)  # entity values quote the message
+    return dict(jsonable(kept))
+
+
+def _result_from_state(state: dict[str, Any]) -> TriageResult:
+    fields = {f.name for f in dataclasses.fields(TriageResult)}
+    return TriageResult(**{k: v for k, v in state.items() if k in fields})
 
 
 def _quiet(task: asyncio.Future[Any]) -> None:

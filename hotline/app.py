@@ -330,7 +330,17 @@ def configure_logging(verbose: bool = False, *, log_salt: str | None = None) -> 
     privacy.configure(log_salt)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    for noisy in ("httpx", "httpcore", "telegram", "twilio", "uvicorn.access", "aiohttp"):
+    quiet_libraries()
+
+
+# Libraries that log request URLs (which hold sender ids and the bot token) or parameters (message texts) below
+# WARNING.
+QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "twilio", "uvicorn.access", "aiohttp")
+
+
+def quiet_libraries() -> None:
+    """Keep the libraries that would log texts, sender ids or tokens at WARNING."""
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
