@@ -283,6 +283,10 @@ _PERSONAL = _rx(
 )
 _WANT_REPORT = _rx(r"(?:mau|ingin|pengen|ingin) (?:\S+ ){0,1}(?:lapor|melapor|melaporkan|mengadu|pengaduan)"
                    r"|i want to report")
+# A writer announcing a story about something to the hotline ("saya mau cerita soal keluarga"): an opening,
+# never everyday text to drop; it stays a report marked uncertain.
+_WANTS_TO_TELL = _rx(r"(?:mau|ingin|pengen|boleh) (?:\S+ ){0,1}(?:cerita|bercerita|curhat) (?:\S+ ){0,1}"
+                     r"(?:soal|tentang|masalah|mengenai|kejadian)")
 _WANT_REPORT_Q = _rx(r"cara|bagaimana|gimana|dimana|di mana|kemana|ke mana|dokumen|syarat|apa saja|berapa|"
                      r"anonim|rahasia|identitas|ketahuan|ketauan|nama saya")
 
@@ -1043,7 +1047,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
 
     # A report that rests on Rasa's intent alone (no act word, no danger cue) and that the statistical report
     # model finds unlikely is not one ("dibantai dosen pembimbing, revisi 30 halaman").
-    if urgency in ("high", "normal") and not danger.level and strength == 0 and not short_alarm:
+    if (urgency in ("high", "normal") and not danger.level and strength == 0 and not short_alarm
+            and not _WANTS_TO_TELL.search(norm)):
         p_report = text_model.report_probability(norm)
         if p_report is not None and p_report < text_model.REPORT_VETO:
             urgency, category, is_report = "none", "none", False
