@@ -658,3 +658,19 @@ def test_hiding_needs_someone_to_hide_from() -> None:
     assert detect_danger("lagi main sama ponakan, aku sembunyi di balik lemari").level is None
     assert detect_danger("aku kabur dari rumah tadi pagi, sekarang sembunyi di masjid").level == "emergency"
     assert detect_danger("tolong, aku sembunyi di kamar mandi, dia di luar").level == "emergency"
+
+
+def test_the_emergency_head_does_not_page_on_a_death_the_net_gave_to_something_else() -> None:
+    # Invented: a phone dying, a power cut, a curse at the reader; the writer's own wish still pages.
+    for text in ("hp ku mau mati, lupa bawa charger", "mati lampu lagi dari sore", "mending mati aja lu, berisik"):
+        assert triage(text, None).urgency != "emergency", text
+    assert triage("aku capek, mau mati aja", None).urgency == "emergency"
+
+
+def test_a_game_and_an_unborn_babys_kicks_are_not_violence() -> None:
+    game = triage("semalam main game, aku dibunuh terus sama musuh", None)
+    assert game.urgency != "emergency" and not game.danger_cues
+    assert triage("bayiku aktif banget nendang nendang di perut", None).urgency == "none"
+    # The same words with a person of the writer's own stay danger.
+    assert triage("tolong suami lagi mukulin aku, anak main game di kamar", None).urgency == "emergency"
+    assert triage("suamiku nendang perutku tadi padahal aku hamil", None).urgency in ("emergency", "high")
