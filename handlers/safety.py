@@ -18,6 +18,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from handlers.rules import cues
+
 DangerLevel = Literal["emergency", "high"]
 
 # ---------------------------------------------------------------------------------------------------------
@@ -616,16 +618,10 @@ _RE_SUICIDE = re.compile(
     r"(?:don t|doesn t|do not|does not|dont|doesnt) (?:want|wanna) (?:to )?(?:live|be alive|exist|wake up)|"
     r"no reason to live|better off dead)"
 )
-_NOT_OWN_DEATH = (
-    # a curse shouted at someone ("mati aja kamu", "kamu mati aja sana"), not the writer's intent: the death
-    # wished is the addressee's
-    r"\bmati (?:saja|sana) (?:kamu|kau|kalian)\b|\b(?:kamu|kau|kalian) (?:\S+ ){0,1}mati (?:saja|sana)\b|"
-    # idioms ("cinta mati" is devotion) and a death penalty called for others
-    r"\b(?:cinta|mati) mati\b|\bcinta mati\b|\bmati (?:gaya|kutu|langkah|suri)\b|"
-    r"\b(?:hukum|hukuman|dihukum|vonis|divonis|tembak|ditembak|pidana) mati\b")
-_RE_SUICIDE_FALSE = re.compile(r"\b(?:hp|baterai|batre|batrai|lampu|listrik|motor|mesin|mobil|wifi|sinyal|"
-                               r"tanaman|ikan|ayam) " + _w(2) + r"(?:mau|ingin) mati\b|\bmati lampu\b|"
-                               + _NOT_OWN_DEATH)
+# A death that belongs to a thing, to the person addressed, to an idiom or to a death penalty: data, with its
+# examples, in handlers/data/cues.yml (family not_own_death).
+_NOT_OWN_DEATH = cues.family_pattern("not_own_death")
+_RE_SUICIDE_FALSE = re.compile(_NOT_OWN_DEATH)
 
 
 def not_own_death(norm: str) -> bool:
