@@ -18,6 +18,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from handlers.rules import cues
+
 DangerLevel = Literal["emergency", "high"]
 
 # ---------------------------------------------------------------------------------------------------------
@@ -616,15 +618,19 @@ _RE_SUICIDE = re.compile(
     r"(?:don t|doesn t|do not|does not|dont|doesnt) (?:want|wanna) (?:to )?(?:live|be alive|exist|wake up)|"
     r"no reason to live|better off dead)"
 )
-_RE_SUICIDE_FALSE = re.compile(r"\b(?:hp|baterai|batre|batrai|lampu|listrik|motor|mesin|mobil|wifi|sinyal|"
-                               r"tanaman|ikan|ayam) " + _w(2) + r"(?:mau|ingin) mati\b|\bmati lampu\b|"
-                               # a curse shouted at someone ("mati aja kamu", "kamu mati aja sana"), not
-                               # the writer's intent: the death wished is the addressee's
-                               r"\bmati (?:saja|sana) (?:kamu|kau|kalian)\b|\b(?:kamu|kau|kalian) (?:\S+ ){0,1}mati "
-                               r"(?:saja|sana)\b|"
-                               # idioms ("cinta mati" is devotion) and a death penalty called for others
-                               r"\b(?:cinta|mati) mati\b|\bcinta mati\b|\bmati (?:gaya|kutu|langkah|suri)\b|"
-                               r"\b(?:hukum|hukuman|dihukum|vonis|divonis|tembak|ditembak|pidana) mati\b")
+# A death that belongs to a thing, to the person addressed, to an idiom or to a death penalty: data, with its
+# examples, in handlers/data/cues.yml (family not_own_death).
+_NOT_OWN_DEATH = cues.family_pattern("not_own_death")
+_RE_SUICIDE_FALSE = re.compile(_NOT_OWN_DEATH)
+
+
+def not_own_death(norm: str) -> bool:
+    """A death named in a normalised text belongs to a thing, to someone else or to an idiom: a phone or the
+    lights going out, a curse at the reader ("mati aja kamu"), a death penalty, "cinta mati". Triage keeps the
+    statistical head from paging on these too."""
+    return bool(_RE_SUICIDE_FALSE.search(norm))
+
+
 # A partner's suicide threat used as a lever ("ngancem bunuh diri kalo aku ga nurut", "kalau sy putusin dia bakal
 # bunuh diri") is coercive control (high), not the writer's own intent.
 _RE_SUICIDE_LEVER = re.compile(
@@ -1551,6 +1557,9 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     if _RE_CHILDHOOD.search(norm) and _RE_GROWN_NOW.search(norm):
         # "pengalaman masa kecil saya, ayah suka mengunci saya di gudang ... sekarang saya sudah 35"
         found = {cue: "high" for cue in found}
+    if (found and _GAME_CONTEXT.search(norm) and not help_now and not any(t in _KIN for t in norm.split())
+            and set(found) <= {"violence_now", "kill_threat", "weapon_threat"}):
+        found = {}  # "main game tadi aku dibunuh terus sama musuh": inside a game, and nobody of the writer's named
     if found and _RE_ONLY_DREAM.search(norm):
         found = {}  # "untung cuma mimpi": a nightmare, told as one
     if not found:

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Literal
 
 from handlers import regions, text_model
-from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, harm_family, normalise
+from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, harm_family, normalise, not_own_death
 
 Urgency = Literal["emergency", "high", "normal", "none"]
 Category = Literal["physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other", "none"]
@@ -283,6 +283,10 @@ _PERSONAL = _rx(
 )
 _WANT_REPORT = _rx(r"(?:mau|ingin|pengen|ingin) (?:\S+ ){0,1}(?:lapor|melapor|melaporkan|mengadu|pengaduan)"
                    r"|i want to report")
+# A writer announcing a story about something to the hotline ("saya mau cerita soal keluarga"): an opening,
+# never everyday text to drop; it stays a report marked uncertain.
+_WANTS_TO_TELL = _rx(r"(?:mau|ingin|pengen|boleh) (?:\S+ ){0,1}(?:cerita|bercerita|curhat) (?:\S+ ){0,1}"
+                     r"(?:soal|tentang|masalah|mengenai|kejadian)")
 _WANT_REPORT_Q = _rx(r"cara|bagaimana|gimana|dimana|di mana|kemana|ke mana|dokumen|syarat|apa saja|berapa|"
                      r"anonim|rahasia|identitas|ketahuan|ketauan|nama saya")
 
@@ -564,6 +568,8 @@ _CARE_DENIED = _rx(r"(?:tidak|gak|ga|nggak|enggak) (?:mau |boleh |dibolehkan |di
                    r"dilarang (?:\S+ )?(?:berobat|dibawa)|dikunci|dikurung|ditinggal\w*|dibiarkan")
 # Objects that are not people: "nyiksa kucing" is not a case for this hotline.
 # "kakek mainan burung", "pegang burungnya": a child's word for genitals, not a bird.
+_UNBORN_KICK = _rx(r"(?:nendang|menendang|tendang|nendangin|tendangan)\w* (?:\S+ ){0,3}(?:di |dalam |dari )"
+                   r"(?:perut|kandungan|rahim)\w*|(?:janin|kandungan)\w* (?:\S+ ){0,3}(?:nendang|menendang)\w*")
 _ANIMAL = _rx(r"kucing|anjing|hewan|binatang|ayam|monyet|(?<!mainan )(?<!main )(?<!pegang )(?<!megang )burung(?!nya)|"
               r"kambing|sapi|cat|dog|animal\w*")
 _MEDIA_CTX = _rx(
@@ -940,7 +946,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     unexcused = _EXCUSE.sub(" ", norm)
     # A film a child is forced to watch is abuse, not a mention; an animal named beside the writer's own kin
     # ("dijodohin sama anak juragan sapi") is not the one harmed.
-    media = ((bool(_MEDIA_CTX.search(norm)) and not _FORCED_VIEWING.search(norm))
+    # A baby kicking in the womb is not violence, whoever writes.
+    media = ((bool(_MEDIA_CTX.search(norm)) and not _FORCED_VIEWING.search(norm)) or bool(_UNBORN_KICK.search(norm))
              or bool(_JOKE_RAW.search(_EXCUSE.sub(" ", rule_text)))
              or (bool(_ANIMAL.search(norm)) and not _VICTIM_REL.search(norm)))
     mention_only = media or bool(_MENTION_CTX.search(unexcused))
@@ -1043,7 +1050,8 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
 
     # A report that rests on Rasa's intent alone (no act word, no danger cue) and that the statistical report
     # model finds unlikely is not one ("dibantai dosen pembimbing, revisi 30 halaman").
-    if urgency in ("high", "normal") and not danger.level and strength == 0 and not short_alarm:
+    if (urgency in ("high", "normal") and not danger.level and strength == 0 and not short_alarm
+            and not _WANTS_TO_TELL.search(norm)):
         p_report = text_model.report_probability(norm)
         if p_report is not None and p_report < text_model.REPORT_VETO:
             urgency, category, is_report = "none", "none", False
@@ -1058,8 +1066,9 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     # dihapus semua": a deletion request whose "tolong" the model reads as a plea).
     sure_other = (not is_report and intent_cat is None and confidence is not None
                   and confidence >= _SURE_OTHER_INTENT)
+    # Nor on a death the safety net saw and gave to someone else ("mending mati aja kamu", a curse at the reader).
     if (urgency != "emergency" and not mention_only and norm and not safe_elsewhere and not sure_other
-            and not _logistics_only(norm, danger.cues)):
+            and not _logistics_only(norm, danger.cues) and not not_own_death(norm)):
         p_emergency = text_model.emergency_probability(norm)
         if p_emergency is not None and p_emergency >= text_model.EMERGENCY_THRESHOLD:
             urgency = "emergency"
