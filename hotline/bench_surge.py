@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import secrets
 import sqlite3
 import tempfile
@@ -29,6 +30,7 @@ from hotline.bench_e2e import SECRET, _RemoteFake, start_app
 from hotline.settings import Settings
 
 CHATS = 200
+ERASE_OR_STOP = re.compile(r"\b(hapus|delete|berhenti|stop|unsubscribe)\b", re.I)
 NUMBERS_MARK = ("Kamu dalam bahaya", "Are you in danger")  # how the emergency block starts (handlers/texts.py)
 
 
@@ -37,8 +39,9 @@ def _texts(path: Path) -> tuple[list[str], list[str]]:
     from handlers.safety import detect_danger
 
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # Not the erasure or opt-out commands: an erased conversation's messages are gone by design, not lost.
     calm = [r["text"] for r in rows if (r["urgency"][0] if isinstance(r["urgency"], list) else r["urgency"]) == "none"
-            and detect_danger(r["text"]).level != "emergency"]
+            and detect_danger(r["text"]).level != "emergency" and not ERASE_OR_STOP.search(r["text"])]
     danger = [r["text"] for r in rows if detect_danger(r["text"]).level == "emergency"]
     return calm, danger
 
