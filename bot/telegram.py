@@ -65,6 +65,10 @@ def _log_failure(what: str, ref: str, exc: BaseException, *, key: str = "tg:") -
     logging.getLogger(name).error("%s failed for %s: %s\n%s", what, ref, type(exc).__name__, frames)
 
 
+# Deliveries handled concurrently by one app process (each waits mostly on Rasa and the database).
+MAX_RUNNING: Final = 32
+
+
 class DeliveryJournal(Protocol):
     """Where accepted deliveries are written before the webhook answers (``handlers.store.Journal``)."""
 
@@ -86,9 +90,13 @@ class PendingTasks:
     """
 
     def __init__(self, *, journal: DeliveryJournal | None = None,
-                 first_aid: Callable[[IncomingMessage, Sender], None] | None = None) -> None:
+                 first_aid: Callable[[IncomingMessage, Sender], None] | None = None,
+                 max_running: int = MAX_RUNNING) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         self._last: dict[str, asyncio.Task[None]] = {}
+        # At most this many deliveries are handled at once; the rest wait (journaled) for a slot. A surge then
+        # cannot flood the event loop, and the webhooks and first aid stay quick.
+        self._slots = asyncio.Semaphore(max_running)
         self.journal = journal
         self.first_aid = first_aid
 
@@ -111,7 +119,8 @@ class PendingTasks:
             if previous is not None:
                 # Wait for order only; the previous task's failure was logged by its own callback.
                 await asyncio.wait({previous})
-            await work()
+            async with self._slots:
+                await work()
 
         task = asyncio.create_task(run())
         self._tasks.add(task)

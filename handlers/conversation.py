@@ -163,9 +163,10 @@ class Hotline:
             return  # the turn has started, or the person was already told
         self._busy_told.add(msg.sender_id)
         lang = detect_language(text)
-        notice = OutgoingMessage(recipient_id=msg.sender_id, urgent=True, reply_to_at=msg.received_at,
+        # Not urgent: in a surge the emergency numbers go before it; it goes before the ordinary replies.
+        notice = OutgoingMessage(recipient_id=msg.sender_id, reply_to_at=msg.received_at,
                                  text=texts.text("busy", lang) + "\n" + texts.EMERGENCY_NUMBERS[lang])
-        task = asyncio.ensure_future(self.delivery.send(sender, notice))
+        task = asyncio.ensure_future(self.delivery.send(sender, notice, notice=True))
         task.add_done_callback(_quiet)
 
     async def _send_first_aid(self, msg: IncomingMessage, sender: Sender, text: str) -> bool:

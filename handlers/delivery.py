@@ -115,8 +115,11 @@ class RateLimits:
             bucket = table[key] = TokenBucket(rates[0], rates[1], self._clock)
         return bucket
 
-    async def acquire(self, recipient_id: str, *, urgent: bool) -> None:
-        """Wait until ``recipient_id`` may be sent a message."""
+    async def acquire(self, recipient_id: str, *, urgent: bool, notice: bool = False) -> None:
+        """Wait until ``recipient_id`` may be sent a message.
+
+        Waiting sends are served urgent first, then notices (a "busy, please wait"), then the rest.
+        """
         prefix = recipient_id.split(":", 1)[0]
         if prefix in self._chat_rates and not urgent:
             chat = self._bucket(self._chats, recipient_id, self._chat_rates[prefix])
@@ -135,7 +138,7 @@ class RateLimits:
         self.waited += 1
         self._seq += 1
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(queue, (0 if urgent else 1, self._seq, granted))
+        heapq.heappush(queue, (0 if urgent else 1 if notice else 2, self._seq, granted))
         if prefix not in self._pumps or self._pumps[prefix].done():
             self._pumps[prefix] = asyncio.create_task(self._pump(prefix, channel, queue))
         await granted
@@ -186,14 +189,17 @@ class Delivery:
         """Replies queued for a retry."""
         return sum(len(q) for q in self._queues.values())
 
-    async def send(self, sender: Sender, message: OutgoingMessage) -> bool:
-        """Deliver ``message``; True if it went out now. Never raises for a channel's failure."""
+    async def send(self, sender: Sender, message: OutgoingMessage, *, notice: bool = False) -> bool:
+        """Deliver ``message``; True if it went out now. Never raises for a channel's failure.
+
+        ``notice``: served after urgent sends and before ordinary replies when the channel is saturated.
+        """
         queue = self._queues.get(message.recipient_id)
         if queue is not None:  # an earlier reply to this person is waiting: keep the order
             queue.append(_Queued(sender, message, attempts=0))
             return False
         try:
-            await self.limits.acquire(message.recipient_id, urgent=message.urgent)
+            await self.limits.acquire(message.recipient_id, urgent=message.urgent, notice=notice)
             await sender.send(message)
             return True
         except Exception as exc:
