@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
 
-from console import auth
+from console import auth, canned
 from console.live import ChangeFeed
 from handlers.escalation import AGE_LABEL, URGENCY_LABEL, VIOLENCE_LABEL, WIB, region_name
 from handlers.regions import load_regions
@@ -422,7 +422,8 @@ def build_router(console: Console) -> APIRouter:
         response = console.render("case.html", viewer=viewer, f=file, now=utcnow(), peers=peers,
                                   flash=console.read_flash(request), transcript=_transcript(console, file.messages),
                                   wa_open=_wa_window(file), revealed=None,
-                                  regions=[(k, r.label) for k, r in load_regions().items() if k != file.case.region])
+                                  regions=[(k, r.label) for k, r in load_regions().items() if k != file.case.region],
+                                  canned=[r.as_dict() for r in canned.for_region(file.case.region)])
         return console.take_flash(request, response)
 
     @r.get("/cases/{code}/events")
