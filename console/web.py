@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
 
-from console import auth, canned
+from console import auth, canned, why
 from console.live import ChangeFeed
 from handlers.escalation import AGE_LABEL, URGENCY_LABEL, VIOLENCE_LABEL, WIB, region_name
 from handlers.regions import load_regions
@@ -423,7 +423,8 @@ def build_router(console: Console) -> APIRouter:
                                   flash=console.read_flash(request), transcript=_transcript(console, file.messages),
                                   wa_open=_wa_window(file), revealed=None,
                                   regions=[(k, r.label) for k, r in load_regions().items() if k != file.case.region],
-                                  canned=[r.as_dict() for r in canned.for_region(file.case.region)])
+                                  canned=[r.as_dict() for r in canned.for_region(file.case.region)],
+                                  why=why.explain(file.triage))
         return console.take_flash(request, response)
 
     @r.get("/cases/{code}/events")
