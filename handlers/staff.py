@@ -600,7 +600,8 @@ class StaffDesk:
         except crud.InvalidTransition:
             return Outcome(_t("closed_already", code=code), ok=False)
         # The same page path as a new report: the new region's on-call counsellors, then its supervisors.
-        add_page_step(session, case=case, step=next_step_no(session, case_id=case.id), now=self.clock())
+        add_page_step(session, case=case, step=next_step_no(session, case_id=case.id), now=self.clock(),
+                      restart=True)
         view = CaseView.of(case)
         reply = _t("transferred_region", code=code, region=region_name(key))
         conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None

@@ -89,3 +89,23 @@ async def test_telegram_alihkan_to_a_region_by_name_and_its_refusals(ch: Console
     await ch.desk.staff_says(there.chat, f"/selesai {code} dirujuk")
     await ch.desk.staff_says(there.chat, f"/alihkan {code} depok")
     assert "sudah ditutup" in ch.desk.sent_to(there.chat)[-1]["text"]
+
+
+async def test_a_case_the_national_team_took_after_a_fallback_is_paged_afresh_in_its_region(
+        ch: ConsoleHarness) -> None:
+    national = await ch.account(region="nasional", on_shift=True)
+    code, _, _ = await ch.desk.open(region="depok", urgency="emergency")
+    await ch.desk.pump()  # nobody on shift in Depok: the national fallback pages the national team
+    assert ch.desk.pages_to(national.chat)
+    await ch.desk.staff_says(national.chat, f"/ambil {code}")
+    assert (await ch.db(_case(code))).assigned_staff_id == national.staff_id
+
+    # The citizen turns out to live in Kutai Kartanegara: the national counsellor hands the case to that team.
+    # The earlier fallback belongs to the old chain: the new chain starts with Kukar's on-call counsellor.
+    local = await ch.account(region="kukar", on_shift=True)
+    await ch.desk.staff_says(national.chat, f"/alihkan {code} kukar")
+    assert "dialihkan ke tim jaga" in ch.desk.sent_to(national.chat)[-1]["text"]
+    await ch.desk.pump()
+    assert ch.desk.pages_to(local.chat)
+    case = await ch.db(_case(code))
+    assert (case.region, case.status, case.assigned_staff_id) == ("kukar", "paged", None)
