@@ -21,16 +21,17 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
 
-from console import auth
+from console import auth, canned, why
 from console.live import ChangeFeed
 from handlers.escalation import AGE_LABEL, URGENCY_LABEL, VIOLENCE_LABEL, WIB, region_name
+from handlers.regions import load_regions
 from handlers.staff import OUTCOMES, STATUS_LABEL, Outcome, StaffDesk
 from handlers.store import Store
 from hotline.settings import Settings
 from hotline.staff_cli import mask
 from storage import console as db
 from storage import crud
-from storage.models import ConsoleSession, Staff, utcnow
+from storage.models import Case, ConsoleSession, Staff, utcnow
 
 HERE = Path(__file__).resolve().parent
 STATIC_FILES = {"console.js": "text/javascript", "console.css": "text/css"}
@@ -376,8 +377,9 @@ def build_router(console: Console) -> APIRouter:
         if viewer.staff.role not in crud.CASE_ROLES:
             return _not_found(console, viewer)
         cases = await console.run(lambda s: db.visible_cases(s, viewer=viewer.staff))
-        return console.render("queue.html", viewer=viewer, rows=_queue_rows(console, cases, utcnow()),
-                              emergencies=_unclaimed_emergencies(cases))
+        return console.take_flash(request, console.render(
+            "queue.html", viewer=viewer, rows=_queue_rows(console, cases, utcnow()),
+            emergencies=_unclaimed_emergencies(cases), flash=console.read_flash(request)))
 
     @r.get("/queue/events")
     async def queue_events(request: Request) -> Response:
@@ -419,7 +421,10 @@ def build_router(console: Console) -> APIRouter:
                  if s.region == file.case.region and s.role in crud.CASE_ROLES and s.id != file.case.assigned_staff_id]
         response = console.render("case.html", viewer=viewer, f=file, now=utcnow(), peers=peers,
                                   flash=console.read_flash(request), transcript=_transcript(console, file.messages),
-                                  wa_open=_wa_window(file), revealed=None)
+                                  wa_open=_wa_window(file), revealed=None,
+                                  regions=[(k, r.label) for k, r in load_regions().items() if k != file.case.region],
+                                  canned=[r.as_dict() for r in canned.for_region(file.case.region)],
+                                  why=why.explain(file.triage))
         return console.take_flash(request, response)
 
     @r.get("/cases/{code}/events")
@@ -474,6 +479,20 @@ def build_router(console: Console) -> APIRouter:
         return await _act(code, request, "console_transfer", lambda v, d, c: console.desk.transfer(
             staff_id=v.staff.id, code=c, target=d.get("staff_id", "")))
 
+    @r.post("/cases/{code}/transfer-region")
+    async def transfer_region(code: str, request: Request) -> Response:
+        viewer = await console.viewer(request)
+        data = await console.form(request, viewer)
+        case = await console.run(lambda s: db.get_visible_case(s, viewer=viewer.staff, code=code,
+                                                               action="console_transfer_region"))
+        if case is None:
+            return _not_found(console, viewer)
+        outcome = await console.desk.transfer_to_region(staff_id=viewer.staff.id, code=case.code,
+                                                        region=data.get("region", ""))
+        # The case may have left the viewer's scope (a counsellor moving their own case away): back to the queue.
+        still = await console.run(lambda s: _still_visible(s, viewer.staff, case.id))
+        return console.flash(_see_other(f"/console/cases/{case.code}" if still else "/console/queue"), outcome)
+
     @r.post("/cases/{code}/close")
     async def close(code: str, request: Request) -> Response:
         return await _act(code, request, "console_close", lambda v, d, c: console.desk.close(
@@ -517,6 +536,12 @@ def build_router(console: Console) -> APIRouter:
                               note="Akses ini tercatat. Jangan menyalin nomor ke tempat lain.")
 
     return r
+
+
+def _still_visible(session: Session, staff: Staff, case_id: int) -> bool:
+    """Where to go after an action (no data is shown, so no audit row): the decision is storage's."""
+    case = session.get(Case, case_id, populate_existing=True)
+    return case is not None and crud.can_view_case(staff, case)
 
 
 def _unclaimed_emergencies(cases: list[Any]) -> int:

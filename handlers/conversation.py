@@ -600,11 +600,24 @@ def _status(rasa_ok: bool) -> str:
     return "processed" if rasa_ok else "pending_retry"
 
 
+_LABEL = re.compile(r"^[a-z0-9_. ]{1,60}$")
+
+
 def _summary(result: TriageResult | None) -> dict[str, Any] | None:
+    """What a message row keeps of its triage: the verdict and why (for the console's case page).
+
+    Cue and rule names only (``weapon_threat``, ``age``, ``model 0.73 over rule child_words``), each checked
+    against a plain label pattern, so no word of the message can reach the row however triage evolves.
+    """
     if result is None:
         return None
     return jsonable({"urgency": result.urgency, "category": result.category, "victim": result.victim,
-                     "intent": result.intent})
+                     "intent": result.intent,
+                     "confidence": round(result.confidence, 2) if result.confidence is not None else None,
+                     "danger_cues": [c for c in result.danger_cues if _LABEL.match(c)],
+                     "victim_evidence": result.victim_evidence if result.victim_evidence
+                     and _LABEL.match(result.victim_evidence) else None,
+                     "uncertain_report": bool(result.uncertain_report)})
 
 
 _QUESTION = re.compile(r"\?|^\s*(apa|apakah|gimana|bagaimana|berapa|di ?mana|kapan|siapa|bisa(kah)?|boleh(kah)?|"

@@ -186,15 +186,19 @@ def page_payload(*, urgency: str, region: str, violence_type: str, step: int) ->
     return {"urgency": urgency, "region": region, "violence_type": violence_type, "step": step}
 
 
-def add_page_step(session: Session, *, case: Case, step: int, now: datetime) -> bool:
-    """Queue page step ``step`` of ``case`` as an outbox row; False when that step is already queued."""
+def add_page_step(session: Session, *, case: Case, step: int, now: datetime, restart: bool = False) -> bool:
+    """Queue page step ``step`` of ``case`` as an outbox row; False when that step is already queued.
+
+    ``restart``: the case moved to another region's team, so the chain starts afresh from this step (earlier
+    attempts, including a national fallback, belong to the old region: see :func:`chain_start`).
+    """
     key = f"page:{case.code}:{step}"
     if session.scalars(select(Outbox.id).where(Outbox.dedup_key == key)).first() is not None:
         return False
     session.add(Outbox(case_id=case.id, kind="page", created_at=now, dedup_key=key,
                        payload={**page_payload(urgency=case.urgency, region=case.region,
                                                violence_type=case.violence_type, step=step),
-                                "case_id": case.id, "case_code": case.code}))
+                                "case_id": case.id, "case_code": case.code, **({"restart": True} if restart else {})}))
     try:
         session.flush()
     except IntegrityError:  # the timer and an escalation raced for the same step: one row is enough
@@ -210,6 +214,13 @@ def next_step_no(session: Session, *, case_id: int) -> int:
     attempted = session.scalar(select(func.max(EscalationAttempt.attempt_no))
                                .where(EscalationAttempt.case_id == case_id)) or 0
     return max([0, attempted, *steps]) + 1
+
+
+def chain_start(session: Session, *, case_id: int) -> int:
+    """The step the case's current paging chain started at: 1, or the last ``restart`` step (region transfer)."""
+    steps = [int(p.get("step", 1)) for p in session.scalars(
+        select(Outbox.payload).where(Outbox.case_id == case_id, Outbox.kind == "page")) if p and p.get("restart")]
+    return max(steps, default=1)
 
 
 def _has_audit(session: Session, *, action: str, entity: str, entity_id: int) -> bool:
@@ -239,7 +250,8 @@ def hand_on(session: Session, *, case_id: int, step: int, now: datetime) -> bool
     if case is None or case.status not in PAGEABLE_STATUSES or case.urgency not in PAGED_URGENCIES:
         return False
     fallback_done = session.scalars(select(EscalationAttempt.id).where(
-        EscalationAttempt.case_id == case_id, EscalationAttempt.staff_id.is_(None))).first() is not None
+        EscalationAttempt.case_id == case_id, EscalationAttempt.staff_id.is_(None),
+        EscalationAttempt.attempt_no >= chain_start(session, case_id=case_id))).first() is not None
     if fallback_done:
         return False
     return add_page_step(session, case=case, step=step + 1, now=now)
@@ -339,7 +351,8 @@ def plan_page(session: Session, *, outbox_id: int, case_id: int, step: int, now:
     if _has_audit(session, action=PAGE_DONE, entity="outbox", entity_id=outbox_id):
         plan.reason = "duplicate"
         return plan
-    attempts = crud.list_escalation_attempts(session, case=case)
+    start = chain_start(session, case_id=case.id)
+    attempts = [a for a in crud.list_escalation_attempts(session, case=case) if a.attempt_no >= start]
     mine = [a for a in attempts if a.attempt_no == step]
     if mine:
         # Recorded but not marked sent: its worker is sending right now, or died before it could.

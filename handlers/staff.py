@@ -12,6 +12,7 @@ Commands (Indonesian, for staff only)::
     /ambil <kode>              claim a case (also the "Ambil kasus" button of a page)
     /catatan <kode> <teks>     add a note to a case
     /alihkan <kode> <id staf>  transfer a case to another staff member
+    /alihkan <kode> <wilayah>  transfer a case to another region's on-call team (re-paged there)
     /selesai <kode> <hasil>    close a case with an outcome code; the bot takes the conversation back
     /buka <kode>               reopen a closed case (the assignee or a supervisor); the counsellor has the chat again
 
@@ -36,8 +37,18 @@ from sqlalchemy.orm import Session
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
 from handlers import texts
-from handlers.escalation import AGE_LABEL, URGENCY_LABEL, VIOLENCE_LABEL, WIB, region_name, utc_now
+from handlers.escalation import (
+    AGE_LABEL,
+    URGENCY_LABEL,
+    VIOLENCE_LABEL,
+    WIB,
+    add_page_step,
+    next_step_no,
+    region_name,
+    utc_now,
+)
 from handlers.privacy import pseudonym
+from handlers.regions import load_regions, resolve_region_name
 from handlers.store import Store
 from hotline.rasa_client import RasaClient, RasaUnavailable
 from hotline.settings import Settings
@@ -73,7 +84,7 @@ T: dict[str, str] = {
              "/kasus <kode> — detail kasus\n"
              "/ambil <kode> — ambil kasus\n"
              "/catatan <kode> <teks> — tambah catatan\n"
-             "/alihkan <kode> <id staf> — alihkan kasus\n"
+             "/alihkan <kode> <id staf | wilayah> — alihkan kasus ke petugas atau ke wilayah lain\n"
              "/selesai <kode> <hasil> — tutup kasus\n"
              "/buka <kode> — buka kembali kasus yang sudah ditutup\n"
              "Hasil: {outcomes}\n"
@@ -97,6 +108,10 @@ T: dict[str, str] = {
     "no_staff": "Petugas #{staff} tidak ditemukan atau tidak aktif.",
     "transferred": "Kasus {code} dialihkan ke petugas #{staff} ({name}).",
     "transferred_to_you": "Kasus {code} dialihkan kepada Anda. {claimed}",
+    "no_region": "Wilayah \"{region}\" tidak dikenal. Pilih salah satu: {regions}",
+    "same_region": "Kasus {code} sudah berada di wilayah {region}.",
+    "transferred_region": ("Kasus {code} dialihkan ke tim jaga {region}. Petugas jaga di sana dipanggil; "
+                           "kasus ini tidak lagi Anda tangani."),
     "bad_outcome": "Hasil tidak dikenal. Pilih salah satu: {outcomes}",
     "closed": "Kasus {code} ditutup (hasil: {outcome}). Bot kembali melayani pelapor.",
     "reopened": "Kasus {code} dibuka kembali dan Anda yang menangani. Pesan Anda diteruskan ke pelapor lewat bot.",
@@ -106,6 +121,13 @@ T: dict[str, str] = {
     "relay_failed": "Pesan belum terkirim ke pelapor ({code}). Coba lagi sebentar lagi.",
     "from_citizen": "💬 {code}: {text}",
     "counsellor_prefix": "Konselor: {text}",
+}
+
+
+#: Told to the citizen when their case moves to another region's team (the bot keeps them company meanwhile).
+CITIZEN_MOVED: dict[texts.Lang, str] = {
+    "id": "Ceritamu kami teruskan ke tim pendamping di wilayahmu. Mereka akan segera menyapamu di chat ini.",
+    "en": "We have passed your story to the support team in your area. They will reach you in this chat soon.",
 }
 
 
@@ -176,6 +198,7 @@ class Outcome:
     citizen_id: str | None = None  # the citizen's sender id (used to send, never shown or logged)
     citizen_lang: texts.Lang = "id"
     citizen_text_key: str | None = None  # "counsellor_joined" / "counsellor_left"
+    citizen_text: str | None = None  # a text of this module instead of a ``texts`` key
     rasa: Literal["pause", "resume"] | None = None
     notify_staff: tuple[str, str] | None = None  # (recipient id, text) for a transfer
 
@@ -192,6 +215,11 @@ def contact_of(msg: IncomingMessage) -> tuple[str, str] | None:
 def recipient_of(staff: Staff) -> str:
     """The sender id to reach a staff member on their channel."""
     return f"tg:{staff.contact_id}" if staff.channel == "telegram" else f"wa:{staff.contact_id}"
+
+
+def resolve_region(raw: str) -> str | None:
+    """A region key from a key (``pekalongan_kota``) or a name (``Kota Depok``); None when unknown."""
+    return resolve_region_name(raw)
 
 
 def normalise_code(raw: str) -> str | None:
@@ -343,10 +371,10 @@ class StaffDesk:
             except RasaUnavailable as exc:
                 # The core checks the handoff before any dialogue turn, so the bot stays quiet regardless.
                 log.warning("rasa %s failed (%s)", result.rasa, exc)
-        if result.citizen_id is not None and result.citizen_text_key is not None:
+        if result.citizen_id is not None and (result.citizen_text_key or result.citizen_text):
+            body = result.citizen_text or texts.text(result.citizen_text_key or "", result.citizen_lang)
             try:
-                await out.send(OutgoingMessage(recipient_id=result.citizen_id,
-                                               text=texts.text(result.citizen_text_key, result.citizen_lang)))
+                await out.send(OutgoingMessage(recipient_id=result.citizen_id, text=body))
             except Exception as exc:
                 log.warning("message to citizen %s failed: %s", pseudonym(result.citizen_id), type(exc).__name__)
         if result.notify_staff is not None:
@@ -373,6 +401,22 @@ class StaffDesk:
     async def transfer(self, *, staff_id: int, code: str, target: str) -> Outcome:
         """``/alihkan``: hand a case to another staff member (by id)."""
         return await self._perform(self._out(), lambda s: self._transfer(s, staff_id, code, target))
+
+    async def transfer_to_region(self, *, staff_id: int, code: str, region: str) -> Outcome:
+        """``/alihkan <kode> <wilayah>``: hand a case to another region's on-call team.
+
+        The case becomes unassigned and ``new`` in that region, its next page step is queued through the
+        escalation outbox (so that region's on-call counsellors are paged as for a new report), the citizen's
+        chat goes back to the bot until someone there claims it, and the former assignee loses sight of it
+        (``crud.can_view_case`` decides).
+        """
+        key = resolve_region(region)
+        result = await self._perform(self._out(), lambda s: self._transfer_region(s, staff_id, code, key, region))
+        if result.ok and result.case is not None:
+            nudge = getattr(getattr(self.cases, "workers", None), "nudge", None)
+            if callable(nudge):
+                nudge()  # publish the page now, as for a new emergency
+        return result
 
     async def close(self, *, staff_id: int, code: str, outcome: str) -> Outcome:
         """``/selesai``: close a case with an outcome code; the bot takes the conversation back."""
@@ -404,7 +448,7 @@ class StaffDesk:
         now = self.clock()
         usage = {"ambil": "/ambil <kode>", "kasus": "/kasus <kode>", "buka": "/buka <kode>",
                  "catatan": "/catatan <kode> <teks>",
-                 "alihkan": "/alihkan <kode> <id staf>", "selesai": "/selesai <kode> <hasil>"}
+                 "alihkan": "/alihkan <kode> <id staf | wilayah>", "selesai": "/selesai <kode> <hasil>"}
         if name in usage:
             code = normalise_code(args[0]) if args else None
             if code is None or (name in ("catatan", "alihkan", "selesai") and len(args) < 2):
@@ -421,7 +465,12 @@ class StaffDesk:
                 await self._act(out, reply_to, lambda s: self._note(s, ref.id, code, note))
             elif name == "alihkan":
                 target = args[1].lstrip("#")
-                await self._act(out, reply_to, lambda s: self._transfer(s, ref.id, code, target))
+                if target.isdigit():
+                    await self._act(out, reply_to, lambda s: self._transfer(s, ref.id, code, target))
+                else:  # a region key or name ("bogor", "Kota Depok"): the rest of the line
+                    moved = await self.transfer_to_region(staff_id=ref.id, code=code,
+                                                          region=rest.split(None, 1)[1])
+                    await self._reply(out, reply_to, moved.reply)
             else:
                 await self._act(out, reply_to, lambda s: self._close(s, ref.id, code, args[1].lower()))
             return
@@ -534,6 +583,34 @@ class StaffDesk:
         return Outcome(_t("transferred", code=code, staff=target.id, name=target.name), case=view,
                        notify_staff=(recipient_of(target), view.detail() + "\n\n" +
                                      _t("transferred_to_you", code=code, claimed=claimed)), **citizen)
+
+    def _transfer_region(self, session: Session, staff_id: int, code: str, key: str | None, raw: str) -> Outcome:
+        if key is None:
+            return Outcome(_t("no_region", region=raw.strip()[:40], regions=", ".join(load_regions())), ok=False)
+        staff = _load_staff(session, staff_id)
+        case = _visible_case(session, staff, code)
+        if case is None:
+            return Outcome(_t("not_found", code=code), ok=False)
+        if not self._may_manage(staff, case):
+            return Outcome(_t("not_allowed", code=code), ok=False)
+        if case.region == key:
+            return Outcome(_t("same_region", code=code, region=region_name(key)), ok=False)
+        try:
+            case = crud.move_case_to_region(session, case=case, region=key, actor=staff)
+        except crud.InvalidTransition:
+            return Outcome(_t("closed_already", code=code), ok=False)
+        # The same page path as a new report: the new region's on-call counsellors, then its supervisors.
+        add_page_step(session, case=case, step=next_step_no(session, case_id=case.id), now=self.clock(),
+                      restart=True)
+        view = CaseView.of(case)
+        reply = _t("transferred_region", code=code, region=region_name(key))
+        conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
+        log.info("case %s moved to region %s by staff %d", code, key, staff.id)
+        if conv is None or conv.handoff_staff_id is None:
+            return Outcome(reply, case=view)
+        crud.set_handoff(session, conversation=conv, staff=None)
+        return Outcome(reply, case=view, citizen_id=conv.sender_id, citizen_lang=_lang(conv.lang),
+                       citizen_text=CITIZEN_MOVED[_lang(conv.lang)], rasa="resume")
 
     def _close(self, session: Session, staff_id: int, code: str, outcome: str) -> Outcome:
         if outcome not in OUTCOMES:

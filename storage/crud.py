@@ -67,6 +67,7 @@ __all__ = [
     "actor_name",
     "add_staff",
     "assign_case",
+    "move_case_to_region",
     "audit",
     "CASE_ROLES",
     "can_view_case",
@@ -969,6 +970,36 @@ def assign_case(session: Session, *, case: Case, staff: Staff, actor: Staff | st
             detail={"assigned_staff_id": staff.id, "status": current.status},
             at=now,
         )
+    return current
+
+
+def move_case_to_region(session: Session, *, case: Case, region: str, actor: Staff) -> Case:
+    """Hand an open case to another region's team: the region changes, the assignee is cleared and the case is
+    ``new`` again (waiting to be claimed there), audited as ``transfer_region`` (region keys and ids only).
+
+    Who may see the case afterwards follows from ``can_view_case`` alone: the former assignee (outside the new
+    region) no longer does. ``actor`` must see the case now; ``InvalidTransition`` for a closed case or when
+    the case is already in ``region``. The caller queues the new region's page in the same transaction.
+    """
+    if not region:
+        raise ValueError("region must not be empty")
+    current = _load(session, Case, case.id)
+    if not can_view_case(actor, current):
+        raise _deny(session, viewer=actor, action="transfer_region", case=current)
+    if current.status == "closed" or current.region == region:
+        session.rollback()
+        raise InvalidTransition(code=current.code, from_status=current.status, to_status=current.status,
+                                reason=f"case {current.code} cannot move to region {region}")
+    now = utcnow()
+    detail = {"from_region": current.region, "to_region": region, "from_status": current.status,
+              "from_staff_id": current.assigned_staff_id}
+    with _unit_of_work(session):
+        current.region = region
+        current.assigned_staff_id = None
+        current.status = "new"
+        current.updated_at = now
+        _add_audit(session, actor=actor, action="transfer_region", entity="case", entity_id=current.id,
+                   detail=detail, at=now)
     return current
 
 

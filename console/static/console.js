@@ -102,6 +102,7 @@
     });
     var text = document.getElementById("chat-text");
     if (text) {
+      cannedReplies(text);
       text.addEventListener("keydown", function (e) {
         if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); if (text.value.trim()) { text.form.submit(); } }
       });
@@ -112,6 +113,75 @@
       if (e.key === "a") { var b = document.getElementById("claim"); if (b) { b.click(); } }
       if (e.key === "c") { var o = document.getElementById("outcome"); if (o) { e.preventDefault(); o.focus(); } }
     });
+  }
+
+  // ---- canned replies: "/" in the chat box lists the region's and the national replies, filtered as you
+  // type; arrows move, Enter or Tab inserts the text in place of "/word" to edit before sending, Escape closes.
+  // Registered before the Enter-sends handler so that Enter picks a reply while the list is open.
+  function cannedReplies(text) {
+    var data = document.getElementById("canned-data"), list = document.getElementById("canned-list");
+    if (!data || !list) { return; }
+    var canned = JSON.parse(data.textContent || "[]");
+    var shown = [], active = 0, slash = -1;
+    function query() {
+      var upto = text.value.slice(0, text.selectionStart);
+      var m = /(^|\s)\/([^\s\/]*)$/.exec(upto);
+      if (!m) { return null; }
+      slash = upto.length - m[2].length - 1;
+      return m[2].toLowerCase();
+    }
+    function close() {
+      list.hidden = true; list.innerHTML = ""; shown = []; active = 0;
+      text.setAttribute("aria-expanded", "false"); text.removeAttribute("aria-activedescendant");
+    }
+    function render(q) {
+      shown = canned.filter(function (r) {
+        return (r.key + " " + r.title + " " + r.text).toLowerCase().indexOf(q) !== -1;
+      });
+      if (!shown.length) { close(); return; }
+      active = Math.min(Math.max(active, 0), shown.length - 1);
+      list.innerHTML = "";
+      shown.forEach(function (r, i) {
+        var li = document.createElement("li"), head = document.createElement("strong");
+        var body = document.createElement("span");
+        li.id = "canned-" + i; li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", i === active ? "true" : "false");
+        head.textContent = "/" + r.key + " · " + r.title; body.textContent = r.text;
+        li.appendChild(head); li.appendChild(body);
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      text.setAttribute("aria-expanded", "true"); text.setAttribute("aria-activedescendant", "canned-" + active);
+    }
+    function choose(i) {
+      var r = shown[i];
+      if (!r) { return; }
+      var caret = text.selectionStart;
+      text.value = text.value.slice(0, slash) + r.text + text.value.slice(caret);
+      var pos = slash + r.text.length;
+      close(); text.focus(); text.setSelectionRange(pos, pos);
+    }
+    text.addEventListener("input", function () {
+      var q = query();
+      active = 0;
+      if (q === null) { close(); } else { render(q); }
+    });
+    text.addEventListener("keydown", function (e) {
+      if (list.hidden) { return; }
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        active = (active + (e.key === "ArrowDown" ? 1 : -1) + shown.length) % shown.length;
+        var q = query();
+        render(q === null ? "" : q);
+      } else if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault(); e.stopImmediatePropagation(); choose(active);
+      } else if (e.key === "Escape") {
+        e.preventDefault(); close();
+      }
+    });
+    text.addEventListener("blur", close);
+    text.setAttribute("data-canned", String(canned.length));  // ready (the script is deferred)
   }
 
   // ---- UU TPKS countdowns

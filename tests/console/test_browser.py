@@ -138,3 +138,56 @@ def test_supervisor_works_an_emergency_live_and_another_region_never_sees_it(
     response = other.goto(f"{h.base_url}/console/cases/{code}")
     assert response is not None and response.status == 404
     ctx.close()
+
+
+def test_slash_lists_the_regions_canned_replies_and_inserts_one_to_edit(
+        harness_factory: Callable[..., Harness], redis_server: RedisServer, browser: Browser) -> None:  # noqa: F811
+    from console.canned import for_region
+
+    h = harness_factory(redis_url=redis_server.url, rasa_url=None)
+    add_account(h, role="counsellor", region="depok", email="konselor.depok@contoh.test")
+    citizen = new_chat_id()
+    page = browser.new_context().new_page()
+    sign_in(page, h.base_url, "konselor.depok@contoh.test")
+    expect(page.get_by_role("heading", name="Antrian kasus")).to_be_visible()
+    h.post_telegram(telegram_text_update(
+        "tolong suami saya lagi mukulin saya sekarang di rumah, kami di sukmajaya depok", chat_id=citizen))
+    expect(page.locator("#queue-rows tr.u-emergency")).to_have_count(1, timeout=10_000)
+    code = h.db(lambda s: s.scalars(select(Case)).one().code)
+    page.get_by_role("link", name=code).click()
+    page.get_by_role("button", name="Ambil kasus").click()
+    expect(page.locator("#flash")).to_contain_text("Anda menangani kasus")
+
+    box = page.get_by_label(re.compile("Pesan ke pelapor"))
+    options = page.get_by_role("listbox", name="Balasan cepat").get_by_role("option")
+    offered = for_region("depok")
+    expect(box).to_have_attribute("data-canned", str(len(offered)))  # the deferred script is listening
+    box.press_sequentially("/")
+    expect(options).to_have_count(len(offered))
+    expect(options.first).to_contain_text("/uptd_depok")  # the region's own first, then the national ones
+    expect(page.locator("#canned-list")).not_to_contain_text("uptd_payakumbuh")
+    expect(box).to_have_attribute("aria-expanded", "true")
+
+    # Filtered as you type; the arrows move, Enter inserts the text in place of "/ama" (and sends nothing).
+    box.press_sequentially("ama")
+    matching = [r for r in offered if "ama" in f"{r.key} {r.title} {r.text}".lower()]
+    assert len(matching) >= 2
+    expect(options).to_have_count(len(matching))
+    box.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    box.press("Enter")
+    expect(box).to_have_value(matching[1].text)
+    expect(page.locator("#canned-list")).to_be_hidden()
+    assert not any(t.startswith("Konselor:") for t in h.telegram_texts(citizen))
+
+    # Edited, then sent with Enter once the list is closed. Escape closes a list without inserting anything.
+    box.press_sequentially(" /salam")
+    expect(options).to_have_count(sum("salam" in f"{r.key} {r.title} {r.text}".lower() for r in offered))
+    box.press("Escape")
+    expect(page.locator("#canned-list")).to_be_hidden()
+    for _ in " /salam":
+        box.press("Backspace")
+    box.press_sequentially(" Saya tunggu ya.")
+    box.press("Enter")
+    sent = f"Konselor: {matching[1].text} Saya tunggu ya."
+    h.tg.wait_until(lambda _: sent in h.telegram_texts(citizen), 10)
