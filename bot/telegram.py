@@ -17,7 +17,7 @@ import hmac
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -51,10 +51,26 @@ _MAX_RETRY_AFTER_S: Final = 5.0
 # Background processing
 
 
-def _log_failure(what: str, ref: str, exc: BaseException) -> None:
-    """Log a failure without the exception message (it may quote user text), but with the frames."""
+# The adapter whose delivery failed, by sender-id prefix: a failure is logged under that adapter's name.
+_ADAPTER_LOGGERS: Final = {"tg": "bot.telegram", "wa": "bot.whatsapp", "web": "bot.webchat"}
+
+
+def _log_failure(what: str, ref: str, exc: BaseException, *, key: str = "tg:") -> None:
+    """Log a failure without the exception message (it may quote user text), but with the frames.
+
+    ``key`` (a sender id) names the adapter the delivery came through.
+    """
     frames = "".join(traceback.format_tb(exc.__traceback__))
-    logger.error("%s failed for %s: %s\n%s", what, ref, type(exc).__name__, frames)
+    name = _ADAPTER_LOGGERS.get(key.split(":", 1)[0], __name__)
+    logging.getLogger(name).error("%s failed for %s: %s\n%s", what, ref, type(exc).__name__, frames)
+
+
+class DeliveryJournal(Protocol):
+    """Where accepted deliveries are written before the webhook answers (``handlers.store.Journal``)."""
+
+    def accepted(self, msg: IncomingMessage) -> None: ...
+
+    def finished(self, sender_id: str, external_id: str) -> None: ...
 
 
 class PendingTasks:
@@ -63,17 +79,32 @@ class PendingTasks:
     Webhooks answer at once and process afterwards. Two messages from the same chat can arrive on
     parallel connections; running them in arrival order per ``key`` (the sender id) keeps a conversation
     coherent while different conversations still run concurrently.
+
+    With a ``journal``, a delivery given with ``msg`` is written to it before ``spawn`` returns (so before the
+    webhook answers 200) and marked finished when its task ends. ``first_aid(msg, sender)``, when given, is
+    called at once for such a delivery, ahead of the queue (the core sends the emergency numbers from there).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, journal: DeliveryJournal | None = None,
+                 first_aid: Callable[[IncomingMessage, Sender], None] | None = None) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         self._last: dict[str, asyncio.Task[None]] = {}
+        self.journal = journal
+        self.first_aid = first_aid
 
     def __len__(self) -> int:
         return len(self._tasks)
 
-    def spawn(self, key: str, ref: str, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+    def spawn(self, key: str, ref: str, work: Callable[[], Awaitable[None]], *,
+              msg: IncomingMessage | None = None, sender: Sender | None = None) -> asyncio.Task[None]:
         """Run ``work()`` after the previous task with the same ``key``; ``ref`` (a delivery id) is logged."""
+        if msg is not None and self.journal is not None:
+            self.journal.accepted(msg)
+        if msg is not None and sender is not None and self.first_aid is not None:
+            try:
+                self.first_aid(msg, sender)
+            except Exception as exc:  # the ordered path still sends the numbers
+                _log_failure("first aid", ref, exc, key=key)
         previous = self._last.get(key)
 
         async def run() -> None:
@@ -85,15 +116,19 @@ class PendingTasks:
         task = asyncio.create_task(run())
         self._tasks.add(task)
         self._last[key] = task
-        task.add_done_callback(lambda t: self._done(key, ref, t))
+        journaled = msg if self.journal is not None else None
+        task.add_done_callback(lambda t: self._done(key, ref, t, journaled))
         return task
 
-    def _done(self, key: str, ref: str, task: asyncio.Task[None]) -> None:
+    def _done(self, key: str, ref: str, task: asyncio.Task[None], msg: IncomingMessage | None = None) -> None:
         self._tasks.discard(task)
         if self._last.get(key) is task:
             del self._last[key]
         if not task.cancelled() and (exc := task.exception()) is not None:
-            _log_failure("processing", ref, exc)
+            _log_failure("processing", ref, exc, key=key)
+        if msg is not None and self.journal is not None and not task.cancelled():
+            # A cancelled task (shutdown) stays in the journal and is handled again at the next start.
+            self.journal.finished(msg.sender_id, msg.external_id)
 
     async def drain(self, grace_s: float | None = None) -> None:
         """Wait for running tasks (on shutdown); cancel what still runs after ``grace_s`` seconds."""
@@ -304,7 +339,7 @@ def _schedule(
             raise
 
     metrics.MESSAGES.labels(channel="telegram").inc()
-    tasks.spawn(msg.sender_id, msg.external_id, work)
+    tasks.spawn(msg.sender_id, msg.external_id, work, msg=msg, sender=timed)
     return True
 
 

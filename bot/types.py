@@ -44,6 +44,9 @@ class OutgoingMessage:
     text: str
     buttons: tuple[Button, ...] = ()
     urgent: bool = False  # emergency replies: sent first, never batched
+    # When the message this one answers arrived. A reply to a delivery that just came in is inside any channel's
+    # reply window (WhatsApp's 24 hours) whatever the database holds, or whether it answers at all.
+    reply_to_at: datetime | None = None
 
 
 class Sender(Protocol):

@@ -34,6 +34,8 @@ Handle = Callable[[IncomingMessage, Sender], Awaitable[None]]
 
 TERMINAL_SENDER_ID: Final = "web:terminal"
 MAX_TEXT_CHARS: Final = 4000
+# How long a web chat request waits for its turn before answering with the replies ready so far.
+REPLY_WAIT_S: Final = 3.0
 # A message body is a few KB at most (4,000 characters, up to 4 bytes each, JSON-escaped).
 MAX_BODY_BYTES: Final = 64_000
 # Undelivered replies kept per session for the page to poll; older ones are dropped.
@@ -78,10 +80,17 @@ class BufferSender:
         self.recipient_id = recipient_id
         self.replies: list[OutgoingMessage] = []
         self._fallback = fallback
+        self._late: Sender | None = None
+
+    def close(self, late: Sender) -> None:
+        """The response has gone: replies of this turn still to come go to ``late`` (the polled outbox)."""
+        self._late = late
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Buffer a reply for this session (or forward one for someone else); return a local id."""
         if message.recipient_id == self.recipient_id:
+            if self._late is not None:
+                return await self._late.send(message)
             self.replies.append(message)
             return f"{self.recipient_id}#{len(self.replies)}"
         if self._fallback is not None:
@@ -110,6 +119,11 @@ class WebChatOutbox:
         """Remove and return everything queued for ``recipient_id``."""
         queue = self._queues.pop(recipient_id, None)
         return list(queue) if queue else []
+
+
+def _log_late_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        logger.error("web chat: processing failed after the answer: %s", type(exc).__name__)
 
 
 def _option_data(buttons: Sequence[Button], text: str) -> str | None:
@@ -157,9 +171,15 @@ def webchat_router(handle: Handle, *, outbox: WebChatOutbox | None = None, fallb
             callback_data=body.callback_data,
         )
         metrics.MESSAGES.labels(channel="web").inc()
-        try:
-            await handle(msg, ReplyTimer(buffer, msg))
-        except Exception as exc:
+        # The turn runs as a task: if it is slow (a database that hangs, say), the replies it already has,
+        # the emergency numbers first among them, are answered now and the rest reach the page by polling.
+        turn = asyncio.ensure_future(handle(msg, ReplyTimer(buffer, msg)))
+        done, _ = await asyncio.wait({turn}, timeout=REPLY_WAIT_S)
+        if not done:
+            buffer.close(late)
+            turn.add_done_callback(_log_late_failure)
+            logger.warning("web chat: turn still running after %.0f s; answering with what is ready", REPLY_WAIT_S)
+        elif (exc := turn.exception()) is not None:
             # The replies sent before the failure (the emergency numbers come first) still reach the page.
             metrics.PROCESSING_FAILURES.labels(channel="web").inc()
             logger.error("web chat: processing failed (%s)", type(exc).__name__)

@@ -182,23 +182,37 @@ class WhatsAppSender:
         self._window = window
         self._options: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
 
-    async def in_window(self, recipient_id: str) -> bool:
-        """Whether a free-form message to ``recipient_id`` is allowed now."""
-        last = await self._last_inbound_at(recipient_id)
-        if last is None:
-            return False
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)  # storage keeps UTC; naive values are UTC
-        return self._now() - last < self._window
+    async def in_window(self, recipient_id: str, *, reply_to_at: datetime | None = None) -> bool:
+        """Whether a free-form message to ``recipient_id`` is allowed now.
+
+        ``reply_to_at`` is when the message being answered arrived: a reply to it needs no look-up, so the
+        answer to a first message (or to one that arrived while the database is down) is never refused.
+        Without it, the last inbound time comes from storage; if storage cannot answer, the send is allowed
+        and Twilio, which knows the window for certain, has the last word.
+        """
+        if reply_to_at is not None and self._recent(reply_to_at):
+            return True
+        try:
+            last = await self._last_inbound_at(recipient_id)
+        except Exception as exc:  # the database is down: let Twilio decide rather than stay silent
+            logger.warning("whatsapp window unknown (%s); sending", type(exc).__name__)
+            return True
+        return last is not None and self._recent(last)
+
+    def _recent(self, at: datetime) -> bool:
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)  # storage keeps UTC; naive values are UTC
+        return self._now() - at < self._window
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Send a free-form message; return the (last) Twilio ``MessageSid``.
 
-        Raises ``OutsideWindow`` when the recipient has not written within 24 hours and
-        ``twilio.base.exceptions.TwilioRestException`` when Twilio refuses the message.
+        Raises ``OutsideWindow`` when the recipient has not written within 24 hours (a reply to a message
+        that arrived within 24 hours is always inside) and ``twilio.base.exceptions.TwilioRestException``
+        when Twilio refuses the message.
         """
         to = address_of(message.recipient_id)
-        if not await self.in_window(message.recipient_id):
+        if not await self.in_window(message.recipient_id, reply_to_at=message.reply_to_at):
             raise OutsideWindow(message.recipient_id, await self._last_inbound_at(message.recipient_id))
         sid: str | None = None
         for part in split_text(render_text(message)):
@@ -329,7 +343,7 @@ def whatsapp_router(
                 raise
 
         metrics.MESSAGES.labels(channel="whatsapp").inc()
-        pending.spawn(incoming.sender_id, incoming.external_id, work)
+        pending.spawn(incoming.sender_id, incoming.external_id, work, msg=incoming, sender=timed)
         return _twiml()
 
     return router

@@ -6,6 +6,7 @@ COPY hotline hotline
 COPY bot bot
 COPY handlers handlers
 COPY storage storage
+COPY console console
 RUN pip install --no-cache-dir .
 ENV PORT=8080
 EXPOSE 8080

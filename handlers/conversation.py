@@ -15,21 +15,24 @@ See docs/conversation.md for the state diagram.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import re
 import time
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from bot.types import IncomingMessage, OutgoingMessage, Sender
+from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from handlers import intake as intake_mod
 from handlers import texts
 from handlers.analysis import analyse
+from handlers.delivery import Delivery
 from handlers.intake import Intake
 from handlers.nlg import INTENT_RESPONSE, render
 from handlers.privacy import pseudonym
@@ -48,6 +51,12 @@ _CONTROL_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]"
 _DELETE = re.compile(r"^\s*/?(hapus|delete|hapus data( saya| aku| ku)?|hapus chat( saya| aku)?)\s*[.!]*\s*$", re.I)
 _STOP = re.compile(r"^\s*/?(berhenti|stop|unsubscribe)\s*[.!]*\s*$", re.I)
 _START = re.compile(r"^\s*/start\b", re.I)
+# How long the emergency numbers may wait for the staff look-up (a database query) before going out anyway.
+STAFF_CHECK_WAIT_S = 0.5
+# A delivery whose turn has not started after this long (a surge) gets a one-time "busy, please wait" notice.
+BUSY_AFTER_S = 10.0
+# Deliveries whose first aid is remembered (a retried webhook then gets no second copy of the numbers).
+FIRST_AID_REMEMBERED = 10_000
 
 
 class CaseDesk(Protocol):
@@ -62,6 +71,8 @@ class CaseDesk(Protocol):
 
 class StaffDesk(Protocol):
     """Staff commands, claim buttons and the counsellor side of a handoff (handlers/staff.py)."""
+
+    async def is_staff(self, msg: IncomingMessage) -> bool: ...
 
     async def try_handle(self, msg: IncomingMessage, sender: Sender) -> bool: ...
 
@@ -97,13 +108,78 @@ class Hotline:
 
     def __init__(self, *, store: Store, spool: Spool, rasa: RasaClient | None, cases: CaseDesk,
                  staff: StaffDesk | None = None,
-                 delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None) -> None:
+                 delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None,
+                 delivery: Delivery | None = None, staff_wait_s: float = STAFF_CHECK_WAIT_S,
+                 forget_elsewhere: Sequence[Callable[[str], Awaitable[None]]] = (),
+                 busy_after_s: float = BUSY_AFTER_S) -> None:
         self.store = store
         self.spool = spool
         self.rasa = rasa
         self.cases = cases
         self.staff = staff
         self.delete_chat_messages = delete_chat_messages
+        self.delivery = delivery if delivery is not None else Delivery()
+        self.staff_wait_s = staff_wait_s
+        # Stores outside the database that hold a sender id (Rasa's keys in Redis): emptied on ``hapus``.
+        self.forget_elsewhere = list(forget_elsewhere)
+        # People already told in this outage that the service is disturbed: told once, not on every retry.
+        self._told_down: set[str] = set()
+        # Deliveries accepted and not yet started (for the busy notice), and the people told in this surge.
+        self.busy_after_s = busy_after_s
+        self._waiting_since: dict[tuple[str, str], float] = {}
+        self._busy_told: set[str] = set()
+        # Emergency numbers started by ``first_aid`` for a delivery, by (sender id, delivery id), until handled.
+        self._first_aid: OrderedDict[tuple[str, str], asyncio.Future[bool]] = OrderedDict()
+
+    # ----------------------------------------------------------------------------------------------- first aid
+    def first_aid(self, msg: IncomingMessage, sender: Sender) -> None:
+        """Send the emergency numbers for a delivery now, ahead of the chat's earlier messages still queued.
+
+        Adapters call this when they accept a delivery, before it waits its turn behind the same chat's earlier
+        messages (which a surge can make long). Only the safety net's verdict counts here (no I/O but a staff
+        look-up of at most ``staff_wait_s``); ``handle`` later finds the numbers sent and does not repeat them.
+        The same delivery seen twice (a webhook retried) gets them once. Any other delivery whose turn has not
+        started after ``busy_after_s`` (a surge) brings its sender one "busy, please wait" notice with the numbers.
+        """
+        key = (msg.sender_id, msg.external_id)
+        if key in self._first_aid or key in self._waiting_since:
+            return
+        text = clean_text(msg.text)[:MAX_TEXT_CHARS]
+        if detect_danger(text).level != "emergency":
+            # Not in danger by the safety net: if the turn has not started in ``busy_after_s`` (a surge), the
+            # person is told once that the answer will take a while, with the numbers.
+            if len(self._waiting_since) < FIRST_AID_REMEMBERED:
+                self._waiting_since[key] = time.monotonic()
+                asyncio.get_running_loop().call_later(self.busy_after_s, self._busy_check, key, msg, sender, text)
+            return
+        self._first_aid[key] = asyncio.ensure_future(self._send_first_aid(msg, sender, text))
+        while len(self._first_aid) > FIRST_AID_REMEMBERED:
+            _, stale = self._first_aid.popitem(last=False)
+            if not stale.done():
+                stale.cancel()
+
+    def _busy_check(self, key: tuple[str, str], msg: IncomingMessage, sender: Sender, text: str) -> None:
+        if self._waiting_since.pop(key, None) is None or msg.sender_id in self._busy_told:
+            return  # the turn has started, or the person was already told
+        self._busy_told.add(msg.sender_id)
+        lang = detect_language(text)
+        notice = OutgoingMessage(recipient_id=msg.sender_id, urgent=True, reply_to_at=msg.received_at,
+                                 text=texts.text("busy", lang) + "\n" + texts.EMERGENCY_NUMBERS[lang])
+        task = asyncio.ensure_future(self.delivery.send(sender, notice))
+        task.add_done_callback(_quiet)
+
+    async def _send_first_aid(self, msg: IncomingMessage, sender: Sender, text: str) -> bool:
+        if self.staff is not None:
+            check = asyncio.ensure_future(self.staff.is_staff(msg))
+            done, _ = await asyncio.wait({check}, timeout=self.staff_wait_s)
+            if not done:
+                check.add_done_callback(_quiet)
+            elif check.exception() is None and check.result():
+                return False  # a counsellor quoting a report: the staff desk handles it
+        await self.delivery.send(sender, OutgoingMessage(recipient_id=msg.sender_id, urgent=True,
+                                                         text=texts.emergency_block(detect_language(text)),
+                                                         reply_to_at=msg.received_at))
+        return True
 
     # ------------------------------------------------------------------------------------------------- entry
     async def handle(self, msg: IncomingMessage, sender: Sender, *, replay: bool = False) -> Turn:
@@ -114,27 +190,34 @@ class Hotline:
         """
         t0 = time.perf_counter()
         turn = Turn()
-        if self.staff is not None:
-            try:
-                if await self.staff.try_handle(msg, sender):
-                    return turn
-            except StoreUnavailable:
-                # Staff are recognised from the database; without it, the message takes the citizen path
-                # (safety net first, then the spool) and is recognised when it is replayed.
-                log.warning("staff lookup unavailable; handling as a citizen message")
         text = clean_text(msg.text)
         truncated = len(text) > MAX_TEXT_CHARS
         text = text[:MAX_TEXT_CHARS]
 
-        async def say(body: str, *, urgent: bool = False) -> None:
+        async def say(body: str, *, urgent: bool = False, buttons: tuple[Button, ...] = ()) -> None:
+            # Never raises: a failed send is retried in the background and cannot undo the storing, the case
+            # or the page. ``reply_to_at`` tells the channel that this answers a message that just arrived.
             turn.replies += 1
-            await sender.send(OutgoingMessage(recipient_id=msg.sender_id, text=body, urgent=urgent))
+            await self.delivery.send(sender, OutgoingMessage(recipient_id=msg.sender_id, text=body, urgent=urgent,
+                                                             buttons=buttons, reply_to_at=msg.received_at))
 
         # The safety net runs before any I/O: its verdict needs no server.
         danger = detect_danger(text)
         lang: Lang = detect_language(text)
+        waited_since = self._waiting_since.pop((msg.sender_id, msg.external_id), None)
+        if waited_since is not None and time.monotonic() - waited_since < self.busy_after_s:
+            self._busy_told.discard(msg.sender_id)  # answered in time: a later surge may tell them again
+        aid = self._first_aid.get((msg.sender_id, msg.external_id))
+        if aid is not None and not replay:
+            with contextlib.suppress(asyncio.CancelledError):
+                if await aid:
+                    turn.emergency_sent = True
+                    turn.replies += 1
+        numbers_due = danger.level == "emergency" and not replay and aid is None
+        if self.staff is not None and await self._staff_handled(msg, sender, numbers_due, lang, turn, say):
+            return turn
         if danger.level == "emergency":
-            if not replay:
+            if numbers_due and not turn.emergency_sent:
                 await say(texts.emergency_block(lang), urgent=True)
             turn.emergency_sent = True
 
@@ -144,23 +227,55 @@ class Hotline:
             # if the message turns out to be a duplicate or part of a handoff.
             analysis = asyncio.create_task(analyse(text, self.rasa))
         try:
-            return await self._handle_stored(msg, text, truncated, danger.level, lang, turn, say, analysis, t0)
+            return await self._handle_stored(msg, text, truncated, danger.level, lang, turn, say, analysis, t0,
+                                             replay=replay)
         finally:
             if analysis is not None and not analysis.done():
                 analysis.cancel()
 
+    async def _staff_handled(self, msg: IncomingMessage, sender: Sender, numbers_due: bool, lang: Lang,
+                             turn: Turn, say: Callable[..., Awaitable[None]]) -> bool:
+        """Whether the message is staff's (and was handled as such).
+
+        Staff are recognised from the database. A database that hangs or refuses must not hold back the
+        emergency numbers: after ``staff_wait_s`` they go out (at worst to a staff member during an outage), and
+        without a database answer the message takes the citizen path and is recognised when it is replayed.
+        """
+        assert self.staff is not None
+        check = asyncio.ensure_future(self.staff.try_handle(msg, sender))
+        if numbers_due:
+            done, _ = await asyncio.wait({check}, timeout=self.staff_wait_s)
+            if not done:
+                log.warning("staff lookup slow; emergency numbers sent first (%s)", pseudonym(msg.sender_id))
+                await say(texts.emergency_block(lang), urgent=True)
+                turn.emergency_sent = True
+        try:
+            return await check
+        except StoreUnavailable:
+            log.warning("staff lookup unavailable; handling as a citizen message")
+        except Exception as exc:  # whatever broke, the person still gets the citizen path and the numbers
+            log.error("staff lookup failed (%s); handling as a citizen message", type(exc).__name__)
+        return False
+
     async def _handle_stored(self, msg: IncomingMessage, text: str, truncated: bool, danger_level: str | None,
                              lang: Lang, turn: Turn, say: Callable[..., Awaitable[None]],
-                             analysis: asyncio.Task[tuple[TriageResult, bool]] | None, t0: float) -> Turn:
+                             analysis: asyncio.Task[tuple[TriageResult, bool]] | None, t0: float, *,
+                             replay: bool = False) -> Turn:
         try:
             stored = await self.store.run(lambda s: _record(s, msg, text))
         except StoreUnavailable:
+            turn.stored = False
+            if replay:  # still down: the replay pass keeps the message in the spool, in its place
+                return turn
             log.error("database unavailable; message spooled (conv %s)", pseudonym(msg.sender_id))
             await self.spool.keep(dataclasses.replace(msg, text=text))
-            turn.stored = False
-            if not turn.emergency_sent:
+            if not turn.emergency_sent and msg.sender_id not in self._told_down:
+                # Once per person per outage: a replay that fails again, or the person's next message, is
+                # not answered with the same notice again.
+                self._told_down.add(msg.sender_id)
                 await say(texts.text("fallback_service_down", lang) + "\n" + texts.EMERGENCY_NUMBERS[lang])
             return turn
+        self._told_down.discard(msg.sender_id)
         if stored is None:
             turn.duplicate = True
             log.info("duplicate delivery ignored (%s)", msg.channel)
@@ -210,6 +325,20 @@ class Hotline:
                 await self._finish(conv_id, state, lang, message_id, "processed", None)
                 return
 
+        pending = state.pop("confirm_report", None)
+        if pending is not None and danger_level != "emergency":
+            # The answer to "is this about violence?": yes opens the case the earlier message described; no
+            # closes the question; anything else is read as a new message.
+            answer = _yes_no(msg.callback_data, text)
+            if answer is not None:
+                if answer:
+                    await self._intake(msg, text, lang, conv_id, state, None, _result_from_state(pending), turn,
+                                       say)
+                else:
+                    await say(texts.text("confirm_report_no", lang))
+                await self._finish(conv_id, state, lang, message_id, "processed", None)
+                return
+
         if truncated:
             await say(texts.text("too_long", lang))
         if not has_words(text):
@@ -238,6 +367,15 @@ class Hotline:
             await self._dialogue(msg, lang, result, rasa_ok, say)
             if current.step in intake_mod.QUESTION:
                 await say(texts.text(intake_mod.QUESTION[current.step], lang))
+            await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
+            return
+        if current is None and result.uncertain_report and result.urgency in ("normal", "high"):
+            # Nothing in the words marks this as a report (only Rasa's reading): ask before opening a case.
+            # An emergency never gets here: its numbers went out and its page fired above.
+            state["confirm_report"] = _result_to_state(result)
+            await say(texts.text("confirm_report", lang), buttons=(
+                Button(texts.text("confirm_yes", lang), CONFIRM_YES), Button(texts.text("confirm_no", lang),
+                                                                             CONFIRM_NO)))
             await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
             return
         if result.urgency != "none" or current is not None:
@@ -347,11 +485,23 @@ class Hotline:
                 await self.rasa.forget(msg.sender_id)
             except RasaUnavailable:
                 log.warning("rasa tracker not erased (unavailable)")
+        for forget in self.forget_elsewhere:
+            await forget(msg.sender_id)
+        try:
+            await self.store.run(crud.flush_erased)
+        except StoreUnavailable:
+            log.warning("write-ahead log not flushed after an erasure (database unavailable)")
         if self.delete_chat_messages is not None and chat_ids:
             await self.delete_chat_messages(msg.sender_id, chat_ids)
         await say(texts.text("deleted", lang))
 
     # ---------------------------------------------------------------------------------------------- helpers
+    def _say_to(self, sender: Sender, recipient_id: str) -> Callable[..., Awaitable[None]]:
+        async def say(body: str, *, urgent: bool = False) -> None:
+            await self.delivery.send(sender, OutgoingMessage(recipient_id=recipient_id, text=body, urgent=urgent))
+
+        return say
+
     async def _mark(self, message_id: int, status: str, result: TriageResult | None) -> None:
         summary = _summary(result)
         await self.store.run(lambda s: crud.set_message_status(s, message_id=message_id, status=status,
@@ -365,17 +515,28 @@ class Hotline:
                                                         state=state, lang=lang, status=status, triage=summary))
 
     async def replay_spool(self, sender_for: Callable[[str], Sender]) -> int:
-        """Store and process messages spooled while the database was down; returns how many were taken."""
-        taken = await self.spool.take_all()
+        """Store and process messages spooled while the database was down; returns how many were stored.
+
+        Each message is handled on its own: one that fails for another reason than the database is set aside
+        (kept for inspection) and the pass goes on. The messages stay on disk until the pass ends, so a crash
+        in the middle loses none (a message stored twice is a duplicate and ignored).
+        """
+        taken = await self.spool.claim()
         done = 0
+        rest: list[IncomingMessage] = []
         for i, msg in enumerate(taken):
             try:
-                await self.handle(msg, sender_for(msg.channel), replay=True)
-                done += 1
-            except StoreUnavailable:
-                for rest in taken[i:]:
-                    await self.spool.keep(rest)
+                turn = await self.handle(msg, sender_for(msg.channel), replay=True)
+            except Exception as exc:
+                log.error("replay of a spooled message failed (%s); set aside", type(exc).__name__)
+                await self.spool.set_aside(msg)
+                continue
+            if not turn.stored:
+                # Still down: this message and the rest wait for the next pass, in order.
+                rest = taken[i:]
                 break
+            done += 1
+        await self.spool.release(rest)
         return done
 
     async def retry_pending(self, sender_for: Callable[[str], Sender], *, limit: int = 50) -> int:
@@ -392,10 +553,46 @@ class Hotline:
             if result.urgency == "none":
                 msg = IncomingMessage(channel=channel, sender_id=sender_id,  # type: ignore[arg-type]
                                       external_id=f"retry:{message_id}", text=text or "")
-                await self._dialogue(msg, lang, result, True, _say_to(sender_for(channel), sender_id))
+                await self._dialogue(msg, lang, result, True, self._say_to(sender_for(channel), sender_id))
             await self._mark(message_id, "processed", result)
             count += 1
         return count
+
+
+CONFIRM_YES, CONFIRM_NO = "confirm:yes", "confirm:no"
+_YES = re.compile(r"^\s*(y|ya+|iy+a+|iye|yes|yup|benar|betul|bener|betol|he\W?eh)\b", re.I)
+_NO = re.compile(r"^\s*(tidak|tdk|gak|ga|gk|nggak|ngga|enggak|engga|bukan|no|nope|nggak kok)\b", re.I)
+
+
+def _yes_no(callback_data: str | None, text: str) -> bool | None:
+    """The answer to a yes/no question: a button, or a short reply starting with yes or no; None otherwise."""
+    if callback_data in (CONFIRM_YES, CONFIRM_NO):
+        return callback_data == CONFIRM_YES
+    if len(text.split()) > 12:
+        return None
+    if _NO.match(text):
+        return False
+    if _YES.match(text):
+        return True
+    return None
+
+
+def _result_to_state(result: TriageResult) -> dict[str, Any]:
+    """The triage a pending question rests on, as JSON for the conversation's state (labels, no message text)."""
+    kept = dataclasses.asdict(result)
+    kept.pop("entities", None)  # entity values quote the message
+    return dict(jsonable(kept))
+
+
+def _result_from_state(state: dict[str, Any]) -> TriageResult:
+    fields = {f.name for f in dataclasses.fields(TriageResult)}
+    return TriageResult(**{k: v for k, v in state.items() if k in fields})
+
+
+def _quiet(task: asyncio.Future[Any]) -> None:
+    """Retrieve a background look-up's outcome so an outage is not reported as 'never retrieved'."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _status(rasa_ok: bool) -> str:
@@ -407,13 +604,6 @@ def _summary(result: TriageResult | None) -> dict[str, Any] | None:
         return None
     return jsonable({"urgency": result.urgency, "category": result.category, "victim": result.victim,
                      "intent": result.intent})
-
-
-def _say_to(sender: Sender, recipient_id: str) -> Callable[..., Awaitable[None]]:
-    async def say(body: str, *, urgent: bool = False) -> None:
-        await sender.send(OutgoingMessage(recipient_id=recipient_id, text=body, urgent=urgent))
-
-    return say
 
 
 _QUESTION = re.compile(r"\?|^\s*(apa|apakah|gimana|bagaimana|berapa|di ?mana|kapan|siapa|bisa(kah)?|boleh(kah)?|"

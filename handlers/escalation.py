@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 
 from bot.types import Button, OutgoingMessage, Sender
 from handlers import texts
+from handlers.delivery import is_transient
 from handlers.store import Store
 from hotline.settings import Settings
 from storage import crud
@@ -609,7 +610,7 @@ class Notifier:
                 await self._send_staff(r, plan, text)
                 sent_any = True
             except Exception as exc:
-                permanent = permanent and not _transient(exc)
+                permanent = permanent and not is_transient(exc)
                 log.warning("page to staff %d failed: %s", r.staff_id, type(exc).__name__)
         told = False
         if plan.citizen_id is not None:
@@ -619,7 +620,7 @@ class Notifier:
                                                        text=texts.text("nobody_claimed", lang)))
                 told = True
             except Exception as exc:
-                permanent = permanent and not _transient(exc)
+                permanent = permanent and not is_transient(exc)
                 log.warning("fallback text to citizen failed: %s", type(exc).__name__)
         if plan.fallback and not plan.recipients and plan.citizen_id is None:
             return True, False, False  # the national fallback with nobody to tell: recorded, nothing to send
@@ -642,15 +643,6 @@ class Notifier:
             recipient = f"tg:{r.contact_id}"
         await self.sender.send(OutgoingMessage(recipient_id=recipient, text=text, buttons=(claim_button(plan.code),),
                                                urgent=plan.urgency == "emergency"))
-
-
-def _transient(exc: BaseException) -> bool:
-    """Network trouble worth a retry, as opposed to a refusal (blocked bot, bad chat id, outside window)."""
-    names = {c.__name__ for c in type(exc).__mro__}
-    if names & {"BadRequest", "Forbidden", "InvalidToken", "OutsideWindow", "TwilioRestException", "ValueError"}:
-        return False
-    return bool(names & {"NetworkError", "TimedOut", "RetryAfter", "TimeoutError", "OSError", "TransportError",
-                         "ConnectionError", "TelegramError", "ClientError"})
 
 
 def _entries(resp: Any, *, order: Sequence[str]) -> list[tuple[str, str, dict[str, str]]]:

@@ -563,6 +563,8 @@ _RE_HIDE = re.compile(
     r"hiding|chasing me|chased)\b"
 )
 _RE_GAME = re.compile(r"\b(?:petak umpet|main|permainan|game|hide and seek)\b")
+_RE_HIDE_CTX = re.compile(r"\b(?:kabur\w*|lari\w*|melarikan|dicari\w*|nyari\w*|nyariin|mencari\w*|ngejar\w*|"
+                          r"ketahuan|sieun|sekarang|skrg|ayeuna|saat ini|masih|sedang|keur)\b")
 _RE_RETURNING = re.compile(
     r"\b(?:malam ini|nanti malam|sebentar lagi|hari ini|tonight|nanti)\b " + _w(5)
     + r"(?:di rumah|datang|pulang|ke rumah|menginap|nginep|tidur di|balik|kesini|ke sini|masuk)\b"
@@ -616,8 +618,13 @@ _RE_SUICIDE = re.compile(
 )
 _RE_SUICIDE_FALSE = re.compile(r"\b(?:hp|baterai|batre|batrai|lampu|listrik|motor|mesin|mobil|wifi|sinyal|"
                                r"tanaman|ikan|ayam) " + _w(2) + r"(?:mau|ingin) mati\b|\bmati lampu\b|"
-                               # a curse shouted at someone ("mati aja kamu"), not the writer's intent
-                               r"\bmati (?:saja|sana) (?:kamu|kau|kalian)\b")
+                               # a curse shouted at someone ("mati aja kamu", "kamu mati aja sana"), not
+                               # the writer's intent: the death wished is the addressee's
+                               r"\bmati (?:saja|sana) (?:kamu|kau|kalian)\b|\b(?:kamu|kau|kalian) (?:\S+ ){0,1}mati "
+                               r"(?:saja|sana)\b|"
+                               # idioms ("cinta mati" is devotion) and a death penalty called for others
+                               r"\b(?:cinta|mati) mati\b|\bcinta mati\b|\bmati (?:gaya|kutu|langkah|suri)\b|"
+                               r"\b(?:hukum|hukuman|dihukum|vonis|divonis|tembak|ditembak|pidana) mati\b")
 # A partner's suicide threat used as a lever ("ngancem bunuh diri kalo aku ga nurut", "kalau sy putusin dia bakal
 # bunuh diri") is coercive control (high), not the writer's own intent.
 _RE_SUICIDE_LEVER = re.compile(
@@ -1424,7 +1431,11 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         if hit(_RE_PRESENT, cl) and abuse_ctx:
             # "kemarin dia nunggu di depan kos": yesterday's visit, unless the writer says he is there now
             fire("perpetrator_present", past or (bool(hit(_RE_YESTERDAY, cl)) and not now_marker))
-        if hit(_RE_HIDE, cl) and not hit(_RE_GAME, cl):
+        # Hiding counts when someone is to be hidden from: an act, a threat, a plea, fear, a flight or a search,
+        # or hiding now ("pas orangnya nengok kita sembunyi", spying on a crush, is none of them).
+        if hit(_RE_HIDE, cl) and not hit(_RE_GAME, cl) and (abuse_ctx or any_harm or help_now
+                                                              or _RE_FEAR_RETURN.search(norm)
+                                                              or _RE_HIDE_CTX.search(norm)):
             fire("hiding_or_chased", past)
         if hit(_RE_RETURNING, cl) and (abuse_ctx or _RE_INTRUDE.search(norm)):
             if _RE_FEAR_RETURN.search(norm) or _RE_RE_RETURN_CTX.search(norm):

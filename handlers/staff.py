@@ -13,6 +13,7 @@ Commands (Indonesian, for staff only)::
     /catatan <kode> <teks>     add a note to a case
     /alihkan <kode> <id staf>  transfer a case to another staff member
     /selesai <kode> <hasil>    close a case with an outcome code; the bot takes the conversation back
+    /buka <kode>               reopen a closed case (the assignee or a supervisor); the counsellor has the chat again
 
 During a handoff, anything else a counsellor writes goes to the citizen through the bot ("K-7F3A2 <text>" picks
 the case when the counsellor has several), and what the citizen writes comes to the counsellor under the case
@@ -40,6 +41,7 @@ from handlers.privacy import pseudonym
 from handlers.store import Store
 from hotline.rasa_client import RasaClient, RasaUnavailable
 from hotline.settings import Settings
+from storage import console as console_db
 from storage import crud
 from storage.models import Case, Conversation, EscalationAttempt, Staff
 
@@ -73,6 +75,7 @@ T: dict[str, str] = {
              "/catatan <kode> <teks> — tambah catatan\n"
              "/alihkan <kode> <id staf> — alihkan kasus\n"
              "/selesai <kode> <hasil> — tutup kasus\n"
+             "/buka <kode> — buka kembali kasus yang sudah ditutup\n"
              "Hasil: {outcomes}\n"
              "Saat menangani kasus, pesan biasa diteruskan ke pelapor (awali dengan kode kasus jika lebih dari "
              "satu)."),
@@ -96,6 +99,8 @@ T: dict[str, str] = {
     "transferred_to_you": "Kasus {code} dialihkan kepada Anda. {claimed}",
     "bad_outcome": "Hasil tidak dikenal. Pilih salah satu: {outcomes}",
     "closed": "Kasus {code} ditutup (hasil: {outcome}). Bot kembali melayani pelapor.",
+    "reopened": "Kasus {code} dibuka kembali dan Anda yang menangani. Pesan Anda diteruskan ke pelapor lewat bot.",
+    "not_closed": "Kasus {code} belum ditutup.",
     "no_handoff": "Tidak ada percakapan aktif. Ketik /antrian untuk melihat kasus, atau /bantuan.",
     "pick_case": "Anda menangani beberapa percakapan ({codes}). Awali pesan dengan kode kasus, mis. {first} Halo.",
     "relay_failed": "Pesan belum terkirim ke pelapor ({code}). Coba lagi sebentar lagi.",
@@ -167,6 +172,7 @@ class Outcome:
 
     reply: str
     case: CaseView | None = None
+    ok: bool = True  # False when nothing was done (not found, not allowed, wrong state): shown as an error
     citizen_id: str | None = None  # the citizen's sender id (used to send, never shown or logged)
     citizen_lang: texts.Lang = "id"
     citizen_text_key: str | None = None  # "counsellor_joined" / "counsellor_left"
@@ -237,6 +243,19 @@ class StaffDesk:
         self._citizens: dict[tuple[str, str], float] = {}
 
     # ------------------------------------------------------------------------------------------ entry points
+    async def is_staff(self, msg: IncomingMessage) -> bool:
+        """Whether the sender is active staff (no side effects; a known citizen costs no database query)."""
+        who = contact_of(msg)
+        if who is None or self._citizens.get(who, 0.0) > time.monotonic():
+            return False
+        channel, contact = who
+
+        def lookup(session: Session) -> bool:
+            staff = crud.get_staff_by_contact(session, channel=channel, contact_id=contact)
+            return staff is not None and staff.active
+
+        return bool(await self.store.run(lookup))
+
     async def try_handle(self, msg: IncomingMessage, sender: Sender) -> bool:
         """Handle a message from active staff (True), or leave it to the citizen path (False)."""
         who = contact_of(msg)
@@ -310,6 +329,12 @@ class StaffDesk:
         await out.send(OutgoingMessage(recipient_id=to, text=text))
 
     async def _act(self, out: Sender, reply_to: str, fn: Callable[[Session], Outcome]) -> Outcome:
+        """A Telegram/WhatsApp command: the shared operation, then the reply to the staff member's chat."""
+        result = await self._perform(out, fn)
+        await self._reply(out, reply_to, result.reply)
+        return result
+
+    async def _perform(self, out: Sender, fn: Callable[[Session], Outcome]) -> Outcome:
         """Run one staff action in a transaction, then send what it decided (citizen, Rasa, other staff)."""
         result = await self.store.run(fn)
         if result.rasa is not None and result.citizen_id is not None and self.rasa is not None:
@@ -329,8 +354,46 @@ class StaffDesk:
                 await out.send(OutgoingMessage(recipient_id=result.notify_staff[0], text=result.notify_staff[1]))
             except Exception as exc:
                 log.warning("message to staff failed: %s", type(exc).__name__)
-        await self._reply(out, reply_to, result.reply)
         return result
+
+    # ------------------------------------------------------------------ shared operations (commands, console)
+    # The Telegram/WhatsApp commands and the staff console call these same functions, so either path sees the
+    # other's result; each returns the Outcome whose ``reply`` the command sends and the console shows.
+    async def claim(self, *, staff_id: int, code: str) -> Outcome:
+        """``/ambil``: claim a case; the citizen is told a counsellor joined and Rasa pauses."""
+        return await self._perform(self._out(), lambda s: self._claim(s, staff_id, code))
+
+    async def add_note(self, *, staff_id: int, code: str, text: str) -> Outcome:
+        """``/catatan``: a note on a case the staff member may see."""
+        note = text.strip()[:MAX_NOTE_CHARS]
+        if not note:
+            return Outcome(_t("usage", usage="/catatan <kode> <teks>"), ok=False)
+        return await self._perform(self._out(), lambda s: self._note(s, staff_id, code, note))
+
+    async def transfer(self, *, staff_id: int, code: str, target: str) -> Outcome:
+        """``/alihkan``: hand a case to another staff member (by id)."""
+        return await self._perform(self._out(), lambda s: self._transfer(s, staff_id, code, target))
+
+    async def close(self, *, staff_id: int, code: str, outcome: str) -> Outcome:
+        """``/selesai``: close a case with an outcome code; the bot takes the conversation back."""
+        return await self._perform(self._out(), lambda s: self._close(s, staff_id, code, outcome.lower()))
+
+    async def reopen(self, *, staff_id: int, code: str) -> Outcome:
+        """``/buka``: reopen a closed case; the staff member has the citizen's chat again (Rasa pauses)."""
+        return await self._perform(self._out(), lambda s: self._reopen(s, staff_id, code))
+
+    async def write_to_citizen(self, *, staff_id: int, code: str, text: str) -> Outcome:
+        """The counsellor writes to the citizen of ``code`` through the bot. Only the case's assignee may."""
+        body = text.strip()
+        if not body:
+            return Outcome(_t("no_handoff"), ok=False)
+
+        found = await self.store.run(lambda s: console_db.chat_target(s, staff=_load_staff(s, staff_id), code=code))
+        if found is None:
+            return Outcome(_t("not_allowed", code=code), ok=False)
+        if not await self._deliver(self._out(), found, body):
+            return Outcome(_t("relay_failed", code=code), ok=False)
+        return Outcome("")
 
     # --------------------------------------------------------------------------------------------- commands
     async def _command(self, out: Sender, reply_to: str, ref: StaffRef, text: str) -> None:
@@ -339,7 +402,8 @@ class StaffDesk:
         rest = rest.strip()
         args = rest.split()
         now = self.clock()
-        usage = {"ambil": "/ambil <kode>", "kasus": "/kasus <kode>", "catatan": "/catatan <kode> <teks>",
+        usage = {"ambil": "/ambil <kode>", "kasus": "/kasus <kode>", "buka": "/buka <kode>",
+                 "catatan": "/catatan <kode> <teks>",
                  "alihkan": "/alihkan <kode> <id staf>", "selesai": "/selesai <kode> <hasil>"}
         if name in usage:
             code = normalise_code(args[0]) if args else None
@@ -350,6 +414,8 @@ class StaffDesk:
                 await self._act(out, reply_to, lambda s: self._claim(s, ref.id, code))
             elif name == "kasus":
                 await self._act(out, reply_to, lambda s: self._show(s, ref.id, code))
+            elif name == "buka":
+                await self._act(out, reply_to, lambda s: self._reopen(s, ref.id, code))
             elif name == "catatan":
                 note = rest.split(None, 1)[1][:MAX_NOTE_CHARS]
                 await self._act(out, reply_to, lambda s: self._note(s, ref.id, code, note))
@@ -393,7 +459,7 @@ class StaffDesk:
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         return Outcome(CaseView.of(case).detail(), case=CaseView.of(case))
 
     def _claim(self, session: Session, staff_id: int, raw_code: str) -> Outcome:
@@ -409,16 +475,16 @@ class StaffDesk:
         else:
             case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         if case.status == "closed":
-            return Outcome(_t("closed_already", code=code))
+            return Outcome(_t("closed_already", code=code), ok=False)
         try:
             case = crud.claim_case(session, case=case, staff=staff)
         except crud.CaseAlreadyClaimed:
             current = crud.get_case(session, case_id=case.id)
             if current is not None and current.assigned_staff_id == staff.id:
                 return Outcome(_t("already_yours", code=code))
-            return Outcome(_t("taken", code=code))
+            return Outcome(_t("taken", code=code), ok=False)
         now = self.clock()
         for attempt in crud.list_escalation_attempts(session, case=case):
             if attempt.staff_id == staff.id:
@@ -439,7 +505,7 @@ class StaffDesk:
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         crud.add_case_note(session, case=case, staff=staff, text=note)
         return Outcome(_t("note_saved", code=code))
 
@@ -447,16 +513,16 @@ class StaffDesk:
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         if not self._may_manage(staff, case):
-            return Outcome(_t("not_allowed", code=code))
+            return Outcome(_t("not_allowed", code=code), ok=False)
         target = session.get(Staff, int(target_raw)) if target_raw.isdigit() else None
         if target is None or not target.active:
-            return Outcome(_t("no_staff", staff=target_raw))
+            return Outcome(_t("no_staff", staff=target_raw), ok=False)
         try:
             case = crud.assign_case(session, case=case, staff=target, actor=staff)
         except crud.InvalidTransition:
-            return Outcome(_t("closed_already", code=code))
+            return Outcome(_t("closed_already", code=code), ok=False)
         view = CaseView.of(case)
         conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
         citizen: dict[str, Any] = {}
@@ -471,17 +537,17 @@ class StaffDesk:
 
     def _close(self, session: Session, staff_id: int, code: str, outcome: str) -> Outcome:
         if outcome not in OUTCOMES:
-            return Outcome(_t("bad_outcome", outcomes=", ".join(OUTCOMES)))
+            return Outcome(_t("bad_outcome", outcomes=", ".join(OUTCOMES)), ok=False)
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:
-            return Outcome(_t("not_found", code=code))
+            return Outcome(_t("not_found", code=code), ok=False)
         if not self._may_manage(staff, case):
-            return Outcome(_t("not_allowed", code=code))
+            return Outcome(_t("not_allowed", code=code), ok=False)
         try:
             case = crud.transition_case(session, case=case, to_status="closed", actor=staff, outcome=outcome)
         except crud.InvalidTransition:
-            return Outcome(_t("closed_already", code=code))
+            return Outcome(_t("closed_already", code=code), ok=False)
         conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
         reply = _t("closed", code=code, outcome=outcome)
         if conv is None or conv.handoff_staff_id is None:
@@ -499,6 +565,26 @@ class StaffDesk:
         log.info("case %s closed by staff %d; handoff off", code, staff.id)
         return Outcome(reply, case=CaseView.of(case), citizen_id=conv.sender_id, citizen_lang=_lang(conv.lang),
                        citizen_text_key="counsellor_left", rasa="resume")
+
+    def _reopen(self, session: Session, staff_id: int, code: str) -> Outcome:
+        staff = _load_staff(session, staff_id)
+        case = _visible_case(session, staff, code)
+        if case is None:
+            return Outcome(_t("not_found", code=code), ok=False)
+        if not self._may_manage(staff, case):
+            return Outcome(_t("not_allowed", code=code), ok=False)
+        try:
+            case = crud.reopen_case(session, case=case, staff=staff)
+        except crud.InvalidTransition:
+            return Outcome(_t("not_closed", code=code), ok=False)
+        view = CaseView.of(case)
+        conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
+        if conv is None:
+            return Outcome(view.detail() + "\n\n" + _t("claimed_no_chat", code=code), case=view)
+        crud.set_handoff(session, conversation=conv, staff=staff)
+        log.info("case %s reopened by staff %d; handoff on", code, staff.id)
+        return Outcome(_t("reopened", code=code), case=view, citizen_id=conv.sender_id, citizen_lang=_lang(conv.lang),
+                       citizen_text_key="counsellor_joined", rasa="pause")
 
     # ------------------------------------------------------------------------------------------------ relay
     async def _relay_from_staff(self, out: Sender, reply_to: str, ref: StaffRef, text: str) -> None:
@@ -533,14 +619,18 @@ class StaffDesk:
                 return
         if wanted is None:
             body = text
-        code, conv_id, citizen_id, channel, status = chosen[0]
+        if not await self._deliver(out, chosen[0], body):
+            await self._reply(out, reply_to, _t("relay_failed", code=chosen[0][0]))
+
+    async def _deliver(self, out: Sender, target: tuple[str, int, str, str, str], body: str) -> bool:
+        """Send a counsellor's words to the citizen through the bot and keep them like any bot reply."""
+        code, conv_id, citizen_id, channel, status = target
         relayed = _t("counsellor_prefix", text=body)
         try:
             message_id = await out.send(OutgoingMessage(recipient_id=citizen_id, text=relayed))
         except Exception as exc:
             log.warning("relay to citizen %s failed: %s", pseudonym(citizen_id), type(exc).__name__)
-            await self._reply(out, reply_to, _t("relay_failed", code=code))
-            return
+            return False
 
         def record(session: Session) -> None:
             conv = session.get(Conversation, conv_id)
@@ -559,3 +649,4 @@ class StaffDesk:
                         pass
 
         await self.store.run(record)
+        return True

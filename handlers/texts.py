@@ -46,6 +46,26 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Petugas kami sudah diberi tahu dan akan segera menghubungimu di chat ini.",
         "en": "Our on-call staff have been alerted and will contact you in this chat soon.",
     },
+    "confirm_report": {
+        "id": ("Terima kasih sudah bercerita. Supaya kami bisa membantu dengan tepat: apakah ini tentang "
+               "kekerasan yang kamu atau orang lain alami?"),
+        "en": ("Thank you for telling us. So that we can help in the right way: is this about violence that you "
+               "or someone else is experiencing?"),
+    },
+    "confirm_yes": {"id": "Ya", "en": "Yes"},
+    "confirm_no": {"id": "Tidak", "en": "No"},
+    "confirm_report_no": {
+        "id": ("Baik, terima kasih. Kalau ada yang ingin kamu tanyakan tentang layanan kami, tulis saja di sini. "
+               "Kalau suatu saat kamu atau orang lain mengalami kekerasan, kami siap mendengarkan."),
+        "en": ("All right, thank you. If you have a question about our services, just write it here. If you or "
+               "someone else ever experiences violence, we are here to listen."),
+    },
+    "busy": {
+        "id": ("Pesanmu sudah kami terima. Layanan sedang ramai, jadi balasan kami agak lambat; mohon tunggu "
+               "sebentar. Kalau kamu dalam bahaya, jangan menunggu:"),
+        "en": ("We have your message. The service is very busy right now, so our answer is a little slow; please "
+               "wait a moment. If you are in danger, don't wait:"),
+    },
     "fallback_service_down": {
         "id": ("Maaf, layanan kami sedang ada gangguan. Pesanmu sudah kami simpan dan akan kami "
                "balas. Kalau kamu dalam bahaya, jangan menunggu:"),

@@ -47,6 +47,11 @@ class TriageResult:
     age: int | None = None
     # Which victim rule decided ("age", "adult_context", ...), or "model 0.73" when the statistical model did.
     victim_evidence: str | None = None
+    # A report (high or normal) that nothing in the text marks as one: no danger cue and no act word, only Rasa's
+    # intent or a weak hint. Everyday text that Rasa misreads lands here; the conversation may ask one question
+    # ("Apakah ini tentang kekerasan yang Anda atau orang lain alami?") before opening a case. Never set for an
+    # emergency.
+    uncertain_report: bool = False
 
 
 REPORT_INTENTS: dict[str, Category] = {
@@ -1062,6 +1067,9 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             if category == "none":
                 category = rule_cat or intent_cat or "other"
 
+    uncertain = (urgency in ("high", "normal") and not danger.level and strength < 2.0 and not short_alarm
+                 and not rules_report)
+
     # "Bu, saya tadi diperkosa": the counsellor addressed, normalised to "ibu saya", is not the writer's mother.
     victim_norm = norm[len("ibu "):] if _ADDRESSED.match(text) and norm.startswith("ibu ") else norm
     age = _age(victim_norm, entities)
@@ -1088,4 +1096,5 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         relationship=_relationship(norm, entities),
         age=age,
         victim_evidence=victim_evidence,
+        uncertain_report=uncertain,
     )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import logging
 import secrets
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,13 +28,16 @@ from sqlalchemy import text as sql_text
 from bot.edge import TooLarge, read_limited, refuse
 from bot.models import NlgRequest
 from bot.types import IncomingMessage, OutgoingMessage, Sender
+from console import install_console
 from handlers import privacy, text_model
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
+from handlers.delivery import Delivery, RateLimits
 from handlers.nlg import render
 from handlers.staff import StaffDesk
-from handlers.store import Spool, Store
+from handlers.store import Journal, Spool, Store
 from hotline import metrics
+from hotline.erasure import RedisEraser
 from hotline.rasa_client import RasaClient
 from hotline.settings import Settings
 from storage import crud
@@ -81,6 +85,7 @@ class Runtime:
     background: list[asyncio.Task[Any]] = field(default_factory=list)
     extra_routers: list[Any] = field(default_factory=list)
     closers: list[Any] = field(default_factory=list)
+    recover_journal: Callable[[], int] | None = None  # set when the channels start
     # Child services started by ``hotline run`` (``hotline.services.Supervised``): /readyz reports whether each is up.
     services: list[Any] = field(default_factory=list)
 
@@ -101,9 +106,19 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
     senders = ChannelSenders()
     cases = CaseService(store=store, settings=settings, redis_url=redis_url, sender=senders)
     staff = StaffDesk(store=store, settings=settings, rasa=rasa, cases=cases, sender=senders)
-    core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=staff, delete_chat_messages=None)
-    return Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
-                   senders=senders, http=http)
+    tracker_redis = settings.rasa_tracker_redis_url or redis_url
+    eraser = RedisEraser(tracker_redis) if tracker_redis and rasa else None
+    limits = RateLimits(
+        channel_rates={"tg": (settings.telegram_max_per_s, settings.telegram_max_per_s),
+                       "wa": (settings.whatsapp_max_per_s, settings.whatsapp_max_per_s)},
+        chat_rates={p: (settings.chat_max_per_s, 10.0) for p in ("tg", "wa")})
+    core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=staff, delete_chat_messages=None,
+                   forget_elsewhere=[eraser] if eraser else [], delivery=Delivery(limits=limits))
+    rt = Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
+                 senders=senders, http=http)
+    if eraser is not None:
+        rt.closers.append(eraser.close)
+    return rt
 
 
 async def _recovery_loop(rt: Runtime, interval_s: float = 5.0) -> None:
@@ -127,8 +142,10 @@ async def _start_channels(rt: Runtime, app: FastAPI) -> None:
     from bot.webchat import WebChatOutbox, webchat_router
 
     s = rt.settings
-    # Background handling of webhook deliveries: in order per conversation, drained on shutdown.
-    tasks = PendingTasks()
+    # Background handling of webhook deliveries: written to the journal before the webhook answers, the
+    # emergency numbers started at once (first aid), then handled in order per conversation; drained on shutdown.
+    journal = Journal(s.var_dir / f"inbox-{s.port}.jsonl")
+    tasks = PendingTasks(journal=journal, first_aid=rt.core.first_aid)
     shutdowns: list[Any] = []
     outbox = WebChatOutbox()
     rt.senders.register("web", outbox)
@@ -175,9 +192,22 @@ async def _start_channels(rt: Runtime, app: FastAPI) -> None:
         rt.senders.register("wa", wa)
         app.include_router(whatsapp_router(s, rt.handle, rt.senders, options=wa, tasks=tasks))
         shutdowns.append(client.http_client.close)  # type: ignore[union-attr]
+    rt.recover_journal = functools.partial(_recover, rt, journal, tasks)
     # Closers run in order: stop polling, let running handlers finish (they may still send), close clients.
     rt.closers.append(lambda: tasks.drain(10))
+    rt.closers.append(journal.close)
     rt.closers.extend(shutdowns)
+
+
+def _recover(rt: Runtime, journal: Journal, tasks: Any) -> int:
+    """Deliveries a killed process had accepted and not finished: handled again (de-duplicated by the database)."""
+    recovered = journal.recover()
+    for msg in recovered:
+        tasks.spawn(msg.sender_id, msg.external_id, functools.partial(rt.handle, msg, rt.senders), msg=msg,
+                    sender=rt.senders)
+    if recovered:
+        log.warning("%d deliveries accepted before a restart are handled again", len(recovered))
+    return len(recovered)
 
 
 def build_app(rt: Runtime) -> FastAPI:
@@ -187,6 +217,8 @@ def build_app(rt: Runtime) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await _start_channels(rt, app)
         await rt.cases.start()
+        if rt.recover_journal is not None:
+            rt.recover_journal()
         rt.background.append(asyncio.create_task(_recovery_loop(rt)))
         try:
             yield
@@ -248,6 +280,8 @@ def build_app(rt: Runtime) -> FastAPI:
     async def root() -> RedirectResponse:
         return RedirectResponse("/chat")
 
+    install_console(app, rt)  # the staff console under /console (its own prefix; every route needs a session)
+
     return app
 
 
@@ -296,7 +330,17 @@ def configure_logging(verbose: bool = False, *, log_salt: str | None = None) -> 
     privacy.configure(log_salt)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    for noisy in ("httpx", "httpcore", "telegram", "twilio", "uvicorn.access", "aiohttp"):
+    quiet_libraries()
+
+
+# Libraries that log request URLs (which hold sender ids and the bot token) or parameters (message texts) below
+# WARNING.
+QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "twilio", "uvicorn.access", "aiohttp")
+
+
+def quiet_libraries() -> None:
+    """Keep the libraries that would log texts, sender ids or tokens at WARNING."""
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -101,6 +101,10 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         from hotline import bench_e2e
 
         return bench_e2e.main(args, settings)
+    if args.what == "surge":
+        from hotline import bench_surge
+
+        return bench_surge.main(args, settings)
     if args.what == "paging":
         from hotline import bench_paging
 

@@ -62,6 +62,22 @@ class _RemoteFake:
         self.proc.wait(10)
 
 
+def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``hotline run`` as its own process (as in production); returns once it answers HTTP."""
+    app = subprocess.Popen([sys.executable, "-m", "hotline.cli", "run"], env=env, cwd=PROJECT_ROOT,
+                           stdout=subprocess.DEVNULL, stderr=open(log, "wb"))  # noqa: SIM115 (the child owns it)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
+                return app
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or app.poll() is not None:
+            raise RuntimeError(f"the app did not start; see {log}")
+        time.sleep(0.2)
+
+
 async def _paced(texts: list[str], rate: float, send: Callable[[int, str], Coroutine[Any, Any, None]]) -> None:
     """Start ``send(i, text)`` for each text at ``rate`` per second (open loop), then wait for all of them."""
     tasks: list[asyncio.Task[None]] = []
@@ -176,18 +192,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
                    TELEGRAM_API_BASE_URL=fake.api_base_url, TELEGRAM_WEBHOOK_SECRET=SECRET, PORT=str(port),
                    DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", RASA_URL=rasa.url, REDIS_URL=redis.url,
                    VAR_DIR=str(tmp / "var"), TWILIO_ACCOUNT_SID="", NLG_TOKEN=nlg_token)
-        app = subprocess.Popen([sys.executable, "-m", "hotline.cli", "run"], env=env, cwd=PROJECT_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=open(tmp / "app.log", "wb"))
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or app.poll() is not None:
-                raise RuntimeError(f"the app did not start; see {tmp / 'app.log'}")
-            time.sleep(0.2)
+        app = start_app(env, port, tmp / "app.log")
         rows: list[dict[str, Any]] = []
         n_slow = min(len(texts), 40)
         plan = [(1.0, texts[:n_slow], 1_000_000), (20.0, texts * 3, 2_000_000)]

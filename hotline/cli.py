@@ -100,6 +100,10 @@ def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Benchmarks that print figures (see README)."""
+    if args.what == "console":
+        from console import bench as console_bench
+
+        return console_bench.main(args, settings)
     from hotline import bench
 
     return bench.main(args, settings)
@@ -135,21 +139,31 @@ def build_parser() -> argparse.ArgumentParser:
     tri.set_defaults(func=cmd_triage)
 
     bench = sub.add_parser("bench", help="benchmarks")
-    bench.add_argument("what", choices=["triage", "e2e", "paging", "edge"])
+    bench.add_argument("what", choices=["triage", "e2e", "paging", "surge", "console", "edge"])
+    bench.add_argument("--cases", type=int, default=10_000, help="console: cases to seed")
     bench.add_argument("--file", default=str(PROJECT_ROOT.parent / "shared" / "triage" / "dev.jsonl"))
     bench.add_argument("--repeat", type=int, default=10)
+    bench.add_argument("--seconds", type=float, default=60.0, help="surge: length of the reference and surge phases")
+    bench.add_argument("--base-rate", type=float, default=20.0, help="surge: messages per second throughout")
+    bench.add_argument("--surge-rate", type=float, default=100.0, help="surge: added messages per second")
+    bench.add_argument("--spike-rate", type=float, default=200.0, help="surge: added per second, a third as long")
+    bench.add_argument("--drain", type=float, default=600.0, help="surge: seconds to wait for the backlog")
     bench.set_defaults(func=cmd_bench)
 
     staff = sub.add_parser("staff", help="manage staff")
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     add = staff_sub.add_parser("add")
     add.add_argument("--name", required=True)
-    add.add_argument("--role", required=True, choices=["counsellor", "supervisor", "admin"])
+    add.add_argument("--role", required=True,
+                     choices=["counsellor", "supervisor", "content_editor", "statistician", "admin"])
+    add.add_argument("--email", help="console sign-in address; prints a one-time set-password link")
     add.add_argument("--region", required=True, help="as people write it: Depok, Kota Payakumbuh, Kukar")
     who = add.add_mutually_exclusive_group(required=True)
     who.add_argument("--telegram-id")
     who.add_argument("--whatsapp")
     staff_sub.add_parser("list")
+    link = staff_sub.add_parser("link", help="a new one-time set-password link (forgotten password, lock-out)")
+    link.add_argument("staff_id", type=int)
     staff.set_defaults(func=cmd_staff)
     return p
 

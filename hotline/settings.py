@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=lambda: f"sqlite:///{PROJECT_ROOT / 'var' / 'hotline.db'}")
     redis_url: str | None = None
     rasa_url: str | None = None
+    # The Redis database of Rasa's tracker and lock stores (unset: REDIS_URL, as `hotline run` configures Rasa);
+    # `hapus` deletes the sender's keys there.
+    rasa_tracker_redis_url: str | None = None
 
     # Rasa process management (used when the hotline starts Rasa itself)
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
@@ -58,6 +61,12 @@ class Settings(BaseSettings):
     # one worker, 2.3x with two; emergency reply p99 285 -> 45 ms). Each worker holds its own model (~1.5 GB).
     rasa_workers: int = 2
 
+    # Outbound pacing (messages a second): Telegram accepts about 30 a second from one bot and about one a second
+    # into one chat; a Twilio WhatsApp sender 80 by default (more on request). Urgent sends are served first.
+    telegram_max_per_s: float = 30.0
+    whatsapp_max_per_s: float = 80.0
+    chat_max_per_s: float = 1.0
+
     # Escalation
     claim_timeout_s: float = 120.0
     default_region: str = "nasional"
@@ -68,3 +77,30 @@ class Settings(BaseSettings):
 
     # Where local state (SQLite file, Redis data, logs) lives
     var_dir: Path = PROJECT_ROOT / "var"
+
+    # Staff console (/console). The key signs session cookies (HOTLINE_CONSOLE_SECRET); unset, one is generated
+    # once into var/console_secret, so sessions survive a restart. Several app workers must share one key.
+    console_secret: str | None = Field(default=None, validation_alias="HOTLINE_CONSOLE_SECRET")
+    console_session_hours: float = 12.0
+    # Set behind TLS in production (the embedded default is plain http://127.0.0.1).
+    console_cookie_secure: bool = False
+    console_setup_link_hours: float = 72.0
+
+    def console_secret_key(self) -> str:
+        """The console's signing key: the setting, or a random one kept in ``var_dir`` (created once, mode 0600)."""
+        if self.console_secret:
+            return self.console_secret
+        import os
+        import secrets
+
+        path = self.var_dir / "console_secret"
+        if not path.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                pass
+            else:
+                with os.fdopen(fd, "w") as f:
+                    f.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()

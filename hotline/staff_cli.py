@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 import re
+import secrets
 import sys
+from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.settings import Settings
+from storage import console as console_db
 from storage import crud
 from storage.db import make_engine, make_session_factory, migrate
-from storage.models import Shift
+from storage.models import Shift, Staff
 
 
 def normalise_whatsapp(raw: str) -> str | None:
@@ -78,6 +81,13 @@ def add(session: Session, args: argparse.Namespace, settings: Settings, out: Tex
     if not name:
         print("--name must not be empty", file=err)
         return 2
+    email = getattr(args, "email", None)
+    if email is not None and "@" not in email:
+        print("invalid e-mail address", file=err)
+        return 2
+    if email is not None and console_db.get_staff_by_email(session, email=email) is not None:
+        print("another account uses this e-mail address", file=err)
+        return 1
     try:
         staff = crud.add_staff(session, name=name, role=args.role, region=region, channel=channel,
                                contact_id=contact, actor="cli")
@@ -85,6 +95,30 @@ def add(session: Session, args: argparse.Namespace, settings: Settings, out: Tex
         print(f"a staff member already uses this {channel} contact", file=err)
         return 1
     print(f"added staff #{staff.id}: {staff.name} ({staff.role}, {region}, {channel} {mask(contact)})", file=out)
+    if email is not None:
+        console_db.set_staff_email(session, staff=staff, email=email, actor="cli")
+        print_setup_link(session, staff, settings, out)
+    return 0
+
+
+def print_setup_link(session: Session, staff: Staff, settings: Settings, out: TextIO) -> None:
+    """Issue a one-time set-password link for the console and print it (the only place it ever appears)."""
+    token = secrets.token_urlsafe(32)
+    expires = datetime.now(UTC) + timedelta(hours=settings.console_setup_link_hours)
+    console_db.issue_setup_token(session, staff=staff, token_hash=console_db.token_digest(token),
+                                 expires_at=expires, actor="cli")
+    base = settings.public_base_url.rstrip("/")
+    print(f"console set-password link (one use, valid {settings.console_setup_link_hours:g} h): "
+          f"{base}/console/set-password/{token}", file=out)
+
+
+def link(session: Session, args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """A new set-password link for an existing staff member with a console e-mail."""
+    staff = crud.get_staff(session, staff_id=args.staff_id)
+    if staff is None or staff.email is None:
+        print("no such staff member with a console e-mail (hotline staff add --email ...)", file=err)
+        return 1
+    print_setup_link(session, staff, settings, out)
     return 0
 
 
@@ -117,6 +151,8 @@ def main(args: argparse.Namespace, settings: Settings, *, out: TextIO | None = N
                 return add(session, args, settings, out, err)
             if args.staff_command == "list":
                 return list_all(session, out)
+            if args.staff_command == "link":
+                return link(session, args, settings, out, err)
             print(f"unknown staff command {args.staff_command!r}", file=err)
             return 2
     finally:

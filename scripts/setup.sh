@@ -2,7 +2,7 @@
 # Installs everything the hotline and its tests need, reusing what is already there:
 #   .venv       the application (Python >= 3.11, current libraries)
 #   .venv-rasa  Rasa Open Source 3.6.21 (Python 3.10, its own pins)
-#   redis-server, PostgreSQL binaries (Debian packages) when missing
+#   redis-server, chromium, PostgreSQL binaries (Debian packages) when missing
 #   nlu/models/hotline.tar.gz  trained from nlu/ when missing or when nlu/ changed
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +39,9 @@ fi
 # --- system services: Redis (and PostgreSQL for the tests) ------------------------------------------------
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# The console's browser tests drive Debian's Chromium through Playwright (its own browser download cannot work
+# on machines without internet access).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ "${WITH_POSTGRES:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
 fi

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, and_, delete, exists, false, or_, select, update
+from sqlalchemy import CursorResult, Result, and_, delete, exists, false, or_, select, text, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -68,7 +68,9 @@ __all__ = [
     "add_staff",
     "assign_case",
     "audit",
+    "CASE_ROLES",
     "can_view_case",
+    "case_scope",
     "claim_case",
     "create_case_with_outbox",
     "end_shift",
@@ -92,6 +94,7 @@ __all__ = [
     "purge_messages_older_than",
     "record_escalation_attempt",
     "record_inbound",
+    "reopen_case",
     "record_outbound",
     "set_handoff",
     "set_message_status",
@@ -365,6 +368,19 @@ def set_handoff(session: Session, *, conversation: Conversation, staff: Staff | 
             entity_id=row.id,
         )
     return row
+
+
+def flush_erased(session: Session) -> bool:
+    """After an erasure, move the write-ahead log into the database file and empty it (SQLite).
+
+    With ``secure_delete`` the erased rows are zeroed in the database file, but their earlier versions stay in
+    the WAL file until a checkpoint; TRUNCATE empties it. Returns False when readers kept it from completing
+    (it is then done by the next erasure or SQLite's own checkpoints). PostgreSQL: nothing to do here.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return True
+    busy = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+    return busy is None or int(busy[0]) == 0
 
 
 def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
@@ -732,23 +748,27 @@ def get_case(session: Session, *, case_id: int) -> Case | None:
     return session.get(Case, case_id)
 
 
+#: Roles that work cases. Content editors and statisticians never see case data; admins manage accounts only.
+CASE_ROLES: Final[frozenset[str]] = frozenset({"counsellor", "supervisor"})
+
+
 def can_view_case(viewer: Staff, case: Case) -> bool:
-    """Visibility: admin all; supervisor own region; counsellor own region or assigned; inactive: nothing."""
-    if not viewer.active:
+    """Who may see a case, the one rule (``case_scope`` is its SQL form; both paths use them).
+
+    Counsellor: own region or assigned to them; supervisor: own region; every other role and inactive staff:
+    nothing (deny by default).
+    """
+    if not viewer.active or viewer.role not in CASE_ROLES:
         return False
-    if viewer.role == "admin":
-        return True
     if viewer.role == "supervisor":
         return case.region == viewer.region
     return case.region == viewer.region or case.assigned_staff_id == viewer.id
 
 
-def _visible_to(viewer: Staff) -> ColumnElement[bool]:
-    """SQL form of ``can_view_case``."""
-    if not viewer.active:
+def case_scope(viewer: Staff) -> ColumnElement[bool]:
+    """SQL form of ``can_view_case``: the WHERE clause every staff read of cases goes through."""
+    if not viewer.active or viewer.role not in CASE_ROLES:
         return false()
-    if viewer.role == "admin":
-        return Case.id.is_not(None)
     if viewer.role == "supervisor":
         return Case.region == viewer.region
     return or_(Case.region == viewer.region, Case.assigned_staff_id == viewer.id)
@@ -793,7 +813,7 @@ def list_queue(
     rank = sql_case((Case.urgency == "emergency", 0), (Case.urgency == "high", 1), else_=2)
     stmt = (
         select(Case)
-        .where(Case.status.in_(statuses), _visible_to(viewer))
+        .where(Case.status.in_(statuses), case_scope(viewer))
         .order_by(rank, Case.created_at, Case.id)
         .limit(limit)
     )
@@ -892,6 +912,27 @@ def claim_case(session: Session, *, case: Case, staff: Staff) -> Case:
         extra={"assigned_staff_id": staff.id},
         allowed_from=("new", "paged"),
         error=CaseAlreadyClaimed,
+    )
+
+
+def reopen_case(session: Session, *, case: Case, staff: Staff) -> Case:
+    """Reopen a closed case (the citizen came back, a referral failed): ``in_progress`` with ``staff`` as
+    assignee; outcome and closing time cleared; audited as ``reopen``.
+
+    Not a workflow transition (``closed`` stays final for ``transition_case``): only a deliberate reopen by
+    someone who may see the case. ``InvalidTransition`` if the case is not closed (or lost a race).
+    """
+    current = _load(session, Case, case.id)
+    if not can_view_case(staff, current):
+        raise _deny(session, viewer=staff, action="reopen", case=current)
+    return _change_status(
+        session,
+        case=current,
+        to_status="in_progress",
+        actor=staff,
+        action="reopen",
+        extra={"assigned_staff_id": staff.id, "closed_at": None, "outcome": None},
+        allowed_from=("closed",),
     )
 
 

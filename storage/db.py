@@ -35,6 +35,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster than FULL
+        # Deleted rows are overwritten with zeros, not left in free pages: `hapus` must leave no text on disk.
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
 

@@ -54,7 +54,9 @@ Urgency = Literal["emergency", "high", "normal"]
 URGENCIES: Final[tuple[str, ...]] = get_args(Urgency)
 CaseStatus = Literal["new", "paged", "claimed", "in_progress", "referred", "closed"]
 CASE_STATUSES: Final[tuple[str, ...]] = get_args(CaseStatus)
-Role = Literal["counsellor", "supervisor", "admin"]
+# Console roles: counsellors and supervisors work cases; content editors and statisticians never see case data;
+# admins manage accounts only.
+Role = Literal["counsellor", "supervisor", "content_editor", "statistician", "admin"]
 ROLES: Final[tuple[str, ...]] = get_args(Role)
 StaffChannel = Literal["telegram", "whatsapp"]
 STAFF_CHANNELS: Final[tuple[str, ...]] = get_args(StaffChannel)
@@ -134,6 +136,8 @@ class Staff(Base):
     contact_id: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Console sign-in name (lower-case); NULL for staff who only use the Telegram / WhatsApp commands.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
 
 
 class Conversation(Base):
@@ -295,4 +299,67 @@ class CaseNote(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+SessionStage = Literal["password", "full"]
+SESSION_STAGES: Final[tuple[str, ...]] = get_args(SessionStage)
+
+
+class StaffCredential(Base):
+    """A staff member's console credentials: Argon2 password hash, TOTP secret, lock-out state.
+
+    The one-time set-password link is kept only as a SHA-256 of its token (the token itself is printed once).
+    """
+
+    __tablename__ = "staff_credentials"
+    __table_args__ = (CheckConstraint("failed_logins >= 0", name="failed_logins"),)
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a TOTP code is accepted once
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    setup_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. The cookie carries a signed random token; only its SHA-256 is stored here."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (CheckConstraint(_in("stage", SESSION_STAGES), name="stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    # "password": the password was right, the second factor is still due; "full": signed in.
+    stage: Mapped[str] = mapped_column(String(16))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TriageCorrection(Base):
+    """A staff member's correction of a case's triage, kept beside the verdict it corrects (for retraining)."""
+
+    __tablename__ = "triage_corrections"
+    __table_args__ = (
+        CheckConstraint(_in("urgency", URGENCIES), name="urgency"),
+        CheckConstraint(_in("violence_type", VIOLENCE_TYPES), name="violence_type"),
+        CheckConstraint(_in("victim_age_group", AGE_GROUPS), name="victim_age_group"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # The verdict before the correction: {"urgency": ..., "violence_type": ..., "victim_age_group": ...}.
+    original: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    urgency: Mapped[str] = mapped_column(String(16))
+    violence_type: Mapped[str] = mapped_column(String(16))
+    victim_age_group: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

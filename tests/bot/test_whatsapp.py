@@ -329,3 +329,43 @@ async def test_numbered_reply_reaches_the_core_as_callback_data(
         await client.post("/webhooks/whatsapp", data=form, headers=_signed(form))
     [msg] = await handle.wait_for(1)
     assert (msg.text, msg.callback_data) == ("1", "safe:yes")
+
+
+class DatabaseDown:
+    """A ``last_inbound_at`` whose database cannot answer."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    async def __call__(self, recipient_id: str) -> datetime | None:
+        self.asked += 1
+        raise ConnectionError("database down")
+
+
+@pytest.mark.parametrize("inbound", [Inbound(None), DatabaseDown()], ids=["first-message", "database-down"])
+async def test_a_reply_to_a_message_that_just_arrived_is_inside_the_window(
+    wa_settings: Settings, twilio_client: Client, twilio_api: FakeTwilioAPI, inbound: Inbound | DatabaseDown
+) -> None:
+    # A new sender (no stored inbound) or a database that cannot answer: the delivery being answered opened the
+    # window, so the reply goes out without asking storage.
+    sender = WhatsAppSender(wa_settings, twilio_client, inbound)
+    await sender.send(OutgoingMessage(f"wa:{TEST_PHONE}", "Nomor darurat: 110, 129",
+                                      reply_to_at=datetime.now(UTC) - timedelta(seconds=2)))
+    assert [p["Body"] for p in twilio_api.sent()] == ["Nomor darurat: 110, 129"]
+    assert (inbound.asked == []) if isinstance(inbound, Inbound) else inbound.asked == 0
+
+
+async def test_a_late_reply_is_still_refused(wa_settings: Settings, twilio_client: Client,
+                                             twilio_api: FakeTwilioAPI) -> None:
+    # A counsellor answering 30 hours after the citizen's last message: outside, even with the old arrival time.
+    last = datetime.now(UTC) - timedelta(hours=30)
+    sender = WhatsAppSender(wa_settings, twilio_client, Inbound(last))
+    with pytest.raises(OutsideWindow):
+        await sender.send(OutgoingMessage(f"wa:{TEST_PHONE}", "Halo, ini konselor.", reply_to_at=last))
+    assert twilio_api.calls == []
+
+
+async def test_without_a_database_answer_twilio_decides(wa_settings: Settings, twilio_client: Client,
+                                                        twilio_api: FakeTwilioAPI) -> None:
+    sender = WhatsAppSender(wa_settings, twilio_client, DatabaseDown())
+    assert await sender.in_window(f"wa:{TEST_PHONE}")

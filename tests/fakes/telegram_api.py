@@ -87,6 +87,7 @@ class Call:
     method: str  # Bot API method ("sendMessage") or Twilio resource ("Messages.create")
     params: dict[str, Any]
     timestamp: float = field(default_factory=time.time)
+    refused: bool = False  # the fake answered with an error (``fail_next``, a blocked chat)
 
 
 class CallRecorder:
@@ -181,6 +182,13 @@ def _coerce(name: str, value: str) -> Any:
     return value
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _error(code: int, description: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"ok": False, "error_code": code, "description": description, **extra}, code)
 
@@ -204,6 +212,7 @@ class FakeTelegramAPI(CallRecorder):
         self.token = token
         self.max_poll_s = max_poll_s
         self.undeletable: set[tuple[int, int]] = set()
+        self.blocked: set[int] = set()  # chat ids of users who blocked the bot: sendMessage answers 403
         self.webhook: dict[str, Any] | None = None
         self._message_ids = itertools.count(1001)
         self._update_ids = itertools.count(500001)
@@ -269,6 +278,10 @@ class FakeTelegramAPI(CallRecorder):
         """The params of every sendMessage call."""
         return [c.params for c in self.calls_to("sendMessage")]
 
+    def delivered_messages(self) -> list[dict[str, Any]]:
+        """The params of every sendMessage call that was accepted (not refused by ``fail_next`` or a block)."""
+        return [c.params for c in self.calls_to("sendMessage") if not c.refused]
+
     # -- HTTP ------------------------------------------------------------------------------------------
 
     async def _params(self, request: Request) -> dict[str, Any]:
@@ -298,9 +311,11 @@ class FakeTelegramAPI(CallRecorder):
         if handler is None:
             return _error(404, "Not Found")
         params = await self._params(request)
-        self.record(Call(method, params))
         with self._lock:
             failure = self._failures.pop(method, None)
+            if failure is None and method == "sendMessage" and _int_or_none(params.get("chat_id")) in self.blocked:
+                failure = (403, "Forbidden: bot was blocked by the user")
+        self.record(Call(method, params, refused=failure is not None))
         if failure is not None:
             return _error(*failure)
         result: JSONResponse = await handler(params)

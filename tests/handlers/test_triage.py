@@ -66,7 +66,8 @@ def test_rules_only_safety_metrics_on_invented_set() -> None:
 def test_result_shape_matches_contract() -> None:
     names = [f.name for f in dataclasses.fields(TriageResult)]
     assert names == ["urgency", "category", "victim", "language", "intent", "confidence", "faq_key",
-                     "entities", "danger_cues", "region", "relationship", "age", "victim_evidence"]
+                     "entities", "danger_cues", "region", "relationship", "age", "victim_evidence",
+                     "uncertain_report"]
 
 
 def test_rules_only_emergency_fields() -> None:
@@ -631,3 +632,29 @@ def test_killing_in_a_game_is_neither_a_page_nor_a_report(text: str) -> None:
 def test_a_childhood_told_by_the_adult_the_writer_is_now_is_not_a_page() -> None:
     text = "waktu kecil ibu suka ngurung saya di kamar mandi kalau nakal. sekarang saya sudah 30, mau konsultasi"
     assert triage(text, None).urgency != "emergency"
+
+
+def test_uncertain_report_when_only_rasa_sees_a_report() -> None:
+    # Rasa's intent alone, nothing in the text: a report the conversation may ask about before opening a case.
+    weak = triage("saya mau cerita soal keluarga", _parse("report_psychological", 0.9))
+    assert weak.urgency in ("high", "normal") and weak.uncertain_report
+    # An act word, or a danger cue, marks a report as one.
+    act = triage("suami saya sering memukul saya", _parse("report_physical", 0.9))
+    assert act.urgency == "high" and not act.uncertain_report
+    hot = triage("tolong suami lagi mukulin saya sekarang", _parse("report_physical", 0.9))
+    assert hot.urgency == "emergency" and not hot.uncertain_report
+
+
+def test_a_death_wished_on_someone_else_is_not_the_writers_intent() -> None:
+    # Invented: a curse at the reader, a death penalty called for, an idiom of devotion; and the real thing.
+    for text in ("udah kamu mati aja sana, nyebelin", "koruptor kayak gitu hukum mati aja",
+                 "pokoknya aku udah cinta mati sama band itu"):
+        assert "suicide_self_harm" not in detect_danger(text).cues, text
+    assert detect_danger("aku udah capek, mending aku mati aja").level == "emergency"
+    assert detect_danger("kamu jangan bunuh diri ya, aku takut").cues  # a friend at risk still counts
+
+
+def test_hiding_needs_someone_to_hide_from() -> None:
+    assert detect_danger("lagi main sama ponakan, aku sembunyi di balik lemari").level is None
+    assert detect_danger("aku kabur dari rumah tadi pagi, sekarang sembunyi di masjid").level == "emergency"
+    assert detect_danger("tolong, aku sembunyi di kamar mandi, dia di luar").level == "emergency"

@@ -24,6 +24,9 @@ TABLES = {
     "escalation_attempts",
     "audit_log",
     "case_notes",
+    "staff_credentials",
+    "console_sessions",
+    "triage_corrections",
 }
 
 

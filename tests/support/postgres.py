@@ -18,9 +18,11 @@ first), then ``PATH``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -199,6 +201,37 @@ class PostgresServer:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file), "-o", options,
                   "-w", "-t", "60", "start")
         self._started = True
+
+    def _cluster_pids(self) -> list[int]:
+        """The postmaster and every process below it (backends, background workers)."""
+        postmaster = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        found, frontier = [postmaster], [postmaster]
+        while frontier:
+            children = [pid for pid, ppid in parents.items() if ppid in frontier]
+            found.extend(children)
+            frontier = children
+        return found
+
+    def freeze(self) -> None:
+        """SIGSTOP the whole cluster: a database that hangs (connections and queries wait) rather than refuses."""
+        self._frozen = self._cluster_pids()
+        for pid in self._frozen:
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT what ``freeze`` stopped."""
+        for pid in getattr(self, "_frozen", []):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        self._frozen = []
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and delete its folder."""

@@ -1,0 +1,27 @@
+"""The staff console: a second front door beside ``bot/``, served under ``/console`` by ``hotline run``.
+
+``install_console(app, runtime)`` adds its routes to the hotline's FastAPI app; ``console.web`` has the routes,
+``console.auth`` sign-in, ``console.live`` the live updates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+
+def install_console(app: FastAPI, runtime: Any) -> None:
+    """Mount the console on ``app`` for a hotline ``Runtime`` (its store, staff desk and settings)."""
+    from console.web import Console, build_router
+
+    desk = runtime.core.staff
+    if desk is None:
+        raise RuntimeError("the console needs the staff desk")
+    console = Console(store=runtime.store, desk=desk, settings=runtime.settings)
+    app.state.console = console
+    app.include_router(build_router(console))
+    runtime.closers.append(console.feed.stop)
+
+
+__all__ = ["install_console"]

@@ -1,0 +1,1 @@
+"""Triage rules kept as data, and the pinned verdicts that make a change of verdict a reviewed diff."""

@@ -1,0 +1,103 @@
+"""Who may see a case, through every console route: a property test over roles, regions and routes.
+
+Deny by default: content editors, statisticians and admins never reach a case; counsellors and supervisors
+only their region's (a counsellor also a case assigned to them). A case out of scope answers 404 like a
+missing one, changes nothing and sends nothing; every attempt is audited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from storage.models import AuditLog, Case, CaseNote, TriageCorrection
+from tests.console.conftest import Account, Browser, ConsoleHarness
+
+ROLES = ["counsellor", "supervisor", "content_editor", "statistician", "admin"]
+REGIONS = ["depok", "payakumbuh"]
+ROUTES = ["page", "events", "claim", "note", "transfer", "close", "reopen", "message", "triage", "reveal"]
+
+
+def in_scope(viewer: Account, case: Case) -> bool:
+    """The rule restated independently of the code under test."""
+    if viewer.role == "supervisor":
+        return case.region == viewer.region
+    if viewer.role == "counsellor":
+        return case.region == viewer.region or case.assigned_staff_id == viewer.staff_id
+    return False
+
+
+async def _snapshot(ch: ConsoleHarness, code: str) -> tuple[Any, ...]:
+    def read(s: Any) -> tuple[Any, ...]:
+        case = s.scalars(select(Case).where(Case.code == code)).one()
+        notes = s.scalar(select(func.count(CaseNote.id)).where(CaseNote.case_id == case.id))
+        fixes = s.scalar(select(func.count(TriageCorrection.id)).where(TriageCorrection.case_id == case.id))
+        return case.status, case.assigned_staff_id, case.urgency, case.updated_at, notes, fixes
+
+    return await ch.db(read)
+
+
+async def _request(b: Browser, route: str, code: str, target: int) -> int:
+    if route == "page":
+        return (await b.get(f"/console/cases/{code}")).status_code
+    if route == "events":
+        return (await b.http.get(f"/console/cases/{code}/events")).status_code
+    data = {"note": {"text": "catatan uji"}, "transfer": {"staff_id": str(target)},
+            "close": {"outcome": "konseling"}, "message": {"text": "halo dari uji"},
+            "triage": {"urgency": "normal", "violence_type": "other", "victim_age_group": "adult"},
+            "reveal": {"reason": "hubungi_balik"}}.get(route, {})
+    return (await b.post(f"/console/cases/{code}/{route}", data)).status_code
+
+
+async def test_no_role_reaches_a_case_outside_its_scope_by_any_route(ch: ConsoleHarness) -> None:
+    viewers: list[tuple[Account, Browser]] = []
+    for role in ROLES:
+        for region in REGIONS:
+            account = await ch.account(role=role, region=region)
+            browser = await ch.signed_in(account)
+            await browser.get("/console/queue")  # a page (queue or 404) with the session CSRF token
+            viewers.append((account, browser))
+    codes = [(await ch.desk.open(region=region))[0] for region in REGIONS for _ in range(2)]
+    staff_ids = [a.staff_id for a, _ in viewers]
+
+    loop = asyncio.get_running_loop()
+    tried: list[tuple[str, str, str, str, int]] = []
+
+    async def check(v: int, c: int, route: str, target: int) -> None:
+        account, browser = viewers[v]
+        code = codes[c]
+        case = await ch.db(lambda s: s.scalars(select(Case).where(Case.code == code)).one())
+        allowed = in_scope(account, case)
+        if allowed and route == "events":
+            return  # an allowed stream never ends; its refusal is what is tested here
+        before = await _snapshot(ch, code)
+        sent_before = len(ch.desk.tg.sent_messages())
+        status = await _request(browser, route, code, target)
+        tried.append((account.role, account.region, case.region, route, status))
+        if allowed:
+            assert status in (200, 303), tried[-1]
+            return
+        assert status == 404, tried[-1]
+        assert await _snapshot(ch, code) == before, tried[-1]
+        assert len(ch.desk.tg.sent_messages()) == sent_before, tried[-1]
+        assert code not in (await browser.get("/console/queue")).text
+
+    # Hypothesis drives (and shrinks) from a worker thread; each example runs on the test's event loop, where
+    # the database, the fake Telegram sender and the app live.
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.integers(0, len(viewers) - 1), st.integers(0, len(codes) - 1), st.sampled_from(ROUTES),
+           st.sampled_from(staff_ids))
+    def prop(v: int, c: int, route: str, target: int) -> None:
+        asyncio.run_coroutine_threadsafe(check(v, c, route, target), loop).result(timeout=30)
+
+    await asyncio.to_thread(prop)
+
+    # Every refusal left an audit row naming who tried, never a name or number.
+    denied = await ch.db(lambda s: list(s.scalars(select(AuditLog).where(AuditLog.action.like("%_denied")))))
+    assert denied and all(r.actor.startswith("staff:") for r in denied)
+    assert {t[0] for t in tried} == set(ROLES) and {t[3] for t in tried} >= {"page", "claim", "note", "reveal"}
+    assert len(tried) >= 50 and any(t[4] == 404 for t in tried) and any(t[4] != 404 for t in tried)
