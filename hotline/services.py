@@ -287,6 +287,10 @@ class Supervisor:
     start, so a service that cannot start does not burn the CPU the app needs to answer people. A service that
     stayed up for ``stable_s`` is forgiven its past crashes. Restarts are counted in
     ``hotline_service_restarts_total`` and logged (service name only).
+
+    A restarted service is a child of the supervisor's thread, and children get SIGTERM when their parent thread
+    ends (``PR_SET_PDEATHSIG``, so that none outlives the hotline): stop the supervisor only when the services are
+    being stopped too.
     """
 
     def __init__(self, services: Sequence[Supervised], *, interval_s: float = 1.0, min_backoff_s: float = 1.0,

@@ -78,18 +78,19 @@ def test_supervisor_restarts_a_killed_redis_and_readyz_follows(app: Harness, own
     client.bgrewriteaof()  # the append-only file holds the key before the crash
     until(lambda: client.info("persistence")["aof_rewrite_in_progress"] == 0, 10, "aof rewrite")
     port, pid = own_redis.port, own_redis.proc.pid if own_redis.proc else 0
+    # Checked while the supervisor runs: what it restarted is a child of its thread and ends with it.
     supervisor = Supervisor([own_redis], interval_s=0.1).start()
     try:
         os.kill(pid, signal.SIGKILL)
         until(lambda: supervisor.restarts["redis"] >= 1, 10, "restart")
         until(lambda: app.http.get(f"{app.base_url}/readyz").status_code == 200, 15, "ready again")
+        assert own_redis.port == port and own_redis.proc is not None and own_redis.proc.pid != pid
+        assert redis.Redis.from_url(own_redis.url).get("hotline-test-key") == b"kept"
+        body = app.http.get(f"{app.base_url}/readyz").json()
+        assert body["redis"] is True and body["redis_process"] is True
+        assert scrape(app)[("hotline_service_restarts_total", (("service", "redis"),))] >= 1
     finally:
         supervisor.stop()
-    assert own_redis.port == port and own_redis.proc is not None and own_redis.proc.pid != pid
-    assert redis.Redis.from_url(own_redis.url).get("hotline-test-key") == b"kept"
-    body = app.http.get(f"{app.base_url}/readyz").json()
-    assert body["redis"] is True and body["redis_process"] is True
-    assert scrape(app)[("hotline_service_restarts_total", (("service", "redis"),))] >= 1
 
 
 def test_supervisor_backs_off_when_a_service_will_not_start() -> None:
