@@ -173,8 +173,9 @@ class Delivery:
 
     def __init__(self, *, max_attempts: int = 10, base_delay_s: float = 1.0, max_delay_s: float = 120.0,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 limits: RateLimits | None = None) -> None:
+                 limits: RateLimits | None = None, on_retry: Callable[[str], None] | None = None) -> None:
         self.limits = limits if limits is not None else RateLimits()
+        self._on_retry = on_retry  # told the recipient id of every retried send (metrics)
         self.max_attempts = max_attempts
         self.base_delay_s = base_delay_s
         self.max_delay_s = max_delay_s
@@ -229,6 +230,8 @@ class Delivery:
                 await self._sleep(wait)
                 item = queue[0]
                 item.attempts += 1
+                if self._on_retry is not None:
+                    self._on_retry(item.message.recipient_id)
                 try:
                     await self.limits.acquire(item.message.recipient_id, urgent=item.message.urgent)
                     await item.sender.send(item.message)

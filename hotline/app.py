@@ -112,8 +112,12 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
         channel_rates={"tg": (settings.telegram_max_per_s, settings.telegram_max_per_s),
                        "wa": (settings.whatsapp_max_per_s, settings.whatsapp_max_per_s)},
         chat_rates={p: (settings.chat_max_per_s, 10.0) for p in ("tg", "wa")})
+    channels = {"tg": "telegram", "wa": "whatsapp", "web": "web"}
+    delivery = Delivery(limits=limits, on_retry=lambda recipient: metrics.count_retry(
+        channels.get(recipient.split(":", 1)[0], "other")))
+    metrics.track_queue("send_retry", lambda: delivery.waiting)
     core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=staff, delete_chat_messages=None,
-                   forget_elsewhere=[eraser] if eraser else [], delivery=Delivery(limits=limits))
+                   forget_elsewhere=[eraser] if eraser else [], delivery=delivery)
     rt = Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
                  senders=senders, http=http)
     if eraser is not None:
@@ -145,6 +149,7 @@ async def _start_channels(rt: Runtime, app: FastAPI) -> None:
     # Background handling of webhook deliveries: written to the journal before the webhook answers, the
     # emergency numbers started at once (first aid), then handled in order per conversation; drained on shutdown.
     journal = Journal(s.var_dir / f"inbox-{s.port}.jsonl")
+    metrics.track_queue("journal", lambda: len(journal))
     tasks = PendingTasks(journal=journal, first_aid=rt.core.first_aid)
     shutdowns: list[Any] = []
     outbox = WebChatOutbox()

@@ -38,7 +38,7 @@ class AppProcess:
         with log.open("ab") as out:
             self.proc = subprocess.Popen([sys.executable, "-m", "hotline.cli", "run"], cwd=PROJECT_ROOT,
                                          env={**os.environ, **env}, stdout=out, stderr=out)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded 2-core machine can take a minute to train the text models
         while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
