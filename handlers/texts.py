@@ -330,6 +330,7 @@ class LiveTexts:
     overrides: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
     # Set after every reload (for whoever waits on a change, e.g. a test).
     reloaded: asyncio.Event = field(default_factory=asyncio.Event)
+    serving: bool = False
 
     def get(self, kind: str, key: str, lang: str) -> str | None:
         """The override of one text, or None (use the default)."""
@@ -355,6 +356,7 @@ class LiveTexts:
     async def serve(self) -> None:
         """Use these texts in this process and keep them fresh until cancelled (an app's background task)."""
         previous = use(self)
+        self.serving = True
         try:
             while True:
                 try:
@@ -363,8 +365,10 @@ class LiveTexts:
                     log.warning("bot texts not refreshed (%s)", type(exc).__name__)
                 await asyncio.sleep(self.interval_s)
         finally:
+            self.serving = False
             if _active.live is self:
-                use(previous)
+                # Two apps in one process (tests): never fall back to one that has stopped meanwhile.
+                use(previous if previous is not None and previous.serving else None)
 
 
 @dataclass

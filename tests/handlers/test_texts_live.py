@@ -151,3 +151,17 @@ async def test_a_database_outage_keeps_the_last_texts() -> None:
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_two_apps_in_one_process_leave_no_stopped_texts_behind() -> None:
+    a = texts.LiveTexts(overrides={("text", "ack", "id"): "Oke (A)."})
+    b = texts.LiveTexts(overrides={("text", "ack", "id"): "Oke (B)."})
+    task_a = asyncio.create_task(a.serve())
+    await asyncio.sleep(0)  # A installs itself
+    task_b = asyncio.create_task(b.serve())
+    await asyncio.sleep(0)
+    assert texts.text("ack", "id") == "Oke (B)."
+    for task in (task_a, task_b):  # A stops first, then B: B must not put the stopped A back
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert texts.active() is None and texts.text("ack", "id") == texts.TEXTS["ack"]["id"]
