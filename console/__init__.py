@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 def install_console(app: FastAPI, runtime: Any) -> None:
     """Mount the console on ``app`` for a hotline ``Runtime`` (its store, staff desk and settings)."""
+    from console.content import content_router
     from console.web import Console, build_router
 
     desk = runtime.core.staff
@@ -21,6 +22,7 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     console = Console(store=runtime.store, desk=desk, settings=runtime.settings)
     app.state.console = console
     app.include_router(build_router(console))
+    app.include_router(content_router(console))  # bot texts, for content editors
     runtime.closers.append(console.feed.stop)
 
 

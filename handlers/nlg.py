@@ -27,30 +27,34 @@ _SIMPLE = {"utter_greet": "greet", "utter_thanks": "thanks", "utter_goodbye": "g
 _FAQ_RESPONSES = ("utter_faq", "utter_faq_answer")
 
 
-def directory(region: str | None, lang: Lang) -> str:
+def directory(region: str | None, lang: Lang, live: texts.LiveTexts | None = None) -> str:
     """The services of ``region`` (national services when unknown)."""
     from handlers.regions import directory_for, region_label
 
     if not region or region in ("unknown", "nasional"):
-        return texts.text("directory_ask_region", lang) + "\n\n" + texts.faq("sapa129", lang).__str__()
-    lines = [texts.text("directory_header", lang, region=region_label(region))]
+        return (texts.text("directory_ask_region", lang, live=live) + "\n\n"
+                + str(texts.faq("sapa129", lang, live=live)))
+    lines = [texts.text("directory_header", lang, live=live, region=region_label(region))]
     for svc in directory_for(region):
         lines.append(f"• {svc}")
     return "\n".join(lines)
 
 
-def render(response: str, slots: dict[str, Any]) -> str:
-    """The text of ``response`` for a tracker with ``slots`` (``lang``, ``faq_topic``, ``region``)."""
+def render(response: str, slots: dict[str, Any], live: texts.LiveTexts | None = None) -> str:
+    """The text of ``response`` for a tracker with ``slots`` (``lang``, ``faq_topic``, ``region``).
+
+    Content editors' overrides apply: ``live``, else the texts installed in this process (``texts.use``).
+    """
     lang: Lang = "en" if slots.get("lang") == "en" else "id"
     if response in _FAQ_RESPONSES or response.startswith("utter_faq/"):
         topic = response.removeprefix("utter_faq/") if "/" in response else slots.get("faq_topic")
-        return texts.faq(topic, lang) or texts.text("out_of_scope", lang)
+        return texts.faq(topic, lang, live=live) or texts.text("out_of_scope", lang, live=live)
     if response == "utter_directory":
-        return directory(slots.get("region"), lang)
+        return directory(slots.get("region"), lang, live)
     key = _SIMPLE.get(response)
     if key is None:
-        return texts.text("ack", lang)
-    return texts.text(key, lang)
+        return texts.text("ack", lang, live=live)
+    return texts.text(key, lang, live=live)
 
 
 def nlg_response(body: dict[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,16 @@ the abuser), and the emergency numbers here never depend on a server being up.
 
 from __future__ import annotations
 
-from typing import Literal
+import asyncio
+import logging
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
 
 Lang = Literal["id", "en"]
+log = logging.getLogger(__name__)
 
 EMERGENCY_NUMBERS = {
     "id": ("Nomor darurat (gratis, 24 jam):\n"
@@ -300,20 +307,194 @@ FAQ: dict[str, dict[Lang, str]] = {
 }
 
 
-def text(key: str, lang: Lang = "id", **values: str) -> str:
-    """The text ``key`` in ``lang`` (Indonesian when no translation exists), formatted with ``values``."""
+# ------------------------------------------------------------------------------------------ live overrides
+# Content editors change texts in the console (``console/content.py``); the database holds their overrides and
+# these repo texts stay the defaults. Lookups never touch the database: they read an in-memory snapshot that
+# ``LiveTexts.serve`` refreshes in the background (a version check at most once a second per process), so a
+# database that is down or slow never delays a reply, least of all the emergency numbers.
+
+
+class OverrideStore(Protocol):
+    """Where ``LiveTexts`` reads overrides from: ``handlers.store.Store`` (``run(fn)`` on a worker thread)."""
+
+    async def run(self, fn: Any) -> Any: ...
+
+
+@dataclass
+class LiveTexts:
+    """The texts in force in this process: the defaults above with the database's overrides on top."""
+
+    store: OverrideStore | None = None
+    interval_s: float = 1.0
+    version: int = -1
+    overrides: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
+    # Set after every reload (for whoever waits on a change, e.g. a test).
+    reloaded: asyncio.Event = field(default_factory=asyncio.Event)
+    serving: bool = False
+
+    def get(self, kind: str, key: str, lang: str) -> str | None:
+        """The override of one text, or None (use the default)."""
+        return self.overrides.get((kind, key, lang))
+
+    async def refresh(self) -> bool:
+        """Reload the overrides if the database's version moved; True if it did."""
+        if self.store is None:
+            return False
+        from storage import content
+
+        version = await self.store.run(content.overrides_version)
+        if version == self.version:
+            return False
+        new_version, overrides = await self.store.run(content.current_overrides)
+        # One assignment each: a lookup running meanwhile sees the old or the new snapshot, never a mix.
+        self.overrides = overrides
+        self.version = max(version, new_version)
+        self.reloaded.set()
+        log.info("bot texts reloaded (version %d, %d overrides)", self.version, len(overrides))
+        return True
+
+    async def serve(self) -> None:
+        """Use these texts in this process and keep them fresh until cancelled (an app's background task)."""
+        previous = use(self)
+        self.serving = True
+        try:
+            while True:
+                try:
+                    await self.refresh()
+                except Exception as exc:  # a database outage keeps the last snapshot; the next pass retries
+                    log.warning("bot texts not refreshed (%s)", type(exc).__name__)
+                await asyncio.sleep(self.interval_s)
+        finally:
+            self.serving = False
+            if _active.live is self:
+                # Two apps in one process (tests): never fall back to one that has stopped meanwhile.
+                use(previous if previous is not None and previous.serving else None)
+
+
+@dataclass
+class _Active:
+    live: LiveTexts | None = None
+
+
+# The process's texts: installed by ``LiveTexts.serve`` when an app starts (never at import); None means the
+# repo's defaults only (tests, the CLI, an app whose database is not reachable yet).
+_active = _Active()
+
+
+def use(live: LiveTexts | None) -> LiveTexts | None:
+    """Make ``live`` the texts of this process; returns the previous ones."""
+    previous, _active.live = _active.live, live
+    return previous
+
+
+def active() -> LiveTexts | None:
+    """The texts installed in this process, if any."""
+    return _active.live
+
+
+def _lookup(kind: str, key: str, lang: Lang, default: str, live: LiveTexts | None) -> str:
+    live = live if live is not None else _active.live
+    if live is None:
+        return default
+    return live.get(kind, key, lang) or default
+
+
+def text(key: str, lang: Lang = "id", *, live: LiveTexts | None = None, **values: str) -> str:
+    """The text ``key`` in ``lang`` (Indonesian when no translation exists), formatted with ``values``.
+
+    A content editor's override wins over the default (``live``, else the process's installed texts).
+    """
     entry = TEXTS[key]
-    return entry.get(lang, entry["id"]).format(**values)
+    lang_used: Lang = lang if lang in entry else "id"
+    return _lookup("text", key, lang_used, entry[lang_used], live).format(**values)
 
 
-def faq(key: str | None, lang: Lang = "id") -> str | None:
+def faq(key: str | None, lang: Lang = "id", *, live: LiveTexts | None = None) -> str | None:
     """The FAQ answer for ``key`` (e.g. ``"puspaga"``), or ``None`` if there is none."""
     entry = FAQ.get(key or "")
-    if entry is None:
+    if entry is None or key is None:
         return None
-    return entry.get(lang, entry["id"])
+    lang_used: Lang = lang if lang in entry else "id"
+    return _lookup("faq", key, lang_used, entry[lang_used], live)
 
 
 def emergency_block(lang: Lang = "id") -> str:
-    """The emergency message with the numbers: never depends on Rasa, Redis or the database."""
+    """The emergency message with the numbers: never depends on Rasa, Redis or the database.
+
+    The numbers themselves are not editable; the sentence before them may be (an in-memory override).
+    """
     return text("emergency", lang) + "\n" + EMERGENCY_NUMBERS[lang]
+
+
+def default(kind: str, key: str, lang: Lang) -> str | None:
+    """The repo's text (the default) of one editable text, or None if there is no such text."""
+    entry = (TEXTS if kind == "text" else FAQ if kind == "faq" else {}).get(key)
+    return None if entry is None else entry.get(lang)
+
+
+# ------------------------------------------------------------------------------------------ validation
+# WhatsApp delivers at most 1,600 characters per message; a text may be sent with the numbers block (about 220)
+# or another answer after it, so each editable text stays well below.
+MAX_CHARS = 700
+# Button labels (Ya / Tidak): WhatsApp and Telegram show short labels only.
+BUTTON_KEYS = frozenset({"confirm_yes", "confirm_no"})
+MAX_BUTTON_CHARS = 20
+# Emergency and service numbers: a text whose default gives one must keep giving it.
+_NUMBER = re.compile(r"(?<![\d-])(?:08111-129-129|021-129|1500-771|110|112|119|129)(?![\d-])")
+# Texts the code always sends followed by the numbers block (so their numbers cannot be edited away).
+NUMBERS_APPENDED = frozenset({"emergency", "busy", "fallback_service_down", "welcome"})
+
+
+def emergency_numbers_in(body: str) -> set[str]:
+    """The emergency / service numbers (110, 112, 129, 08111-129-129...) written in ``body``."""
+    return set(_NUMBER.findall(body))
+
+
+def placeholders(body: str) -> set[str]:
+    """The ``{name}`` placeholders of ``body``; ValueError for broken braces, ``{a.b}``, ``{a!r}`` or ``{a:>9}``."""
+    names: set[str] = set()
+    for _, name, spec, conversion in string.Formatter().parse(body):
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            raise ValueError(name)
+        names.add(name)
+    return names
+
+
+def check_edit(kind: str, key: str, lang: Lang, body: str) -> list[str]:
+    """Why ``body`` cannot replace the text ``key`` (empty list: it can). Messages in Bahasa Indonesia."""
+    base = default(kind, key, lang)
+    if base is None:
+        return ["Teks ini tidak ada."]
+    errors: list[str] = []
+    if not body.strip():
+        return ["Teks tidak boleh kosong."]
+    limit = MAX_BUTTON_CHARS if kind == "text" and key in BUTTON_KEYS else MAX_CHARS
+    if len(body) > limit:
+        errors.append(f"Teks terlalu panjang: {len(body)} karakter, maksimal {limit}.")
+    try:
+        found = placeholders(body)
+    except ValueError:
+        errors.append("Tanda { } hanya boleh dipakai untuk penanda seperti {code}, persis seperti di teks asli.")
+    else:
+        wanted = placeholders(base)
+        if missing := sorted(wanted - found):
+            errors.append("Penanda ini harus tetap ada: " + ", ".join("{" + m + "}" for m in missing) + ".")
+        if extra := sorted(found - wanted):
+            errors.append("Penanda ini tidak dikenal: " + ", ".join("{" + e + "}" for e in extra) + ".")
+    if missing_numbers := sorted(emergency_numbers_in(base) - emergency_numbers_in(body)):
+        errors.append("Nomor darurat/layanan ini tidak boleh dihapus: " + ", ".join(missing_numbers) + ".")
+    return errors
+
+
+SAMPLE_VALUES = {"code": "AB12CD", "region": "Depok"}
+
+
+def preview(kind: str, key: str, lang: Lang, body: str) -> str:
+    """``body`` as the citizen would receive it: placeholders filled with examples, the numbers block where the
+    code appends it. Only for a body that passed ``check_edit``."""
+    shown = body.format(**{name: SAMPLE_VALUES.get(name, name) for name in placeholders(body)})
+    if kind == "text" and key in NUMBERS_APPENDED:
+        shown += ("\n\n" if key == "welcome" else "\n") + EMERGENCY_NUMBERS[lang]
+    return shown

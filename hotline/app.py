@@ -36,6 +36,7 @@ from handlers.delivery import Delivery, RateLimits
 from handlers.nlg import render
 from handlers.staff import StaffDesk
 from handlers.store import Journal, Spool, Store
+from handlers.texts import LiveTexts
 from hotline import metrics
 from hotline.erasure import RedisEraser
 from hotline.rasa_client import RasaClient
@@ -225,6 +226,7 @@ def build_app(rt: Runtime) -> FastAPI:
         if rt.recover_journal is not None:
             rt.recover_journal()
         rt.background.append(asyncio.create_task(_recovery_loop(rt)))
+        rt.background.append(asyncio.create_task(LiveTexts(rt.store).serve()))  # editors' texts, ≤1 s old
         try:
             yield
         finally:

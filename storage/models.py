@@ -363,3 +363,32 @@ class TriageCorrection(Base):
     violence_type: Mapped[str] = mapped_column(String(16))
     victim_age_group: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Which catalogue of handlers/texts.py a text belongs to: a service text (TEXTS) or an FAQ answer (FAQ).
+TextKind = Literal["text", "faq"]
+TEXT_KINDS: Final[tuple[str, ...]] = get_args(TextKind)
+
+
+class TextRevision(Base):
+    """One edit of a bot text made in the console: the repo's text is the default, the newest revision per
+    (kind, key, lang) overrides it. ``body`` NULL means "back to the default". Rows are never updated: a revert
+    is a new row, so the history is complete. Holds no case data."""
+
+    __tablename__ = "text_revisions"
+    __table_args__ = (
+        CheckConstraint(_in("kind", TEXT_KINDS), name="kind"),
+        CheckConstraint(_in("lang", LANGS), name="lang"),
+        Index("ix_text_revisions_kind_key_lang", "kind", "key", "lang"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(2))
+    body: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(String(300))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # The revision this one undid (one-click revert), else NULL.
+    reverts_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

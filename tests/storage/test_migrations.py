@@ -21,6 +21,7 @@ TABLES = {
     "staff",
     "shifts",
     "outbox",
+    "text_revisions",
     "escalation_attempts",
     "audit_log",
     "case_notes",
