@@ -19,6 +19,7 @@ import uvicorn
 from hotline.app import Runtime, build_app, build_runtime
 from hotline.services import RasaServer, RedisServer
 from hotline.settings import Settings
+from storage import crud
 from tests.conftest import NLG_TOKEN
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.twilio_api import (
@@ -28,6 +29,7 @@ from tests.fakes.twilio_api import (
     FakeTwilioAPI,
     sign_twilio_request,
 )
+from tests.support.postgres import PostgresServer, start_postgres
 
 T = TypeVar("T")
 SECRET = "tg-webhook-secret-test-0001"
@@ -125,6 +127,19 @@ class Harness:
         with self.rt.store.sessions() as session:
             return fn(session)
 
+    def add_on_call(self, contact_id: str, *, channel: str = "telegram", region: str = "depok",
+                    name: str = "Konselor Uji Depok") -> None:
+        """An on-call counsellor of ``region`` reached at ``contact_id`` on ``channel`` (a shift started now)."""
+
+        def add(session: Any) -> None:
+            staff = crud.add_staff(session, name=name, role="counsellor", region=region, channel=channel,
+                                   contact_id=contact_id)
+            crud.start_shift(session, staff=staff)
+
+        with self.rt.store.sessions() as session:
+            add(session)
+            session.commit()
+
 
 def make_settings(tmp_path: Path, port: int, tg: FakeTelegramAPI, tw: FakeTwilioAPI, *, redis_url: str,
                   rasa_url: str, database_url: str | None = None, **extra: Any) -> Settings:
@@ -163,6 +178,16 @@ def harness_factory(tmp_path: Path, nlg_port: int) -> Iterator[Callable[..., Har
         server.stop()
         tg.stop()
         tw.stop()
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test's own, to stop and start (an outage) without disturbing others."""
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ numbers at once, the message is kept (spooled) and, once the database is back, s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
@@ -12,18 +12,10 @@ from hotline.services import RasaServer, RedisServer
 from storage.models import Case, Message
 from tests.factories import telegram_text_update
 from tests.hotline.conftest import Harness, new_chat_id
-from tests.support.postgres import PostgresServer, start_postgres
+from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.rasa
 
-
-@pytest.fixture
-def own_postgres() -> Iterator[PostgresServer]:
-    server = start_postgres()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_database_outage_loses_nothing(harness_factory: Callable[..., Harness], rasa_server: RasaServer,

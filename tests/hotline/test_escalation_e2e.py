@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from hotline.services import RasaServer, RedisServer
-from storage import crud
 from storage.models import Case
 from tests.factories import telegram_callback_update, telegram_text_update
 from tests.hotline.conftest import Harness, new_chat_id
@@ -28,12 +27,7 @@ def test_page_claim_relay_both_ways_and_close(hotline: Harness) -> None:
     counsellor_chat = new_chat_id()
     citizen = new_chat_id()
 
-    def add_on_call(s: object) -> None:
-        staff = crud.add_staff(s, name="Konselor Uji Depok", role="counsellor", region="depok",  # type: ignore[arg-type]
-                               channel="telegram", contact_id=str(counsellor_chat))
-        crud.start_shift(s, staff=staff)  # type: ignore[arg-type]
-
-    hotline.db(add_on_call)
+    hotline.add_on_call(str(counsellor_chat))
 
     hotline.post_telegram(telegram_text_update(
         "tolong suami saya lagi mukulin saya sekarang di rumah, kami di sukmajaya depok", chat_id=citizen))
@@ -94,12 +88,7 @@ def test_a_whatsapp_counsellor_is_paged_with_the_approved_template(
                               whatsapp_page_template_sid=template)
     counsellor = "+6281200000077"
 
-    def add_on_call(s: object) -> None:
-        staff = crud.add_staff(s, name="Konselor WA Depok", role="counsellor", region="depok",  # type: ignore[arg-type]
-                               channel="whatsapp", contact_id=counsellor)
-        crud.start_shift(s, staff=staff)  # type: ignore[arg-type]
-
-    hotline.db(add_on_call)
+    hotline.add_on_call(counsellor, channel="whatsapp", name="Konselor WA Depok")
     citizen = new_chat_id()
     hotline.post_telegram(telegram_text_update(
         "tolong suami saya lagi mukulin saya sekarang di rumah, kami di sukmajaya depok", chat_id=citizen))

@@ -4,17 +4,16 @@ the reply's fate, and a reply that failed for a moment is delivered later. Over 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
 
 from hotline.services import RasaServer, RedisServer
-from storage import crud
 from storage.models import Case, Message
 from tests.factories import telegram_text_update
 from tests.hotline.conftest import Harness, new_chat_id
-from tests.support.postgres import PostgresServer, start_postgres
+from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.rasa
 
@@ -27,13 +26,7 @@ def delivered(h: Harness, chat: int) -> list[str]:
 
 def add_on_call(h: Harness) -> int:
     counsellor_chat = new_chat_id()
-
-    def add(s: object) -> None:
-        staff = crud.add_staff(s, name="Konselor Uji Depok", role="counsellor", region="depok",  # type: ignore[arg-type]
-                               channel="telegram", contact_id=str(counsellor_chat))
-        crud.start_shift(s, staff=staff)  # type: ignore[arg-type]
-
-    h.db(add)
+    h.add_on_call(str(counsellor_chat))
     return counsellor_chat
 
 
@@ -65,14 +58,6 @@ def test_a_citizen_who_blocked_the_bot_still_gets_a_case_and_a_page(hotline: Har
     hotline.tg.wait_until(lambda _: any(case.code in t for t in delivered(hotline, counsellor)), 15)
     assert delivered(hotline, citizen) == []
 
-
-@pytest.fixture
-def own_postgres() -> Iterator[PostgresServer]:
-    server = start_postgres()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_replay_after_an_outage_stores_every_message_despite_a_blocked_citizen(
