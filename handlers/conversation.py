@@ -303,7 +303,7 @@ class Hotline:
             await self._erase(msg, lang, say)
             return
         if _STOP.match(text):
-            await self.store.run(lambda s: _opt_out(s, conv_id))
+            await self.store.run(lambda s: _opt_out(s, conv_id, message_id))
             await say(texts.text("stopped", lang))
             return
         if handoff and self.staff is not None and text:
@@ -647,10 +647,11 @@ def _record(session: Any, msg: IncomingMessage, text: str) -> tuple[int, int, bo
     return conv.id, stored.id, created, dict(conv.state or {}), conv.lang, conv.handoff_staff_id is not None
 
 
-def _opt_out(session: Any, conv_id: int) -> None:
+def _opt_out(session: Any, conv_id: int, message_id: int) -> None:
     conv = session.get(Conversation, conv_id)
     if conv is not None:
         crud.set_opted_out(session, conversation=conv, opted_out=True)
+    crud.set_message_status(session, message_id=message_id, status="processed", triage=None)
 
 
 def _pending(session: Any, limit: int) -> list[tuple[int, str, str, str | None]]:

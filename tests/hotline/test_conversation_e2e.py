@@ -153,6 +153,22 @@ def test_duplicate_delivery_is_processed_once(hotline: Harness) -> None:
     assert len(hotline.whatsapp_texts(phone)) == 1
 
 
+@pytest.mark.parametrize("first", [True, False], ids=["first-message", "after-a-conversation"])
+def test_berhenti_opts_out_and_is_processed(hotline: Harness, first: bool) -> None:
+    chat = new_chat_id()
+    if not first:
+        hotline.post_telegram(telegram_text_update("halo", chat_id=chat))
+        hotline.wait_telegram(chat, 1)
+    n = len(hotline.telegram_texts(chat))
+    hotline.post_telegram(telegram_text_update("berhenti", chat_id=chat))
+    assert "tidak akan mengirim" in hotline.wait_telegram(chat, n + 1)[-1]
+    stored = hotline.wait_db(lambda s: s.scalars(select(Message).where(Message.text == "berhenti",
+                                                                      Message.status == "processed")).first())
+    assert stored is not None, "the opt-out message is marked processed, not left 'received'"
+    conv = hotline.db(lambda s: s.scalars(select(Conversation).where(Conversation.sender_id == f"tg:{chat}")).one())
+    assert conv.opted_out
+
+
 def test_forged_webhooks_get_403_and_store_nothing(hotline: Harness) -> None:
     chat = new_chat_id()
     assert hotline.post_telegram(telegram_text_update("halo", chat_id=chat), secret="wrong").status_code == 403
