@@ -271,27 +271,13 @@ class StaffDesk:
         self._citizens: dict[tuple[str, str], float] = {}
 
     # ------------------------------------------------------------------------------------------ entry points
-    async def is_staff(self, msg: IncomingMessage) -> bool:
-        """Whether the sender is active staff (no side effects; a known citizen costs no database query)."""
+    async def _staff_ref(self, msg: IncomingMessage) -> StaffRef | None:
+        """The active staff member behind ``msg``'s sender, or None; a sender found not to be staff is remembered
+        for CITIZEN_CACHE_S, so their next messages cost no database query."""
         who = contact_of(msg)
         if who is None or self._citizens.get(who, 0.0) > time.monotonic():
-            return False
+            return None
         channel, contact = who
-
-        def lookup(session: Session) -> bool:
-            staff = crud.get_staff_by_contact(session, channel=channel, contact_id=contact)
-            return staff is not None and staff.active
-
-        return bool(await self.store.run(lookup))
-
-    async def try_handle(self, msg: IncomingMessage, sender: Sender) -> bool:
-        """Handle a message from active staff (True), or leave it to the citizen path (False)."""
-        who = contact_of(msg)
-        if who is None:
-            return False
-        channel, contact = who
-        if self._citizens.get(who, 0.0) > time.monotonic():
-            return False
 
         def lookup(session: Session) -> StaffRef | None:
             staff = crud.get_staff_by_contact(session, channel=channel, contact_id=contact)
@@ -304,6 +290,16 @@ class StaffDesk:
             if len(self._citizens) >= CITIZEN_CACHE_MAX:
                 self._citizens.clear()
             self._citizens[who] = time.monotonic() + CITIZEN_CACHE_S
+        return ref
+
+    async def is_staff(self, msg: IncomingMessage) -> bool:
+        """Whether the sender is active staff (no side effects; a known citizen costs no database query)."""
+        return await self._staff_ref(msg) is not None
+
+    async def try_handle(self, msg: IncomingMessage, sender: Sender) -> bool:
+        """Handle a message from active staff (True), or leave it to the citizen path (False)."""
+        ref = await self._staff_ref(msg)
+        if ref is None:
             return False
         out = self.sender or sender
         text = (msg.text or "").strip()
