@@ -230,6 +230,12 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal fields cleared (``hapus``)
+    # Most specific Kemendagri code known: "32.76" (regency/city), "32.76.01" (kecamatan), "32.76.01.1001" (village).
+    place_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    # SIMFONI-PPA: the number the national system gave the case when staff entered it (so nothing is entered twice).
+    simfoni_ref: Mapped[str | None] = mapped_column(String(32))
+    simfoni_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    simfoni_entered_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
 
 
 class Shift(Base):
