@@ -31,6 +31,7 @@ from sqlalchemy import select
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from handlers import intake as intake_mod
 from handlers import texts
+from handlers.aid_ledger import AidLedger, LocalLedger, delivery_key
 from handlers.analysis import analyse
 from handlers.delivery import Delivery
 from handlers.intake import Intake
@@ -111,7 +112,7 @@ class Hotline:
                  delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None,
                  delivery: Delivery | None = None, staff_wait_s: float = STAFF_CHECK_WAIT_S,
                  forget_elsewhere: Sequence[Callable[[str], Awaitable[None]]] = (),
-                 busy_after_s: float = BUSY_AFTER_S) -> None:
+                 busy_after_s: float = BUSY_AFTER_S, aid_ledger: AidLedger | None = None) -> None:
         self.store = store
         self.spool = spool
         self.rasa = rasa
@@ -130,6 +131,8 @@ class Hotline:
         self._busy_told: set[str] = set()
         # Emergency numbers started by ``first_aid`` for a delivery, by (sender id, delivery id), until handled.
         self._first_aid: OrderedDict[tuple[str, str], asyncio.Future[bool]] = OrderedDict()
+        # Shared with the other app processes: a delivery retried onto another process gets the numbers once.
+        self.aid_ledger: AidLedger = aid_ledger if aid_ledger is not None else LocalLedger()
 
     # ----------------------------------------------------------------------------------------------- first aid
     def first_aid(self, msg: IncomingMessage, sender: Sender) -> None:
@@ -177,9 +180,13 @@ class Hotline:
                 check.add_done_callback(_quiet)
             elif check.exception() is None and check.result():
                 return False  # a counsellor quoting a report: the staff desk handles it
+        ledger_key = delivery_key(msg)
+        if not await self.aid_ledger.begin(ledger_key):
+            return False  # the same delivery reached another app process, which sent the numbers
         await self.delivery.send(sender, OutgoingMessage(recipient_id=msg.sender_id, urgent=True,
                                                          text=texts.emergency_block(detect_language(text)),
                                                          reply_to_at=msg.received_at))
+        await self.aid_ledger.sent(ledger_key)
         return True
 
     # ------------------------------------------------------------------------------------------------- entry

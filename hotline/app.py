@@ -30,6 +30,7 @@ from bot.models import NlgRequest
 from bot.types import IncomingMessage, OutgoingMessage, Sender
 from console import install_console
 from handlers import privacy, text_model
+from handlers.aid_ledger import RedisLedger
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
 from handlers.delivery import Delivery, RateLimits
@@ -101,7 +102,12 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
     text_model.warm()
     engine = make_engine(settings.database_url)
     store = Store(make_session_factory(engine))
-    spool = Spool(settings.var_dir / "spool.jsonl")
+    # One spool (and one journal) per process: processes sharing a folder never replay each other's file.
+    spool_path = settings.var_dir / f"spool-{settings.port}.jsonl"
+    legacy = settings.var_dir / "spool.jsonl"  # the name before several processes could share var/
+    if legacy.exists() and not spool_path.exists():
+        legacy.replace(spool_path)
+    spool = Spool(spool_path)
     http = httpx.AsyncClient(timeout=settings.rasa_timeout_s)
     rasa = RasaClient(rasa_url, client=http, timeout=settings.rasa_timeout_s) if rasa_url else None
     senders = ChannelSenders()
@@ -117,12 +123,16 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
     delivery = Delivery(limits=limits, on_retry=lambda recipient: metrics.count_retry(
         channels.get(recipient.split(":", 1)[0], "other")))
     metrics.track_queue("send_retry", lambda: delivery.waiting)
+    # Several app processes behind a proxy agree through Redis on who sends a delivery's emergency numbers.
+    ledger = RedisLedger.from_url(redis_url) if redis_url else None
     core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=staff, delete_chat_messages=None,
-                   forget_elsewhere=[eraser] if eraser else [], delivery=delivery)
+                   forget_elsewhere=[eraser] if eraser else [], delivery=delivery, aid_ledger=ledger)
     rt = Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
                  senders=senders, http=http)
     if eraser is not None:
         rt.closers.append(eraser.close)
+    if ledger is not None:
+        rt.closers.append(ledger.close)
     return rt
 
 

@@ -1,0 +1,111 @@
+"""Which process answers a delivery's emergency numbers, when several app processes share the traffic.
+
+A channel may deliver the same message twice, and behind a proxy the second delivery can land on another app
+process. The database stores the message once, but the emergency numbers go out before the database is asked
+(they must not wait for it), so the processes agree through Redis instead: the first to ``begin`` a delivery
+sends the numbers and marks them ``sent``.
+
+The rule is "at least once, normally exactly once": a process that finds the delivery begun elsewhere waits
+up to ``wait_s`` for it to be marked sent and sends the numbers itself if it is not (the other process may have
+died mid-way). With Redis unreachable every process sends: the numbers twice is better than not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import socket
+import time
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+from bot.types import IncomingMessage
+
+log = logging.getLogger(__name__)
+
+# Long enough to cover any redelivery (Telegram retries for about a day, Twilio within minutes).
+KEY_TTL_S = 24 * 3600
+# A Redis that answers slower than this is treated as down: the numbers are not held back for it.
+OP_TIMEOUT_S = 0.25
+_SENT = "sent"
+
+
+def delivery_key(msg: IncomingMessage) -> str:
+    """The ledger key of a delivery: a hash, so no sender id (a phone number) is written to Redis."""
+    raw = f"{msg.channel}\x00{msg.sender_id}\x00{msg.external_id}".encode()
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+class AidLedger(Protocol):
+    """Agreement between app processes on who sends a delivery's emergency numbers."""
+
+    async def begin(self, key: str) -> bool:
+        """True: this process sends the numbers for ``key``; False: another process has sent them."""
+        ...
+
+    async def sent(self, key: str) -> None:
+        """Record that the numbers for ``key`` went out."""
+        ...
+
+
+class LocalLedger:
+    """One process alone: every delivery it sees is its own (its in-memory de-duplication does the rest)."""
+
+    async def begin(self, key: str) -> bool:
+        """Always this process's turn."""
+        return True
+
+    async def sent(self, key: str) -> None:
+        """Nothing to share."""
+
+
+class RedisLedger:
+    """The ledger in Redis: ``SET key <owner> NX`` begins, ``SET key sent XX`` ends; keys expire after a day."""
+
+    def __init__(self, redis: Redis, *, wait_s: float = 3.0, poll_s: float = 0.05,
+                 prefix: str = "hotline:aid:") -> None:
+        self.redis = redis
+        self.wait_s = wait_s
+        self.poll_s = poll_s
+        self.prefix = prefix
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: float) -> RedisLedger:
+        """A ledger on its own connection pool with short time-outs (it sits on the emergency path)."""
+        redis = Redis.from_url(url, decode_responses=True, socket_connect_timeout=OP_TIMEOUT_S,
+                               socket_timeout=OP_TIMEOUT_S)
+        return cls(redis, **kwargs)  # type: ignore[arg-type]
+
+    async def begin(self, key: str) -> bool:
+        """Take the delivery, or wait (at most ``wait_s``) for the process that took it to send the numbers."""
+        name = self.prefix + key
+        try:
+            if await asyncio.wait_for(self.redis.set(name, self.owner, nx=True, ex=KEY_TTL_S), OP_TIMEOUT_S):
+                return True
+            deadline = time.monotonic() + self.wait_s
+            while True:
+                value = await asyncio.wait_for(self.redis.get(name), OP_TIMEOUT_S)
+                if value == _SENT:
+                    return False
+                if value is None or value == self.owner or time.monotonic() >= deadline:
+                    # Expired, this process's own (a recovered delivery), or the other process went silent.
+                    return True
+                await asyncio.sleep(self.poll_s)
+        except Exception as exc:  # Redis down or slow: send; twice is better than never
+            log.warning("aid ledger unavailable (%s); numbers sent without it", type(exc).__name__)
+            return True
+
+    async def sent(self, key: str) -> None:
+        """Mark the numbers sent (best effort: a failure only means another process may send them too)."""
+        try:
+            await asyncio.wait_for(self.redis.set(self.prefix + key, _SENT, ex=KEY_TTL_S), OP_TIMEOUT_S)
+        except Exception as exc:
+            log.warning("aid ledger not updated (%s)", type(exc).__name__)
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self.redis.aclose()

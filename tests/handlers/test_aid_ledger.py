@@ -1,0 +1,104 @@
+"""Several app processes, one delivery: the emergency numbers go out once, never zero times.
+
+Two ``Hotline`` cores (two processes' worth) share a real Redis through ``RedisLedger``; the database is stuck, as
+it may be when the numbers matter most, so only first aid can send them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.telegram import PendingTasks
+from bot.types import OutgoingMessage
+from handlers.aid_ledger import RedisLedger, delivery_key
+from handlers.conversation import Hotline
+from handlers.store import Spool
+from hotline.services import RedisServer, free_port
+from tests.handlers.test_busy_notice import (
+    Recorder,
+    StuckStore,
+    msg,
+    warm_models,  # noqa: F401  (fixture: the heads trained before the clock)
+)
+
+DANGER = "tolong saya dipukuli suami sekarang"
+
+
+@pytest.fixture
+async def redis(redis_server: RedisServer) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_server.url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+class UrgentRecorder(Recorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urgent = asyncio.Event()
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        if message.urgent:
+            self.urgent.set()
+        return await super().send(message)
+
+
+def ledger(redis: Redis, *, wait_s: float = 3.0) -> RedisLedger:
+    # A fresh prefix per test: the session's Redis is shared with other tests.
+    return RedisLedger(redis, wait_s=wait_s, prefix=f"test:{uuid.uuid4().hex}:")
+
+
+def core(tmp_path: Path, name: str, store: StuckStore, aid: RedisLedger) -> Hotline:
+    return Hotline(store=store, spool=Spool(tmp_path / f"spool-{name}.jsonl"), rasa=None,  # type: ignore[arg-type]
+                   cases=None, busy_after_s=60, aid_ledger=aid)  # type: ignore[arg-type]
+
+
+async def test_a_delivery_on_two_processes_gets_the_numbers_once(tmp_path: Path, redis: Redis) -> None:
+    store = StuckStore()
+    shared = ledger(redis)
+    a, b = core(tmp_path, "a", store, shared), core(tmp_path, "b", store, RedisLedger(redis, prefix=shared.prefix))
+    b.aid_ledger.owner = "other-host:1"  # type: ignore[attr-defined]
+    out = UrgentRecorder()
+    danger = msg(1, text=DANGER)
+    tasks_a, tasks_b = PendingTasks(first_aid=a.first_aid), PendingTasks(first_aid=b.first_aid)
+    running = [tasks_a.spawn("tg:77", "1", lambda: a.handle(danger, out), msg=danger, sender=out),
+               tasks_b.spawn("tg:77", "1", lambda: b.handle(danger, out), msg=danger, sender=out)]
+    await asyncio.wait_for(out.urgent.wait(), 5)
+    await asyncio.sleep(0.5)  # B's ledger polls every 50 ms: give a wrong second send the time to happen
+    store.release.set()
+    await asyncio.wait(running)
+    assert sum(1 for m in out.sent if m.urgent and "110" in m.text) == 1
+
+
+async def test_a_process_that_died_before_sending_does_not_silence_the_other(redis: Redis) -> None:
+    dead = ledger(redis, wait_s=0.3)
+    dead.owner = "crashed-host:1"
+    key = delivery_key(msg(2, text=DANGER))
+    assert await dead.begin(key) is True  # took the delivery, then died before sending
+    survivor = RedisLedger(redis, wait_s=0.3, prefix=dead.prefix)
+    assert await survivor.begin(key) is True  # waited, saw nothing sent, sends itself
+    await survivor.sent(key)
+    third = RedisLedger(redis, wait_s=0.3, prefix=dead.prefix)
+    third.owner = "third-host:1"
+    assert await third.begin(key) is False  # sent: not again
+
+
+async def test_redis_down_means_the_numbers_still_go_out() -> None:
+    gone = RedisLedger.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        assert await asyncio.wait_for(gone.begin("k"), 2) is True
+        await gone.sent("k")  # no error either
+    finally:
+        await gone.close()
+
+
+async def test_the_key_holds_no_sender_id(redis: Redis) -> None:
+    phone_msg = msg(3, chat="wa:+6281234500099", text=DANGER)
+    key = delivery_key(phone_msg)
+    assert "6281234500099" not in key and "wa:" not in key
+    assert key != delivery_key(msg(4, chat="wa:+6281234500099", text=DANGER))  # per delivery, not per person
