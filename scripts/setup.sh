@@ -2,7 +2,7 @@
 # Installs everything the hotline and its tests need, reusing what is already there:
 #   .venv       the application (Python >= 3.11, current libraries)
 #   .venv-rasa  Rasa Open Source 3.6.21 (Python 3.10, its own pins)
-#   redis-server, chromium, PostgreSQL binaries (Debian packages) when missing
+#   redis-server, chromium, PostgreSQL binaries and nginx (Debian packages) when missing
 #   nlu/models/hotline.tar.gz  trained from nlu/ when missing or when nlu/ changed
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +44,10 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ "${WITH_POSTGRES:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
+fi
+# The scale-out test puts two app processes and two Rasa servers behind nginx.
+if [ "${WITH_POSTGRES:-0}" = 1 ] && [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null 2>&1; then
+  need_apt+=(nginx)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

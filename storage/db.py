@@ -5,12 +5,15 @@ Nothing here reads the environment: the database URL comes from ``hotline.settin
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, pool, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -84,9 +87,46 @@ def alembic_config(url: str | URL) -> Config:
     return cfg
 
 
+# Key of the PostgreSQL advisory lock held while migrating (any constant shared by every app process).
+MIGRATION_LOCK_KEY = 129_0005
+
+
 def migrate(url: str | URL, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision`` (``alembic upgrade head`` by default)."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database at ``url`` up to ``revision`` (``alembic upgrade head`` by default).
+
+    Several app processes starting at once migrate one at a time (a PostgreSQL advisory lock, or a file lock
+    beside a SQLite file); the later ones then find the database at head and do nothing.
+    """
+    with _migration_lock(normalize_url(url)):
+        command.upgrade(alembic_config(url), revision)
+
+
+@contextlib.contextmanager
+def _migration_lock(url: URL) -> Iterator[None]:
+    if url.get_backend_name() == "postgresql":
+        engine = make_engine(url, poolclass=pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                    conn.commit()
+        finally:
+            engine.dispose()
+    elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        lock_path = Path(str(url.database)).with_suffix(".migrate-lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    else:
+        yield
 
 
 def downgrade(url: str | URL, revision: str = "base") -> None:

@@ -5,10 +5,6 @@ Rasa, Redis and SQLite."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,47 +15,15 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from hotline.services import RasaServer, RedisServer, free_port
-from hotline.settings import PROJECT_ROOT
 from storage.models import Case, Message
 from tests.factories import telegram_text_update
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.hotline.conftest import SECRET, new_chat_id
+from tests.support.app_process import AppProcess
 
 pytestmark = pytest.mark.rasa
 
 EMERGENCY = "tolong saya dipukuli suami sekarang"
-
-
-class AppProcess:
-    """``hotline run`` as a child process with the given environment."""
-
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
-        self.port, self.log = port, log
-        with log.open("ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "hotline.cli", "run"], cwd=PROJECT_ROOT,
-                                         env={**os.environ, **env}, stdout=out, stderr=out)
-        deadline = time.monotonic() + 180  # a loaded 2-core machine can take a minute to train the text models
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
-                    return
-            except httpx.HTTPError:
-                pass
-            assert self.proc.poll() is None, log.read_text()[-2000:]
-            assert time.monotonic() < deadline, "hotline run did not start"
-            time.sleep(0.1)
-
-    def kill9(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 @pytest.fixture

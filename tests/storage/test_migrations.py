@@ -108,3 +108,13 @@ def test_foreign_keys_are_enforced(engine: Engine) -> None:
     with engine.connect() as conn, pytest.raises(Exception, match="(?i)foreign key"):
         conn.execute(text("INSERT INTO shifts (staff_id, starts_at) VALUES (424242, '2025-01-06 08:00:00')"))
         conn.commit()
+
+
+def test_processes_starting_together_migrate_one_at_a_time(empty_db_url: str) -> None:
+    """Two app processes behind a proxy start at once on an empty database: neither fails, the schema is whole."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        for future in [pool.submit(migrate, empty_db_url) for _ in range(3)]:
+            future.result()  # before the lock: "duplicate key ... alembic_version" on PostgreSQL
+    assert TABLES <= _tables(empty_db_url)
