@@ -11,7 +11,7 @@ import socket
 import string
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +29,17 @@ def upstream_servers(addresses: Sequence[str]) -> str:
 def render(*, app: Sequence[str], rasa: Sequence[str], app_listen: str, rasa_listen: str,
            template: Path = TEMPLATE) -> str:
     """The http-level snippet for the given backends (``host:port`` each) and listen addresses."""
-    return string.Template(template.read_text(encoding="utf-8")).safe_substitute(
-        APP_SERVERS=upstream_servers(app), RASA_SERVERS=upstream_servers(rasa),
-        APP_LISTEN=app_listen, RASA_LISTEN=rasa_listen)
+    return render_env({"APP_SERVERS": upstream_servers(app), "RASA_SERVERS": upstream_servers(rasa),
+                       "APP_LISTEN": app_listen, "RASA_LISTEN": rasa_listen}, template=template)
 
 
-def _main_conf(work_dir: Path, snippet: Path) -> str:
+def render_env(env: Mapping[str, str], *, template: Path = TEMPLATE) -> str:
+    """The template filled as envsubst fills it in the nginx image (docker-compose's ``environment``)."""
+    return string.Template(template.read_text(encoding="utf-8")).safe_substitute(env)
+
+
+def main_conf(work_dir: Path, snippet: Path) -> str:
+    """A whole nginx.conf around ``snippet``, with every file nginx writes kept in ``work_dir``."""
     return f"""daemon off;
 worker_processes 1;
 pid {work_dir}/nginx.pid;
@@ -96,7 +101,7 @@ class NginxProxy:
         snippet.write_text(render(app=self.app, rasa=self.rasa, app_listen=f"127.0.0.1:{self.app_port}",
                                   rasa_listen=f"127.0.0.1:{self.rasa_port}"), encoding="utf-8")
         conf = self.work_dir / "nginx.conf"
-        conf.write_text(_main_conf(self.work_dir, snippet), encoding="utf-8")
+        conf.write_text(main_conf(self.work_dir, snippet), encoding="utf-8")
         check = subprocess.run([binary, "-t", "-q", "-c", str(conf), "-p", str(self.work_dir)],
                                capture_output=True, text=True, check=False)
         if check.returncode != 0:
