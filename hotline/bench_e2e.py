@@ -66,7 +66,7 @@ def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[byt
     """``hotline run`` as its own process (as in production); returns once it answers HTTP."""
     app = subprocess.Popen([sys.executable, "-m", "hotline.cli", "run"], env=env, cwd=PROJECT_ROOT,
                            stdout=subprocess.DEVNULL, stderr=open(log, "wb"))  # noqa: SIM115 (the child owns it)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240  # a loaded 2-core machine takes a while to train the text heads
     while True:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):

@@ -5,6 +5,8 @@ API in another; this process only generates load. 200 chats write everyday quest
 at a base rate; a tenth of the messages, from the same busy chats, are emergencies (the dev set's messages the
 safety net marks as such). Phases: the base rate alone (the reference, same run), then a surge on top of it.
 
+``--processes N`` runs N ``hotline run`` processes behind nginx (``deploy/nginx``) on one SQLite file.
+
 Figures per phase: webhook → emergency numbers at the fake API (p50, p99, max, share within 5 s), messages lost
 (accepted but never stored once the hotline has drained), and the throughput at which messages were stored.
 """
@@ -27,6 +29,7 @@ import httpx
 
 from hotline.bench import percentile
 from hotline.bench_e2e import SECRET, _RemoteFake, start_app
+from hotline.proxy import NginxProxy
 from hotline.settings import Settings
 
 CHATS = 200
@@ -146,22 +149,31 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging()
     calm, danger = _texts(Path(args.file))
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-surge-"))
-    port = free_port()
+    ports = [free_port() for _ in range(max(1, args.processes))]
     redis = RedisServer(data_dir=tmp / "redis").start()
     nlg_token = secrets.token_urlsafe(16)
-    rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=tmp / "rasa",
-                      redis_url=redis.url, nlg_url=f"http://127.0.0.1:{port}/nlg", nlg_token=nlg_token,
+    proxy: NginxProxy | None = None
+    rasa_port = free_port()
+    if len(ports) > 1:
+        # Several app processes behind nginx (deploy/nginx), one SQLite file in WAL mode shared by them.
+        proxy = NginxProxy(tmp / "nginx", app=[f"127.0.0.1:{p}" for p in ports],
+                           rasa=[f"127.0.0.1:{rasa_port}"]).start()
+    front = proxy.url if proxy is not None else f"http://127.0.0.1:{ports[0]}"
+    rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=tmp / "rasa", port=rasa_port,
+                      redis_url=redis.url, nlg_url=f"{front}/nlg", nlg_token=nlg_token,
                       workers=settings.rasa_workers).start()
     fake = _RemoteFake()
     database = tmp / "bench.db"
     rows: list[dict[str, Any]] = []
+    apps: list[Any] = []
     try:
         env = dict(os.environ, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_MODE="webhook",
-                   TELEGRAM_API_BASE_URL=fake.api_base_url, TELEGRAM_WEBHOOK_SECRET=SECRET, PORT=str(port),
+                   TELEGRAM_API_BASE_URL=fake.api_base_url, TELEGRAM_WEBHOOK_SECRET=SECRET,
                    DATABASE_URL=f"sqlite:///{database}", RASA_URL=rasa.url, REDIS_URL=redis.url,
-                   VAR_DIR=str(tmp / "var"), TWILIO_ACCOUNT_SID="", NLG_TOKEN=nlg_token)
-        app = start_app(env, port, tmp / "app.log")
-        load = Load(f"http://127.0.0.1:{port}", calm, danger)
+                   VAR_DIR=str(tmp / "var"), TWILIO_ACCOUNT_SID="", NLG_TOKEN=nlg_token,
+                   HOTLINE_CONSOLE_SECRET=secrets.token_urlsafe(16))
+        apps = [start_app({**env, "PORT": str(p)}, p, tmp / f"app-{p}.log") for p in ports]
+        load = Load(front, calm, danger)
         base, surge, spike = args.base_rate, args.surge_rate, args.spike_rate
         secs = args.seconds
         phases = [(f"reference: {base:g}/s for {secs:g} s", [(base, secs)]),
@@ -170,9 +182,12 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         for name, plan in phases:
             rows.append(asyncio.run(_phase(name, load, fake, database, plan, drain_s=args.drain)))
             print(json.dumps(rows[-1]), flush=True)
-        app.terminate()
-        app.wait(30)
     finally:
+        for app in apps:
+            app.terminate()
+            app.wait(30)
+        if proxy is not None:
+            proxy.stop()
         fake.stop()
         rasa.stop()
         redis.stop()
@@ -181,5 +196,5 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     print("|" + "---|" * len(keys))
     for r in rows:
         print("| " + " | ".join(str(r[k]) for k in keys) + " |")
-    print(f"webhook failures (not 200): {load.failed}")
+    print(f"app processes: {len(ports)}{' behind nginx' if proxy else ''}; webhook failures (not 200): {load.failed}")
     return 0

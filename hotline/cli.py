@@ -147,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--base-rate", type=float, default=20.0, help="surge: messages per second throughout")
     bench.add_argument("--surge-rate", type=float, default=100.0, help="surge: added messages per second")
     bench.add_argument("--spike-rate", type=float, default=200.0, help="surge: added per second, a third as long")
+    bench.add_argument("--processes", type=int, default=1, help="surge: app processes (more than one: behind nginx)")
     bench.add_argument("--drain", type=float, default=600.0, help="surge: seconds to wait for the backlog")
     bench.set_defaults(func=cmd_bench)
 
@@ -165,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     link = staff_sub.add_parser("link", help="a new one-time set-password link (forgotten password, lock-out)")
     link.add_argument("staff_id", type=int)
     staff.set_defaults(func=cmd_staff)
+
+    from hotline import quarantine_cli
+
+    quarantine_cli.add_parser(sub)
     return p
 
 
