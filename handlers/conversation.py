@@ -37,7 +37,7 @@ from handlers.delivery import Delivery
 from handlers.intake import Intake
 from handlers.nlg import INTENT_RESPONSE, render
 from handlers.privacy import pseudonym
-from handlers.safety import detect_danger
+from handlers.safety import DangerReport, detect_danger
 from handlers.store import Spool, Store, StoreUnavailable, jsonable
 from handlers.texts import Lang
 from handlers.triage import TriageResult, detect_language
@@ -131,6 +131,7 @@ class Hotline:
         self._busy_told: set[str] = set()
         # Emergency numbers started by ``first_aid`` for a delivery, by (sender id, delivery id), until handled.
         self._first_aid: OrderedDict[tuple[str, str], asyncio.Future[bool]] = OrderedDict()
+        self._verdicts: OrderedDict[tuple[str, str], DangerReport] = OrderedDict()
         # Shared with the other app processes: a delivery retried onto another process gets the numbers once.
         self.aid_ledger: AidLedger = aid_ledger if aid_ledger is not None else LocalLedger()
 
@@ -148,7 +149,12 @@ class Hotline:
         if key in self._first_aid or key in self._waiting_since:
             return
         text = clean_text(msg.text)[:MAX_TEXT_CHARS]
-        if detect_danger(text).level != "emergency":
+        danger = detect_danger(text)
+        # ``handle`` reuses the verdict: the safety net costs a millisecond or two, twice is a surge's worth.
+        self._verdicts[key] = danger
+        while len(self._verdicts) > FIRST_AID_REMEMBERED:
+            self._verdicts.popitem(last=False)
+        if danger.level != "emergency":
             # Not in danger by the safety net: if the turn has not started in ``busy_after_s`` (a surge), the
             # person is told once that the answer will take a while, with the numbers.
             if len(self._waiting_since) < FIRST_AID_REMEMBERED:
@@ -209,8 +215,8 @@ class Hotline:
             await self.delivery.send(sender, OutgoingMessage(recipient_id=msg.sender_id, text=body, urgent=urgent,
                                                              buttons=buttons, reply_to_at=msg.received_at))
 
-        # The safety net runs before any I/O: its verdict needs no server.
-        danger = detect_danger(text)
+        # The safety net runs before any I/O: its verdict needs no server (first aid may have it already).
+        danger = self._verdicts.pop((msg.sender_id, msg.external_id), None) or detect_danger(text)
         lang: Lang = detect_language(text)
         waited_since = self._waiting_since.pop((msg.sender_id, msg.external_id), None)
         if waited_since is not None and time.monotonic() - waited_since < self.busy_after_s:
