@@ -14,6 +14,7 @@ from fastapi import FastAPI
 def install_console(app: FastAPI, runtime: Any) -> None:
     """Mount the console on ``app`` for a hotline ``Runtime`` (its store, staff desk and settings)."""
     from console.content import content_router
+    from console.models import SwapJobs, models_router
     from console.web import Console, build_router
 
     desk = runtime.core.staff
@@ -23,6 +24,10 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     app.state.console = console
     app.include_router(build_router(console))
     app.include_router(content_router(console))  # bot texts, for content editors
+    jobs = SwapJobs()
+    app.include_router(models_router(console, lambda: runtime.switch, runtime.settings.rasa_project / "models",
+                                  jobs))
+    runtime.closers.append(jobs.stop)
     runtime.closers.append(console.feed.stop)
 
 

@@ -40,7 +40,9 @@ from handlers.store import Journal, Spool, Store
 from handlers.texts import LiveTexts
 from hotline import metrics
 from hotline.erasure import RedisEraser
+from hotline.model_swap import ModelSwitch
 from hotline.rasa_client import RasaClient
+from hotline.rasa_route import RasaRoute
 from hotline.settings import Settings
 from storage import crud
 from storage.db import make_engine, make_session_factory, migrate
@@ -90,6 +92,10 @@ class Runtime:
     recover_journal: Callable[[], int] | None = None  # set when the channels start
     # Child services started by ``hotline run`` (``hotline.services.Supervised``): /readyz reports whether each is up.
     services: list[Any] = field(default_factory=list)
+    # Which Rasa server the client talks to, followed in Redis (a model swap moves every app process).
+    route: RasaRoute | None = None
+    # The blue-green model swap, when this process started the Rasa server (``hotline run``).
+    switch: ModelSwitch | None = None
 
     async def handle(self, msg: IncomingMessage, sender: Sender) -> None:
         """The adapters' entry point."""
@@ -129,6 +135,9 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
                    forget_elsewhere=[eraser] if eraser else [], delivery=delivery, aid_ledger=ledger)
     rt = Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
                  senders=senders, http=http)
+    if rasa is not None and redis_url:
+        rt.route = RasaRoute.from_url(rasa, redis_url)
+        rt.closers.append(rt.route.close)
     if eraser is not None:
         rt.closers.append(eraser.close)
     if ledger is not None:
@@ -237,6 +246,12 @@ def build_app(rt: Runtime) -> FastAPI:
             rt.recover_journal()
         rt.background.append(asyncio.create_task(_recovery_loop(rt)))
         rt.background.append(asyncio.create_task(LiveTexts(rt.store).serve()))  # editors' texts, ≤1 s old
+        if rt.route is not None:
+            switch = rt.switch
+            if switch is not None:  # this process owns the live Rasa server: it says where it is
+                rt.background.append(asyncio.create_task(rt.route.hold(lambda: switch.live.url)))
+            else:
+                rt.background.append(asyncio.create_task(rt.route.follow()))
         try:
             yield
         finally:
@@ -374,6 +389,7 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
         settings.nlg_token = secrets.token_urlsafe(32)
     started: list[Any] = []
     supervisor: Supervisor | None = None
+    rt: Runtime | None = None
     try:
         redis_url = settings.redis_url
         if not redis_url:
@@ -394,6 +410,9 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
         supervisor = Supervisor(started).start() if started else None
         rt = build_runtime(settings, rasa_url=rasa_url, redis_url=redis_url)
         rt.services = list(started)
+        local_rasa = next((svc for svc in started if isinstance(svc, RasaServer)), None)
+        if local_rasa is not None and rt.route is not None:
+            rt.switch = ModelSwitch(local_rasa, rt.route, on_swap=functools.partial(_swapped, rt, supervisor))
         app = build_app(rt)
         if terminal:
             return asyncio.run(_terminal(rt, app, settings))
@@ -406,6 +425,15 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
             supervisor.stop()
         for svc in reversed(started):
             svc.stop()
+        if rt is not None and rt.switch is not None:
+            rt.switch.live.stop()  # the server of the last model swap (the first one is in ``started``)
+
+
+def _swapped(rt: Runtime, supervisor: Any, old: Any, new: Any) -> None:
+    """After a model swap: /readyz, the supervisor and the shutdown look after the new Rasa server."""
+    rt.services = [new if svc is old else svc for svc in rt.services]
+    if supervisor is not None:
+        supervisor.services = [new if svc is old else svc for svc in supervisor.services]
 
 
 async def _terminal(rt: Runtime, app: FastAPI, settings: Settings) -> int:

@@ -149,6 +149,8 @@ class RasaServer:
     nlg_url: str | None = None
     workers: int = 1
     nlg_token: str | None = None
+    # The model file to serve; unset, the project's trained model (``nlu/models/hotline.tar.gz``).
+    model: Path | None = None
     # How long a start may take before it counts as failed (loading the model takes ~40 s on an idle machine).
     start_timeout_s: float = 240.0
     proc: subprocess.Popen[bytes] | None = None
@@ -160,7 +162,8 @@ class RasaServer:
 
     @property
     def model_path(self) -> Path:
-        return self.project / "models" / "hotline.tar.gz"
+        """The model file this server serves."""
+        return self.model if self.model is not None else self.project / "models" / "hotline.tar.gz"
 
     def start(self, timeout: float | None = None) -> RasaServer:
         """Start Rasa and block until ``/status`` reports the loaded model (``start_timeout_s`` by default)."""
