@@ -85,7 +85,8 @@ def models_router(console: Console, switch_of: Callable[[], ModelSwitch | None],
         async def run(switch: ModelSwitch) -> None:
             try:
                 report = await (switch.deploy(models_dir / name) if action == "deploy" else switch.rollback())
-                jobs.last = f"{report.model} melayani sejak swap ({report.probes_passed} uji lulus)"
+                gate = f"; {report.gate}" if report.gate else ""
+                jobs.last = f"{report.model} melayani ({report.probes_passed} uji parse lulus{gate})"
             except SwapRefused as exc:
                 jobs.last = f"ditolak: {exc}"
 

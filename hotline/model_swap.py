@@ -4,12 +4,14 @@ Not ``PUT /model``: that reaches one worker of one server and stalls it for the 
 
 1. start a second Rasa server ("green") with the new model beside the live one ("blue"), same tracker and lock
    store (Redis), same NLG endpoint: conversations carry on across the swap;
-2. wait until its ``/status`` names the new model and the probe parses (``nlu/probes.yml``) give their intents;
-   otherwise stop it and refuse (the live server never stopped serving);
+2. wait until its ``/status`` names the new model and the probe parses (``nlu/probes.yml``) give their intents,
+   then pass the release gate (``hotline.release_gate``: triage with it beside the live server, no labelled
+   emergency lost, the hold-out not worse); otherwise stop it and refuse (the live server never stopped serving);
 3. publish green's URL (``hotline.rasa_route``): this process at once, every other app process within a second;
 4. let blue drain (requests already sent to it finish) for ``drain_s``, then stop it.
 
-Rolling back is the same swap with the previous model, which is remembered. One swap at a time.
+Rolling back is the same swap with the previous model, which is remembered (without the gate: that model served
+before, and a rollback must be quick). One swap at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,7 @@ import httpx
 import yaml
 
 from hotline.rasa_route import RasaRoute
+from hotline.release_gate import GateReport, run_gate
 from hotline.services import RasaServer
 from hotline.settings import PROJECT_ROOT
 
@@ -48,6 +51,7 @@ class SwapReport:
     started_in_s: float
     probes_passed: int
     switched_at: float
+    gate: str = ""  # the gate's one-line comparison ("" for a rollback)
 
 
 def load_probes(path: Path = PROBES_FILE) -> list[tuple[str, str]]:
@@ -60,8 +64,10 @@ class ModelSwitch:
     """Owns the live Rasa server of ``hotline run`` and swaps its model blue-green."""
 
     def __init__(self, live: RasaServer, route: RasaRoute, *, probes: list[tuple[str, str]] | None = None,
-                 drain_s: float = 5.0, on_swap: Callable[[RasaServer, RasaServer], None] | None = None) -> None:
+                 drain_s: float = 5.0, on_swap: Callable[[RasaServer, RasaServer], None] | None = None,
+                 gate: Callable[[str, str], Awaitable[GateReport]] | None = run_gate) -> None:
         self.live = live
+        self.gate = gate
         self.route = route
         self.probes = probes if probes is not None else load_probes()
         self.drain_s = drain_s
@@ -76,7 +82,7 @@ class ModelSwitch:
         """Whether a swap is in progress."""
         return self._lock.locked()
 
-    async def deploy(self, model: Path) -> SwapReport:
+    async def deploy(self, model: Path, *, gated: bool = True) -> SwapReport:
         """Serve ``model`` instead of the live one; ``SwapRefused`` (live model untouched) if it is not usable."""
         if self._lock.locked():
             raise SwapRefused("another swap is in progress")
@@ -88,9 +94,15 @@ class ModelSwitch:
             green = dataclasses.replace(blue, port=0, proc=None, started_in_s=None, model=model,
                                         work_dir=blue.work_dir.parent / f"{blue.work_dir.name}-g{self._serial}")
             t0 = time.monotonic()
+            gate = ""
             try:
                 await asyncio.to_thread(green.start)
                 passed = await self._check(green, model)
+                if gated and self.gate is not None:
+                    verdict = await self.gate(blue.url, green.url)
+                    gate = verdict.summary()
+                    if not verdict.passed:
+                        raise RuntimeError(gate)
             except Exception as exc:
                 await asyncio.to_thread(green.stop)
                 log.error("model swap refused (%s)", exc)
@@ -107,13 +119,13 @@ class ModelSwitch:
             await asyncio.sleep(self.drain_s)
             await asyncio.to_thread(blue.stop)
             return SwapReport(model=model.name, previous=blue.model_path.name, started_in_s=round(started, 1),
-                              probes_passed=passed, switched_at=switched)
+                              probes_passed=passed, switched_at=switched, gate=gate)
 
     async def rollback(self) -> SwapReport:
         """Serve the model that was live before the last swap (the same blue-green way)."""
         if self.previous_model is None:
             raise SwapRefused("nothing to roll back to")
-        return await self.deploy(self.previous_model)
+        return await self.deploy(self.previous_model, gated=False)
 
     async def _check(self, green: RasaServer, model: Path) -> int:
         async with httpx.AsyncClient(timeout=10) as client:

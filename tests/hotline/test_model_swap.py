@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from console import auth
 from hotline.model_swap import ModelSwitch
+from hotline.release_gate import GateReport, run_gate
 from hotline.services import RasaServer, RedisServer
 from hotline.settings import PROJECT_ROOT
 from storage import console as console_db
@@ -85,7 +86,8 @@ class Citizens:
         self._thread.join(10)
 
 
-async def swap(browser: Browser, action: str, data: dict[str, str], until: Callable[[str], bool]) -> str:
+async def swap(browser: Browser, action: str, data: dict[str, str], until: Callable[[str], bool], *,
+               refusal: bool = False) -> str:
     await browser.get("/console/models")
     response = await browser.post(f"/console/models/{action}", data)
     assert response.status_code == 303
@@ -94,7 +96,7 @@ async def swap(browser: Browser, action: str, data: dict[str, str], until: Calla
         page = (await browser.get("/console/models")).text
         if until(page):
             return page
-        assert "ditolak" not in page, page
+        assert refusal or "ditolak" not in page, page
         assert time.monotonic() < deadline, "the swap did not finish"
         await asyncio.sleep(1)
 
@@ -122,9 +124,20 @@ async def test_swap_and_roll_back_through_the_console_lose_no_reply(
         assert "hotline.tar.gz" in first and "kandidat.tar.gz" in first
 
         with Citizens(h) as citizens:
-            await asyncio.sleep(2)
+            # A candidate the gate finds worse (one labelled emergency lost) is refused; the live model serves on.
+            async def worse(live_url: str, new_url: str) -> GateReport:
+                assert live_url == blue.url and new_url != blue.url
+                return GateReport(emergencies_live=10, emergencies_new=9, lost=("b001",), holdout_live=0.9,
+                                  holdout_new=0.9, messages=70)
+
+            h.rt.switch.gate = worse
+            await swap(browser, "deploy", {"model": "kandidat.tar.gz"}, lambda page: "ditolak" in page,
+                       refusal=True)
+            assert h.rt.switch.live is blue and h.rt.rasa is not None and h.rt.rasa.base_url == blue.url
+            h.rt.switch.gate = run_gate  # the real gate: the same model is not worse than itself
+
             await swap(browser, "deploy", {"model": "kandidat.tar.gz"},
-                       lambda page: "kandidat.tar.gz melayani" in page)
+                       lambda page: "kandidat.tar.gz melayani" in page and "gerbang lulus" in page)
             green = h.rt.switch.live
             assert green is not blue and green.model_path.name == "kandidat.tar.gz"
             assert h.rt.rasa is not None and h.rt.rasa.base_url == green.url
@@ -146,7 +159,7 @@ async def test_swap_and_roll_back_through_the_console_lose_no_reply(
         done = h.wait_db(lambda s: statuses(s) if sum(statuses(s).values()) == len(sent) else None, timeout=30)
         assert done == {"processed": len(sent)}, done  # every one answered by Rasa: none fell back, none lost
         audits = h.db(lambda s: [a.action for a in crud.list_audit(s, entity="model")])
-        assert sorted(audits) == ["model_deploy", "model_rollback"]
+        assert sorted(audits) == ["model_deploy", "model_deploy", "model_rollback"]
         print(f"model swap: {len(sent)} messages through a swap and a rollback, all processed by Rasa")
     finally:
         if green is not None:

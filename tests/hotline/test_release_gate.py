@@ -1,0 +1,28 @@
+"""The release gate's rule and its data: no labelled emergency may be lost, the hold-out may not get worse."""
+
+from __future__ import annotations
+
+from hotline.release_gate import GateReport, emergency_set, holdout_set
+
+
+def report(*, lost: tuple[str, ...] = (), live: float = 0.9, new: float = 0.9) -> GateReport:
+    return GateReport(emergencies_live=100, emergencies_new=100 - len(lost), lost=lost, holdout_live=live,
+                      holdout_new=new, messages=160)
+
+
+def test_one_lost_emergency_fails_the_gate() -> None:
+    assert report().passed
+    assert not report(lost=("b001",)).passed
+    assert "1 hilang" in report(lost=("b001",)).summary() and "tidak lulus" in report(lost=("b001",)).summary()
+
+
+def test_a_worse_holdout_fails_and_a_better_one_passes() -> None:
+    assert not report(new=0.88).passed
+    assert report(new=0.95).passed
+
+
+def test_the_gate_has_its_messages() -> None:
+    emergencies = emergency_set()
+    assert len(emergencies) > 1000 and len({i for i, _ in emergencies}) == len(emergencies)
+    holdout = holdout_set()
+    assert len(holdout) >= 50 and all(cats for _, cats in holdout)
