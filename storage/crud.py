@@ -70,6 +70,8 @@ __all__ = [
     "move_case_to_region",
     "audit",
     "CASE_ROLES",
+    "FIGURES_ROLES",
+    "aggregate_scope",
     "can_view_case",
     "case_scope",
     "claim_case",
@@ -773,6 +775,21 @@ def case_scope(viewer: Staff) -> ColumnElement[bool]:
     if viewer.role == "supervisor":
         return Case.region == viewer.region
     return or_(Case.region == viewer.region, Case.assigned_staff_id == viewer.id)
+
+
+#: Roles that see figures: supervisors (their region; they see its cases anyway) and statisticians (the region
+#: their account is scoped to, aggregates only: never a case).
+FIGURES_ROLES: Final[frozenset[str]] = frozenset({"supervisor", "statistician"})
+
+
+def aggregate_scope(viewer: Staff) -> ColumnElement[bool]:
+    """The WHERE clause of every aggregate over cases (figures, exports): the one rule of whose counts a viewer
+    may see. Supervisors: exactly ``case_scope``; statisticians: their account's region; anyone else: nothing."""
+    if not viewer.active or viewer.role not in FIGURES_ROLES:
+        return false()
+    if viewer.role == "supervisor":
+        return case_scope(viewer)
+    return Case.region == viewer.region
 
 
 def get_case_by_code(session: Session, *, code: str, viewer: Staff) -> Case | None:

@@ -1,0 +1,273 @@
+"""Figures for the agencies: counts and response times over the cases a viewer's aggregates may cover.
+
+Every number is computed by the database (GROUP BY, window functions for percentiles), never by looping over
+cases in Python, and every query is limited by ``crud.aggregate_scope`` (the one rule of whose counts a viewer
+may see). What leaves this module for a statistician has already been through ``storage.disclosure`` (the
+small-count rule): raw counts of small cells never reach a route, a template, a chart or a download.
+
+Place: ``cases.place_code`` is the most specific Kemendagri code known; Kemendagri codes have fixed widths
+(``PP.KK`` regency/city, ``PP.KK.CC`` kecamatan, ``PP.KK.CC.DDDD`` village), so a case's kecamatan is the first
+8 characters of a code at least that long. Times are grouped by month in WIB (Asia/Jakarta).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session
+
+from storage import crud, disclosure
+from storage.disclosure import Table
+from storage.models import (
+    AGE_GROUPS,
+    VIOLENCE_TYPES,
+    AuditLog,
+    Case,
+    Conversation,
+    EscalationAttempt,
+    Message,
+    Staff,
+)
+
+WIB: Final = ZoneInfo("Asia/Jakarta")
+REGENCY_CODE: Final = re.compile(r"^\d{2}\.\d{2}$")
+KECAMATAN_LEN: Final = 8  # "32.76.01"
+REGENCY_LEN: Final = 5  # "32.76"
+SEX_KEYS: Final = ("female", "male", "unknown")
+CHANNEL_KEYS: Final = ("telegram", "whatsapp", "web", "unknown")
+#: Open cases by how long they have been open: (label, lower bound, upper bound or None).
+OPEN_AGE_BUCKETS: Final = (
+    ("< 1 hari", timedelta(0), timedelta(days=1)),
+    ("1–3 hari", timedelta(days=1), timedelta(days=3)),
+    ("3–7 hari", timedelta(days=3), timedelta(days=7)),
+    ("7–30 hari", timedelta(days=7), timedelta(days=30)),
+    ("> 30 hari", timedelta(days=30), None),
+)
+UNKNOWN_KECAMATAN: Final = "(kecamatan belum diketahui)"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Dates in WIB, both included."""
+
+    start: date
+    end: date
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The UTC instants [start 00:00 WIB, day after end 00:00 WIB)."""
+        lo = datetime.combine(self.start, time(), WIB).astimezone(UTC)
+        hi = datetime.combine(self.end + timedelta(days=1), time(), WIB).astimezone(UTC)
+        return lo, hi
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    """p50/p90 of a duration in seconds over ``n`` cases (None: no case, or too few to show)."""
+
+    label: str
+    p50: float | None
+    p90: float | None
+    n: str  # the number of cases measured, as shown (protected)
+
+
+@dataclass(frozen=True)
+class Response:
+    """How fast the hotline answered, over the cases of the filter."""
+
+    durations: list[Percentiles]
+    timed_out_pages: str
+    past_deadline: str
+    deadline_cases: str
+    open_by_age: Table
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the figures page shows (labels already protected when ``protected``)."""
+
+    period: Period
+    regency: str | None
+    protected: bool
+    type_by_kecamatan: Table  # rows: kecamatan names, cols: violence types
+    kecamatan_codes: list[str | None]  # the code of each row of type_by_kecamatan
+    age_sex: Table
+    by_month: Table
+    by_channel: Table
+    response: Response
+
+
+def valid_regency(code: str | None) -> str | None:
+    """A regency/city code like ``"32.76"`` or None (anything else is ignored, never put in SQL)."""
+    return code if code is not None and REGENCY_CODE.match(code) else None
+
+
+def _filters(viewer: Staff, period: Period, regency: str | None) -> list[ColumnElement[bool]]:
+    lo, hi = period.bounds()
+    where: list[ColumnElement[bool]] = [crud.aggregate_scope(viewer), Case.created_at >= lo, Case.created_at < hi]
+    if regency is not None:
+        where.append(Case.place_code.like(f"{regency}.%") | (Case.place_code == regency))
+    return where
+
+
+def _kecamatan_key() -> ColumnElement[Any]:
+    return sql_case((func.length(Case.place_code) >= KECAMATAN_LEN, func.substr(Case.place_code, 1, KECAMATAN_LEN)),
+                    else_=None)
+
+
+def _month(dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("Asia/Jakarta", Case.created_at), "YYYY-MM")
+    return func.strftime("%Y-%m", Case.created_at, "+7 hours")
+
+
+def _seconds(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
+    """``end - start`` in seconds, as SQL."""
+    if dialect == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def regencies(session: Session, *, viewer: Staff) -> list[tuple[str, str]]:
+    """The regencies/cities (code, name) the viewer's aggregates cover cases of; names from ``cases.city``."""
+    code = func.substr(Case.place_code, 1, REGENCY_LEN)
+    rows = session.execute(select(code, func.max(Case.city)).where(
+        crud.aggregate_scope(viewer), func.length(Case.place_code) >= REGENCY_LEN).group_by(code).order_by(code))
+    return [(c, name or c) for c, name in rows if valid_regency(c)]
+
+
+def _type_by_kecamatan(session: Session, where: list[ColumnElement[bool]], protect: bool,
+                       ) -> tuple[Table, list[str | None]]:
+    kec = _kecamatan_key()
+    rows = session.execute(select(kec, func.max(Case.kecamatan), Case.violence_type, func.count())
+                           .where(*where).group_by(kec, Case.violence_type))
+    names: dict[str | None, str] = {}
+    counts: dict[tuple[str | None, str], int] = {}
+    for code, name, vtype, n in rows:
+        names[code] = names.get(code) or name or (code or UNKNOWN_KECAMATAN)
+        counts[(code, vtype)] = int(n)
+    order = sorted(names, key=lambda c: (c is None, c or ""))
+    matrix = [[counts.get((c, t), 0) for t in VIOLENCE_TYPES] for c in order]
+    labels = [f"{names[c]} ({c})" if c is not None and names[c] != c else names[c] for c in order]
+    return disclosure.protect_table(labels, list(VIOLENCE_TYPES), matrix, protect=protect), order
+
+
+def _two_way(session: Session, where: list[ColumnElement[bool]], row: Any, col: Any,
+             rows: tuple[str, ...], cols: tuple[str, ...], protect: bool) -> Table:
+    stmt: Select[Any] = select(row, col, func.count()).where(*where).group_by(row, col)
+    found = {(r, c): int(n) for r, c, n in session.execute(stmt)}
+    matrix = [[found.get((r, c), 0) for c in cols] for r in rows]
+    return disclosure.protect_table(list(rows), list(cols), matrix, protect=protect)
+
+
+def _one_way(session: Session, where: list[ColumnElement[bool]], col: ColumnElement[Any], cols: tuple[str, ...],
+             protect: bool, *, join: Any = None) -> Table:
+    stmt: Select[Any] = select(col, func.count()).select_from(Case)
+    if join is not None:
+        stmt = stmt.outerjoin(*join)
+    found = {c: int(n) for c, n in session.execute(stmt.where(*where).group_by(col))}
+    return disclosure.protect_table(["Kasus"], list(cols), [[found.get(c, 0) for c in cols]], protect=protect)
+
+
+def _months(period: Period) -> tuple[str, ...]:
+    out: list[str] = []
+    y, m = period.start.year, period.start.month
+    while (y, m) <= (period.end.year, period.end.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
+
+
+def _percentiles(session: Session, label: str, seconds: ColumnElement[Any], where: list[ColumnElement[bool]],
+                 protect: bool) -> Percentiles:
+    """Nearest-rank p50 and p90 by window functions (the same SQL on SQLite and PostgreSQL)."""
+    durations = select(seconds.label("s")).select_from(Case).where(*where, seconds.is_not(None)).subquery()
+    ranked = select(durations.c.s, func.row_number().over(order_by=durations.c.s).label("rn"),
+                    func.count().over().label("n")).subquery()
+    p50, p90, n = session.execute(select(
+        func.min(sql_case((ranked.c.rn * 100 >= ranked.c.n * 50, ranked.c.s))),
+        func.min(sql_case((ranked.c.rn * 100 >= ranked.c.n * 90, ranked.c.s))),
+        func.max(ranked.c.n))).one()
+    count = int(n or 0)
+    if not disclosure.enough_for_percentile(count, protect=protect) or count == 0:
+        return Percentiles(label, None, None, disclosure.protect_count(count, protect=protect))
+    return Percentiles(label, float(p50), float(p90), disclosure.protect_count(count, protect=protect))
+
+
+def _response(session: Session, where: list[ColumnElement[bool]], protect: bool, now: datetime) -> Response:
+    d = _dialect(session)
+    first_out = (select(func.min(Message.created_at)).where(
+        Message.conversation_id == Case.conversation_id, Message.direction == "out",
+        Message.created_at >= Case.created_at).correlate(Case).scalar_subquery())
+    first_page = (select(func.min(EscalationAttempt.sent_at)).where(EscalationAttempt.case_id == Case.id)
+                  .correlate(Case).scalar_subquery())
+    claim = (select(func.min(AuditLog.at)).where(
+        AuditLog.entity == "case", AuditLog.entity_id == cast(Case.id, String),
+        AuditLog.action == "claim").correlate(Case).scalar_subquery())
+    # After a claim the conversation is handed to the counsellor (Rasa paused): its next outbound message is
+    # theirs.
+    first_after_claim = (select(func.min(Message.created_at)).where(
+        Message.conversation_id == Case.conversation_id, Message.direction == "out",
+        Message.created_at >= claim).correlate(Case).scalar_subquery())
+    durations = [
+        _percentiles(session, "Laporan → balasan pertama", _seconds(d, Case.created_at, first_out), where, protect),
+        _percentiles(session, "Panggilan → diambil petugas", _seconds(d, first_page, claim), where, protect),
+        _percentiles(session, "Diambil → pesan pertama konselor", _seconds(d, claim, first_after_claim), where,
+                     protect),
+    ]
+    timed_out = session.scalar(select(func.count()).select_from(EscalationAttempt).join(
+        Case, Case.id == EscalationAttempt.case_id).where(*where, EscalationAttempt.timed_out_at.is_not(None))) or 0
+    # UU TPKS: sexual-violence cases reported to the police within 3 x 24 h. Past: the deadline went by while the
+    # case was still open (closed after it, or still open now).
+    deadline_total, past = session.execute(select(
+        func.count(),
+        func.count(sql_case((or_(and_(Case.closed_at.is_(None), Case.police_report_due_at < now),
+                                 Case.closed_at > Case.police_report_due_at), 1))),
+    ).where(*where, Case.police_report_due_at.is_not(None))).one()
+    age_bucket = sql_case(*[(and_(Case.created_at <= now - lo, *([Case.created_at > now - hi] if hi else [])),
+                             literal(label)) for label, lo, hi in OPEN_AGE_BUCKETS], else_=literal("?"))
+    found = {b: int(n) for b, n in session.execute(select(age_bucket, func.count()).where(
+        *where, Case.status.in_(crud.OPEN_STATUSES)).group_by(age_bucket))}
+    labels = [b[0] for b in OPEN_AGE_BUCKETS]
+    open_table = disclosure.protect_table(["Kasus terbuka"], labels, [[found.get(b, 0) for b in labels]],
+                                          protect=protect)
+    return Response(durations, disclosure.protect_count(int(timed_out), protect=protect),
+                    disclosure.protect_count(int(past or 0), protect=protect),
+                    disclosure.protect_count(int(deadline_total or 0), protect=protect), open_table)
+
+
+def figures(session: Session, *, viewer: Staff, period: Period, regency: str | None,
+            now: datetime) -> Figures | None:
+    """The figures of ``viewer``'s scope for ``period`` (and one regency/city when given); audited.
+
+    None when the viewer's role sees no figures. Statisticians get protected labels; supervisors plain counts.
+    """
+    if not viewer.active or viewer.role not in crud.FIGURES_ROLES:
+        crud.audit(session, actor=viewer, action="figures_denied", entity="figures", entity_id=None)
+        return None
+    regency = valid_regency(regency)
+    protect = viewer.role != "supervisor"
+    where = _filters(viewer, period, regency)
+    type_kec, codes = _type_by_kecamatan(session, where, protect)
+    sex = func.coalesce(Case.victim_sex, "unknown")
+    channel = func.coalesce(Conversation.channel, "unknown")
+    result = Figures(
+        period=period, regency=regency, protected=protect, type_by_kecamatan=type_kec, kecamatan_codes=codes,
+        age_sex=_two_way(session, where, Case.victim_age_group, sex, AGE_GROUPS, SEX_KEYS, protect),
+        by_month=_one_way(session, where, _month(_dialect(session)), _months(period), protect),
+        by_channel=_one_way(session, where, channel, CHANNEL_KEYS, protect,
+                            join=(Conversation, Conversation.id == Case.conversation_id)),
+        response=_response(session, where, protect, now),
+    )
+    crud.audit(session, actor=viewer, action="figures", entity="figures", entity_id=regency,
+               detail={"from": period.start.isoformat(), "to": period.end.isoformat(), "protected": protect})
+    return result
