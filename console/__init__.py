@@ -14,6 +14,7 @@ from fastapi import FastAPI
 def install_console(app: FastAPI, runtime: Any) -> None:
     """Mount the console on ``app`` for a hotline ``Runtime`` (its store, staff desk and settings)."""
     from console.content import content_router
+    from console.figures import figures_router
     from console.web import Console, build_router
 
     desk = runtime.core.staff
@@ -23,6 +24,7 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     app.state.console = console
     app.include_router(build_router(console))
     app.include_router(content_router(console))  # bot texts, for content editors
+    app.include_router(figures_router(console))  # figures and the SIMFONI-PPA export
     runtime.closers.append(console.feed.stop)
 
 

@@ -246,8 +246,9 @@ def _response(session: Session, where: list[ColumnElement[bool]], protect: bool,
 
 
 def figures(session: Session, *, viewer: Staff, period: Period, regency: str | None,
-            now: datetime) -> Figures | None:
-    """The figures of ``viewer``'s scope for ``period`` (and one regency/city when given); audited.
+            now: datetime, action: str = "figures") -> Figures | None:
+    """The figures of ``viewer``'s scope for ``period`` (and one regency/city when given); audited as
+    ``action`` (the page, or a download).
 
     None when the viewer's role sees no figures. Statisticians get protected labels; supervisors plain counts.
     """
@@ -268,6 +269,6 @@ def figures(session: Session, *, viewer: Staff, period: Period, regency: str | N
                             join=(Conversation, Conversation.id == Case.conversation_id)),
         response=_response(session, where, protect, now),
     )
-    crud.audit(session, actor=viewer, action="figures", entity="figures", entity_id=regency,
+    crud.audit(session, actor=viewer, action=action, entity="figures", entity_id=regency,
                detail={"from": period.start.isoformat(), "to": period.end.isoformat(), "protected": protect})
     return result
