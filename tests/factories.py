@@ -181,3 +181,74 @@ def twilio_media_form(
     form["Body"] = body
     form["MessageType"] = "image" if num_media else "text"
     return form
+
+
+# --------------------------------------------------------------------------------------------------------
+# Cases with invented places (Kemendagri-shaped codes) and response times, for figures and exports
+
+_case_senders = itertools.count(1)
+
+
+def make_case(
+    session: Any,
+    *,
+    region: str = "depok",
+    place_code: str | None = None,
+    kecamatan: str | None = None,
+    city: str | None = None,
+    violence_type: str = "physical",
+    victim_age_group: str = "unknown",
+    victim_sex: str | None = None,
+    relationship: str | None = None,
+    place: str | None = None,
+    channel: str | None = "telegram",
+    created_at: Any = None,
+    reply_after_s: float | None = None,
+    page_after_s: float | None = None,
+    claim_after_s: float | None = None,
+    counsellor_after_s: float | None = None,
+    timed_out_pages: int = 0,
+    staff: Any = None,
+) -> Any:
+    """A case through ``crud.create_case_with_outbox``, placed at ``place_code``, with optional response events
+    at chosen offsets from ``created_at``: the bot's first reply, a page, the claim (audited as ``claim``, as
+    ``crud.claim_case`` does) and the counsellor's first message. Only invented data."""
+    from datetime import timedelta
+
+    from storage import crud
+    from storage.models import AuditLog, EscalationAttempt, Message, utcnow
+
+    at = created_at or utcnow()
+    conv = None
+    if channel is not None:
+        conv = crud.get_or_create_conversation(session, sender_id=f"test:{channel}:{next(_case_senders)}",
+                                               channel=channel)
+    case, _ = crud.create_case_with_outbox(
+        session, conversation=conv, region=region, violence_type=violence_type, urgency="normal",
+        page_payload={}, victim_age_group=victim_age_group, victim_sex=victim_sex, city=city, kecamatan=kecamatan,
+        relationship=relationship, place=place, now=at)
+    case.place_code = place_code
+
+    def message(offset: float) -> None:
+        assert conv is not None
+        session.add(Message(conversation_id=conv.id, direction="out", channel=conv.channel, text=None,
+                            media_count=0, status="processed", created_at=at + timedelta(seconds=offset)))
+
+    if reply_after_s is not None:
+        message(reply_after_s)
+    for n in range(timed_out_pages):
+        session.add(EscalationAttempt(case_id=case.id, staff_id=None, attempt_no=100 + n, dedup_key=f"t:{case.id}:{n}",
+                                      sent_at=at + timedelta(seconds=1),
+                                      timed_out_at=at + timedelta(seconds=301)))
+    if page_after_s is not None:
+        session.add(EscalationAttempt(case_id=case.id, staff_id=None, attempt_no=1, dedup_key=f"p:{case.id}",
+                                      sent_at=at + timedelta(seconds=page_after_s)))
+    if claim_after_s is not None:
+        case.status = "claimed"
+        case.assigned_staff_id = None if staff is None else staff.id
+        session.add(AuditLog(actor="system", action="claim", entity="case", entity_id=str(case.id),
+                             at=at + timedelta(seconds=claim_after_s), detail={"to": "claimed"}))
+    if counsellor_after_s is not None:
+        message(counsellor_after_s)
+    session.commit()
+    return case
