@@ -220,10 +220,10 @@ def figures_router(console: Console) -> APIRouter:
         period, notice = parse_period(request, utcnow().astimezone(fig.WIB).date())
         regencies = await console.run(lambda s: fig.regencies(s, viewer=viewer.staff))
         query = request.url.query
-        return console.render("simfoni.html", viewer=viewer, cases=cases, period=period, notice=notice,
-                              regencies=regencies, regency=request.query_params.get("regency") or "",
-                              query=("?" + query) if query else "", columns=simfoni.COLUMNS,
-                              not_collected=simfoni.NOT_COLLECTED)
+        return console.take_flash(request, console.render(
+            "simfoni.html", viewer=viewer, cases=cases, period=period, notice=notice, regencies=regencies,
+            regency=request.query_params.get("regency") or "", query=("?" + query) if query else "",
+            columns=simfoni.COLUMNS, not_collected=simfoni.NOT_COLLECTED, flash=console.read_flash(request)))
 
     async def export(request: Request) -> tuple[list[list[str]], fig.Period] | None:
         viewer = await console.viewer(request)
