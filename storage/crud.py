@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, and_, delete, exists, false, or_, select, text, update
+from sqlalchemy import CursorResult, Result, and_, delete, exists, false, func, literal, or_, select, text, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -71,6 +71,7 @@ __all__ = [
     "audit",
     "CASE_ROLES",
     "FIGURES_ROLES",
+    "note_staff_reply",
     "aggregate_scope",
     "can_view_case",
     "case_scope",
@@ -913,6 +914,12 @@ def transition_case(
     )
 
 
+def note_staff_reply(session: Session, *, case_code: str, at: datetime | None = None) -> None:
+    """Record the first message a counsellor sent the citizen of a case (later ones leave it); the caller commits."""
+    session.execute(update(Case).where(Case.code == case_code, Case.first_staff_reply_at.is_(None))
+                    .values(first_staff_reply_at=at or utcnow()).execution_options(synchronize_session=False))
+
+
 def claim_case(session: Session, *, case: Case, staff: Staff) -> Case:
     """``staff`` claims a ``new`` or ``paged`` case (the claim button on a page); audited.
 
@@ -927,7 +934,9 @@ def claim_case(session: Session, *, case: Case, staff: Staff) -> Case:
         to_status="claimed",
         actor=staff,
         action="claim",
-        extra={"assigned_staff_id": staff.id},
+        # The first claim stays: a case claimed again after a reopen keeps its first response time.
+        extra={"assigned_staff_id": staff.id,
+               "claimed_at": func.coalesce(Case.claimed_at, literal(utcnow(), Case.claimed_at.type))},
         allowed_from=("new", "paged"),
         error=CaseAlreadyClaimed,
     )
@@ -1216,6 +1225,9 @@ def record_escalation_attempt(
         dedup_key=key,
     )
     session.add(attempt)
+    # The case's first page (the figures' "page -> claim" starts here); later pages leave it.
+    session.execute(update(Case).where(Case.id == case.id, Case.first_paged_at.is_(None))
+                    .values(first_paged_at=attempt.sent_at).execution_options(synchronize_session=False))
     try:
         session.commit()
     except IntegrityError:

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -27,11 +27,9 @@ from storage.disclosure import Table
 from storage.models import (
     AGE_GROUPS,
     VIOLENCE_TYPES,
-    AuditLog,
     Case,
     Conversation,
     EscalationAttempt,
-    Message,
     Staff,
 )
 
@@ -187,43 +185,47 @@ def _months(period: Period) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _percentiles(session: Session, label: str, seconds: ColumnElement[Any], where: list[ColumnElement[bool]],
-                 protect: bool) -> Percentiles:
-    """Nearest-rank p50 and p90 by window functions (the same SQL on SQLite and PostgreSQL)."""
-    durations = select(seconds.label("s")).select_from(Case).where(*where, seconds.is_not(None)).subquery()
-    ranked = select(durations.c.s, func.row_number().over(order_by=durations.c.s).label("rn"),
-                    func.count().over().label("n")).subquery()
-    p50, p90, n = session.execute(select(
-        func.min(sql_case((ranked.c.rn * 100 >= ranked.c.n * 50, ranked.c.s))),
-        func.min(sql_case((ranked.c.rn * 100 >= ranked.c.n * 90, ranked.c.s))),
-        func.max(ranked.c.n))).one()
-    count = int(n or 0)
-    if not disclosure.enough_for_percentile(count, protect=protect) or count == 0:
-        return Percentiles(label, None, None, disclosure.protect_count(count, protect=protect))
-    return Percentiles(label, float(p50), float(p90), disclosure.protect_count(count, protect=protect))
+def _percentiles(session: Session, where: list[ColumnElement[bool]], protect: bool,
+                 measures: list[tuple[str, ColumnElement[Any]]]) -> list[Percentiles]:
+    """Nearest-rank p50 and p90 of each (label, seconds) measure over the filtered cases: the smallest value whose
+    cumulative share reaches p. ``percentile_disc`` on PostgreSQL (one pass for every measure; it skips NULLs);
+    window functions on SQLite, which has no ordered-set aggregates."""
+    found: list[tuple[Any, Any, Any]] = []
+    if _dialect(session) == "postgresql":
+        columns: list[Any] = []
+        for _, seconds in measures:
+            columns += [func.percentile_disc(0.5).within_group(seconds),
+                        func.percentile_disc(0.9).within_group(seconds), func.count(seconds)]
+        row = session.execute(select(*columns).where(*where)).one()
+        found = [(row[i], row[i + 1], row[i + 2]) for i in range(0, len(columns), 3)]
+    else:
+        for _, seconds in measures:
+            durations = select(seconds.label("s")).where(*where, seconds.is_not(None)).subquery()
+            ranked = select(durations.c.s, func.row_number().over(order_by=durations.c.s).label("rn"),
+                            func.count().over().label("n")).subquery()
+            found.append(tuple(session.execute(select(
+                func.min(sql_case((ranked.c.rn * 100 >= ranked.c.n * 50, ranked.c.s))),
+                func.min(sql_case((ranked.c.rn * 100 >= ranked.c.n * 90, ranked.c.s))),
+                func.max(ranked.c.n))).one()))  # type: ignore[arg-type]
+    out = []
+    for (label, _), (p50, p90, n) in zip(measures, found, strict=True):
+        count = int(n or 0)
+        shown = disclosure.protect_count(count, protect=protect)
+        if count == 0 or not disclosure.enough_for_percentile(count, protect=protect):
+            out.append(Percentiles(label, None, None, shown))
+        else:
+            out.append(Percentiles(label, float(p50), float(p90), shown))
+    return out
 
 
 def _response(session: Session, where: list[ColumnElement[bool]], protect: bool, now: datetime) -> Response:
     d = _dialect(session)
-    first_out = (select(func.min(Message.created_at)).where(
-        Message.conversation_id == Case.conversation_id, Message.direction == "out",
-        Message.created_at >= Case.created_at).correlate(Case).scalar_subquery())
-    first_page = (select(func.min(EscalationAttempt.sent_at)).where(EscalationAttempt.case_id == Case.id)
-                  .correlate(Case).scalar_subquery())
-    claim = (select(func.min(AuditLog.at)).where(
-        AuditLog.entity == "case", AuditLog.entity_id == cast(Case.id, String),
-        AuditLog.action == "claim").correlate(Case).scalar_subquery())
-    # After a claim the conversation is handed to the counsellor (Rasa paused): its next outbound message is
-    # theirs.
-    first_after_claim = (select(func.min(Message.created_at)).where(
-        Message.conversation_id == Case.conversation_id, Message.direction == "out",
-        Message.created_at >= claim).correlate(Case).scalar_subquery())
-    durations = [
-        _percentiles(session, "Laporan → balasan pertama", _seconds(d, Case.created_at, first_out), where, protect),
-        _percentiles(session, "Panggilan → diambil petugas", _seconds(d, first_page, claim), where, protect),
-        _percentiles(session, "Diambil → pesan pertama konselor", _seconds(d, claim, first_after_claim), where,
-                     protect),
-    ]
+    # The bot's own replies are not stored; the first reply a citizen gets from a person is the counsellor's.
+    durations = _percentiles(session, where, protect, [
+        ("Laporan → balasan pertama konselor", _seconds(d, Case.created_at, Case.first_staff_reply_at)),
+        ("Panggilan → diambil petugas", _seconds(d, Case.first_paged_at, Case.claimed_at)),
+        ("Diambil → pesan pertama konselor", _seconds(d, Case.claimed_at, Case.first_staff_reply_at)),
+    ])
     timed_out = session.scalar(select(func.count()).select_from(EscalationAttempt).join(
         Case, Case.id == EscalationAttempt.case_id).where(*where, EscalationAttempt.timed_out_at.is_not(None))) or 0
     # UU TPKS: sexual-violence cases reported to the police within 3 x 24 h. Past: the deadline went by while the

@@ -203,20 +203,18 @@ def make_case(
     place: str | None = None,
     channel: str | None = "telegram",
     created_at: Any = None,
-    reply_after_s: float | None = None,
     page_after_s: float | None = None,
     claim_after_s: float | None = None,
     counsellor_after_s: float | None = None,
     timed_out_pages: int = 0,
-    staff: Any = None,
 ) -> Any:
     """A case through ``crud.create_case_with_outbox``, placed at ``place_code``, with optional response events
-    at chosen offsets from ``created_at``: the bot's first reply, a page, the claim (audited as ``claim``, as
-    ``crud.claim_case`` does) and the counsellor's first message. Only invented data."""
+    at chosen offsets from ``created_at``: pages (``crud.record_escalation_attempt``; timed-out ones first, at
+    +1 s), the claim, and the counsellor's first message (``crud.note_staff_reply``). Only invented data."""
     from datetime import timedelta
 
     from storage import crud
-    from storage.models import AuditLog, EscalationAttempt, Message, utcnow
+    from storage.models import Message, utcnow
 
     at = created_at or utcnow()
     conv = None
@@ -228,27 +226,24 @@ def make_case(
         page_payload={}, victim_age_group=victim_age_group, victim_sex=victim_sex, city=city, kecamatan=kecamatan,
         relationship=relationship, place=place, now=at)
     case.place_code = place_code
-
-    def message(offset: float) -> None:
-        assert conv is not None
-        session.add(Message(conversation_id=conv.id, direction="out", channel=conv.channel, text=None,
-                            media_count=0, status="processed", created_at=at + timedelta(seconds=offset)))
-
-    if reply_after_s is not None:
-        message(reply_after_s)
+    session.commit()
     for n in range(timed_out_pages):
-        session.add(EscalationAttempt(case_id=case.id, staff_id=None, attempt_no=100 + n, dedup_key=f"t:{case.id}:{n}",
-                                      sent_at=at + timedelta(seconds=1),
-                                      timed_out_at=at + timedelta(seconds=301)))
+        page = crud.record_escalation_attempt(session, case=case, staff=None, attempt_no=100 + n,
+                                              sent_at=at + timedelta(seconds=1))
+        assert page is not None
+        crud.mark_escalation_timed_out(session, attempt_id=page.id, at=at + timedelta(seconds=301))
     if page_after_s is not None:
-        session.add(EscalationAttempt(case_id=case.id, staff_id=None, attempt_no=1, dedup_key=f"p:{case.id}",
-                                      sent_at=at + timedelta(seconds=page_after_s)))
-    if claim_after_s is not None:
+        crud.record_escalation_attempt(session, case=case, staff=None, attempt_no=1,
+                                       sent_at=at + timedelta(seconds=page_after_s))
+    session.refresh(case)
+    if claim_after_s is not None:  # crud.claim_case stamps the current time; a test needs a chosen one
         case.status = "claimed"
-        case.assigned_staff_id = None if staff is None else staff.id
-        session.add(AuditLog(actor="system", action="claim", entity="case", entity_id=str(case.id),
-                             at=at + timedelta(seconds=claim_after_s), detail={"to": "claimed"}))
+        case.claimed_at = at + timedelta(seconds=claim_after_s)
     if counsellor_after_s is not None:
-        message(counsellor_after_s)
+        assert conv is not None
+        sent = at + timedelta(seconds=counsellor_after_s)
+        session.add(Message(conversation_id=conv.id, direction="out", channel=conv.channel, text=None,
+                            media_count=0, status="processed", created_at=sent))
+        crud.note_staff_reply(session, case_code=case.code, at=sent)
     session.commit()
     return case

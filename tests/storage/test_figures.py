@@ -109,13 +109,13 @@ def test_empty_database_first_view(session: Session) -> None:
 
 
 def test_response_times_percentiles_and_deadline(session: Session) -> None:
-    for i in range(1, 11):  # replies after 10..100 s, claims 200 s after a page, first message 30*i s later
-        make_case(session, place_code="32.76.01", created_at=MAR, reply_after_s=10 * i, page_after_s=5,
-                  claim_after_s=205, counsellor_after_s=205 + 30 * i, timed_out_pages=1 if i <= 2 else 0)
+    for i in range(1, 11):  # paged at +5 s, claimed at +205 s, the counsellor's first message 30*i s later
+        make_case(session, place_code="32.76.01", created_at=MAR, page_after_s=5, claim_after_s=205,
+                  counsellor_after_s=205 + 30 * i, timed_out_pages=1 if i <= 2 else 0)
     make_case(session, place_code="32.76.01", violence_type="sexual", created_at=MAR)  # open, deadline passed
     f = run(session, staff(session, "supervisor"))
     first, page_claim, claim_msg = f.response.durations
-    assert (first.p50, first.p90, first.n) == (pytest.approx(50, abs=0.01), pytest.approx(90, abs=0.01), "10")
+    assert (first.p50, first.p90, first.n) == (pytest.approx(355, abs=0.01), pytest.approx(475, abs=0.01), "10")
     # The first page of cases 1 and 2 went out at +1 s (and timed out): 204 s to the claim; the others 200 s.
     assert (page_claim.p50, page_claim.p90) == (pytest.approx(200, abs=0.01), pytest.approx(204, abs=0.01))
     assert (claim_msg.p50, claim_msg.p90) == (pytest.approx(150, abs=0.01), pytest.approx(270, abs=0.01))
@@ -123,15 +123,34 @@ def test_response_times_percentiles_and_deadline(session: Session) -> None:
     assert f.response.open_by_age.cells == [["0", "0", "0", "0", "11"]]
     protected = run(session, staff(session, "statistician"))
     assert protected.response.timed_out_pages == "<5" and protected.response.past_deadline == "<5"
-    assert protected.response.durations[0].p50 == pytest.approx(50, abs=0.01)
+    assert protected.response.durations[2].p50 == pytest.approx(150, abs=0.01)
 
 
 def test_percentile_of_few_cases_is_hidden_from_statisticians(session: Session) -> None:
     for i in range(3):
-        make_case(session, place_code="32.76.01", created_at=MAR, reply_after_s=10 + i)
+        make_case(session, place_code="32.76.01", created_at=MAR, claim_after_s=60, counsellor_after_s=70 + i)
     f = run(session, staff(session, "statistician"))
-    assert (f.response.durations[0].p50, f.response.durations[0].n) == (None, "<5")
-    assert run(session, staff(session, "supervisor")).response.durations[0].p50 == pytest.approx(11, abs=0.01)
+    assert (f.response.durations[2].p50, f.response.durations[2].n) == (None, "<5")
+    assert run(session, staff(session, "supervisor")).response.durations[2].p50 == pytest.approx(11, abs=0.01)
+
+
+def test_the_operations_write_the_response_times_once(session: Session) -> None:
+    case = make_case(session, place_code="32.76.01")
+    counsellor = staff(session, "counsellor")
+    first = crud.record_escalation_attempt(session, case=case, staff=counsellor, attempt_no=1)
+    assert first is not None
+    crud.record_escalation_attempt(session, case=case, staff=counsellor, attempt_no=2)
+    claimed = crud.claim_case(session, case=case, staff=counsellor)
+    assert claimed.first_paged_at == first.sent_at and claimed.claimed_at is not None
+    crud.note_staff_reply(session, case_code=case.code)
+    session.commit()
+    session.refresh(case)
+    replied = case.first_staff_reply_at
+    assert replied is not None and replied >= claimed.claimed_at
+    crud.note_staff_reply(session, case_code=case.code)  # a second message leaves the first time
+    session.commit()
+    session.refresh(case)
+    assert case.first_staff_reply_at == replied
 
 
 def test_simfoni_export_fields_and_who_may_export(session: Session) -> None:
