@@ -1225,10 +1225,11 @@ def record_escalation_attempt(
         dedup_key=key,
     )
     session.add(attempt)
-    # The case's first page (the figures' "page -> claim" starts here); later pages leave it.
-    session.execute(update(Case).where(Case.id == case.id, Case.first_paged_at.is_(None))
-                    .values(first_paged_at=attempt.sent_at).execution_options(synchronize_session=False))
     try:
+        # The case's first page (the figures' "page -> claim" starts here); later pages leave it. Inside the try:
+        # this statement flushes the insert, where a concurrent duplicate page fails.
+        session.execute(update(Case).where(Case.id == case.id, Case.first_paged_at.is_(None))
+                        .values(first_paged_at=attempt.sent_at).execution_options(synchronize_session=False))
         session.commit()
     except IntegrityError:
         session.rollback()
