@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from console.figures import figures_router
@@ -110,3 +110,29 @@ async def test_supervisor_exports_and_marks_entered(fh: ConsoleHarness) -> None:
     assert code not in (await b.get("/console/simfoni")).text.split("Belum dimasukkan")[1]
     forged = await b.post(f"/console/cases/{code}/simfoni", {"simfoni_ref": "9"}, csrf="palsu")
     assert forged.status_code == 403
+
+
+async def test_a_real_claim_and_message_are_the_response_times_the_figures_show(fh: ConsoleHarness) -> None:
+    counsellor = await fh.account(region="depok", on_shift=True)
+    code, _, citizen = await fh.desk.open(region="depok")
+    await fh.desk.pump()  # the page goes out to the counsellor on shift
+    await fh.db(lambda s: crud_place(s, code))
+    b = await fh.signed_in(counsellor)
+    await b.get(f"/console/cases/{code}")
+    await b.post(f"/console/cases/{code}/claim")
+    await b.post(f"/console/cases/{code}/message", {"text": "Halo, saya konselor."})
+    await b.post(f"/console/cases/{code}/message", {"text": "Kamu aman sekarang?"})
+    case = await fh.db(lambda s: s.scalars(select(Case).where(Case.code == code)).one())
+    assert case.claimed_at is not None and case.first_staff_reply_at is not None
+    assert case.first_paged_at is not None and case.claimed_at <= case.first_staff_reply_at
+    assert len([m for m in fh.desk.sent_to(citizen) if m["text"].startswith("Konselor:")]) == 2
+    sup = await fh.signed_in(await fh.account(role="supervisor"))
+    rows = _csv((await sup.get("/console/figures/respons.csv")).content)
+    measured = {r[0]: r[3] for r in rows[1:4]}
+    assert measured == {"Laporan → balasan pertama konselor": "1", "Panggilan → diambil petugas": "1",
+                        "Diambil → pesan pertama konselor": "1"}
+
+
+def crud_place(s: Session, code: str) -> None:
+    s.execute(update(Case).where(Case.code == code).values(place_code="32.76.01"))
+    s.commit()
