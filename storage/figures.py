@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -143,37 +143,77 @@ def regencies(session: Session, *, viewer: Staff) -> list[tuple[str, str]]:
     return [(c, name or c) for c, name in rows if valid_regency(c)]
 
 
-def _type_by_kecamatan(session: Session, where: list[ColumnElement[bool]], protect: bool,
+def _open_bucket(now: datetime) -> ColumnElement[Any]:
+    """How long an open case has been open (NULL for closed cases)."""
+    return sql_case(*[(and_(Case.status.in_(crud.OPEN_STATUSES), Case.created_at <= now - lo,
+                            *([Case.created_at > now - hi] if hi else [])), literal(label))
+                      for label, lo, hi in OPEN_AGE_BUCKETS], else_=None)
+
+
+def _deadline_state(now: datetime) -> ColumnElement[Any]:
+    """UU TPKS: sexual-violence cases are reported to the police within 3 x 24 h. "past": the deadline went by
+    while the case was open (closed after it, or still open now); "kept" otherwise; NULL without a deadline."""
+    past = or_(and_(Case.closed_at.is_(None), Case.police_report_due_at < now),
+               Case.closed_at > Case.police_report_due_at)
+    return sql_case((Case.police_report_due_at.is_(None), None), (past, literal("past")), else_=literal("kept"))
+
+
+Counts = dict[str, dict[tuple[Any, ...], tuple[int, str | None]]]
+
+
+def _counts(session: Session, where: list[ColumnElement[bool]], now: datetime) -> Counts:
+    """Every breakdown of the page: {breakdown: {key: (count, kecamatan name)}}.
+
+    PostgreSQL counts them all in one scan of the period's cases (GROUPING SETS); SQLite, which has no grouping
+    sets, with one GROUP BY per breakdown. The storage tests run both and expect the same numbers.
+    """
+    kec, vtype, age = _kecamatan_key(), Case.violence_type, Case.victim_age_group
+    sex, channel = func.coalesce(Case.victim_sex, "unknown"), func.coalesce(Conversation.channel, "unknown")
+    month, bucket, deadline = _month(_dialect(session)), _open_bucket(now), _deadline_state(now)
+    sets: dict[str, tuple[Any, ...]] = {"kecamatan": (kec, vtype), "age_sex": (age, sex), "month": (month,),
+                                        "channel": (channel,), "open": (bucket,), "deadline": (deadline,)}
+    out: Counts = {name: {} for name in sets}
+    join = (Conversation, Conversation.id == Case.conversation_id)
+    if _dialect(session) == "postgresql":
+        cols = [c for group in sets.values() for c in group]
+        masks = {sum(1 << (len(cols) - 1 - i) for i, c in enumerate(cols) if not any(c is g for g in group)): name
+                 for name, group in sets.items()}
+        stmt = (select(*cols, func.max(Case.kecamatan), func.count(), func.grouping(*cols)).select_from(Case)
+                .outerjoin(*join).where(*where).group_by(func.grouping_sets(*[tuple_(*g) for g in sets.values()])))
+        for row in session.execute(stmt):
+            name = masks[row[-1]]
+            key = tuple(row[i] for i, c in enumerate(cols) if any(c is g for g in sets[name]))
+            out[name][key] = (int(row[-2]), row[-3])
+        return out
+    for name, group in sets.items():
+        stmt = (select(*group, func.max(Case.kecamatan), func.count()).select_from(Case).outerjoin(*join)
+                .where(*where).group_by(*group))
+        for row in session.execute(stmt):
+            out[name][tuple(row[:len(group)])] = (int(row[-1]), row[-2])
+    return out
+
+
+def _type_by_kecamatan(found: dict[tuple[Any, ...], tuple[int, str | None]], protect: bool,
                        ) -> tuple[Table, list[str | None]]:
-    kec = _kecamatan_key()
-    rows = session.execute(select(kec, func.max(Case.kecamatan), Case.violence_type, func.count())
-                           .where(*where).group_by(kec, Case.violence_type))
     names: dict[str | None, str] = {}
-    counts: dict[tuple[str | None, str], int] = {}
-    for code, name, vtype, n in rows:
+    for (code, _), (_, name) in found.items():
         names[code] = names.get(code) or name or (code or UNKNOWN_KECAMATAN)
-        counts[(code, vtype)] = int(n)
     order = sorted(names, key=lambda c: (c is None, c or ""))
-    matrix = [[counts.get((c, t), 0) for t in VIOLENCE_TYPES] for c in order]
+    matrix = [[found.get((c, t), (0, None))[0] for t in VIOLENCE_TYPES] for c in order]
     labels = [f"{names[c]} ({c})" if c is not None and names[c] != c else names[c] for c in order]
     return disclosure.protect_table(labels, list(VIOLENCE_TYPES), matrix, protect=protect), order
 
 
-def _two_way(session: Session, where: list[ColumnElement[bool]], row: Any, col: Any,
-             rows: tuple[str, ...], cols: tuple[str, ...], protect: bool) -> Table:
-    stmt: Select[Any] = select(row, col, func.count()).where(*where).group_by(row, col)
-    found = {(r, c): int(n) for r, c, n in session.execute(stmt)}
-    matrix = [[found.get((r, c), 0) for c in cols] for r in rows]
+def _two_way(found: dict[tuple[Any, ...], tuple[int, str | None]], rows: tuple[str, ...], cols: tuple[str, ...],
+             protect: bool) -> Table:
+    matrix = [[found.get((r, c), (0, None))[0] for c in cols] for r in rows]
     return disclosure.protect_table(list(rows), list(cols), matrix, protect=protect)
 
 
-def _one_way(session: Session, where: list[ColumnElement[bool]], col: ColumnElement[Any], cols: tuple[str, ...],
-             protect: bool, *, join: Any = None) -> Table:
-    stmt: Select[Any] = select(col, func.count()).select_from(Case)
-    if join is not None:
-        stmt = stmt.outerjoin(*join)
-    found = {c: int(n) for c, n in session.execute(stmt.where(*where).group_by(col))}
-    return disclosure.protect_table(["Kasus"], list(cols), [[found.get(c, 0) for c in cols]], protect=protect)
+def _one_way(found: dict[tuple[Any, ...], tuple[int, str | None]], cols: tuple[str, ...], protect: bool,
+             row: str = "Kasus") -> Table:
+    return disclosure.protect_table([row], list(cols), [[found.get((c,), (0, None))[0] for c in cols]],
+                                    protect=protect)
 
 
 def _months(period: Period) -> tuple[str, ...]:
@@ -218,7 +258,7 @@ def _percentiles(session: Session, where: list[ColumnElement[bool]], protect: bo
     return out
 
 
-def _response(session: Session, where: list[ColumnElement[bool]], protect: bool, now: datetime) -> Response:
+def _response(session: Session, where: list[ColumnElement[bool]], counts: Counts, protect: bool) -> Response:
     d = _dialect(session)
     # The bot's own replies are not stored; the first reply a citizen gets from a person is the counsellor's.
     durations = _percentiles(session, where, protect, [
@@ -228,23 +268,11 @@ def _response(session: Session, where: list[ColumnElement[bool]], protect: bool,
     ])
     timed_out = session.scalar(select(func.count()).select_from(EscalationAttempt).join(
         Case, Case.id == EscalationAttempt.case_id).where(*where, EscalationAttempt.timed_out_at.is_not(None))) or 0
-    # UU TPKS: sexual-violence cases reported to the police within 3 x 24 h. Past: the deadline went by while the
-    # case was still open (closed after it, or still open now).
-    deadline_total, past = session.execute(select(
-        func.count(),
-        func.count(sql_case((or_(and_(Case.closed_at.is_(None), Case.police_report_due_at < now),
-                                 Case.closed_at > Case.police_report_due_at), 1))),
-    ).where(*where, Case.police_report_due_at.is_not(None))).one()
-    age_bucket = sql_case(*[(and_(Case.created_at <= now - lo, *([Case.created_at > now - hi] if hi else [])),
-                             literal(label)) for label, lo, hi in OPEN_AGE_BUCKETS], else_=literal("?"))
-    found = {b: int(n) for b, n in session.execute(select(age_bucket, func.count()).where(
-        *where, Case.status.in_(crud.OPEN_STATUSES)).group_by(age_bucket))}
-    labels = [b[0] for b in OPEN_AGE_BUCKETS]
-    open_table = disclosure.protect_table(["Kasus terbuka"], labels, [[found.get(b, 0) for b in labels]],
-                                          protect=protect)
+    deadline = {key[0]: n for key, (n, _) in counts["deadline"].items() if key[0] is not None}
+    open_table = _one_way(counts["open"], tuple(b[0] for b in OPEN_AGE_BUCKETS), protect, row="Kasus terbuka")
     return Response(durations, disclosure.protect_count(int(timed_out), protect=protect),
-                    disclosure.protect_count(int(past or 0), protect=protect),
-                    disclosure.protect_count(int(deadline_total or 0), protect=protect), open_table)
+                    disclosure.protect_count(deadline.get("past", 0), protect=protect),
+                    disclosure.protect_count(sum(deadline.values()), protect=protect), open_table)
 
 
 def figures(session: Session, *, viewer: Staff, period: Period, regency: str | None,
@@ -260,16 +288,14 @@ def figures(session: Session, *, viewer: Staff, period: Period, regency: str | N
     regency = valid_regency(regency)
     protect = viewer.role != "supervisor"
     where = _filters(viewer, period, regency)
-    type_kec, codes = _type_by_kecamatan(session, where, protect)
-    sex = func.coalesce(Case.victim_sex, "unknown")
-    channel = func.coalesce(Conversation.channel, "unknown")
+    counts = _counts(session, where, now)
+    type_kec, codes = _type_by_kecamatan(counts["kecamatan"], protect)
     result = Figures(
         period=period, regency=regency, protected=protect, type_by_kecamatan=type_kec, kecamatan_codes=codes,
-        age_sex=_two_way(session, where, Case.victim_age_group, sex, AGE_GROUPS, SEX_KEYS, protect),
-        by_month=_one_way(session, where, _month(_dialect(session)), _months(period), protect),
-        by_channel=_one_way(session, where, channel, CHANNEL_KEYS, protect,
-                            join=(Conversation, Conversation.id == Case.conversation_id)),
-        response=_response(session, where, protect, now),
+        age_sex=_two_way(counts["age_sex"], AGE_GROUPS, SEX_KEYS, protect),
+        by_month=_one_way(counts["month"], _months(period), protect),
+        by_channel=_one_way(counts["channel"], CHANNEL_KEYS, protect),
+        response=_response(session, where, counts, protect),
     )
     crud.audit(session, actor=viewer, action=action, entity="figures", entity_id=regency,
                detail={"from": period.start.isoformat(), "to": period.end.isoformat(), "protected": protect})
