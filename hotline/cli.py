@@ -144,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="benchmarks")
     bench.add_argument("what", choices=["triage", "e2e", "paging", "surge", "console", "edge", "figures"])
-    bench.add_argument("--cases", type=int, default=10_000, help="console: cases to seed (figures: 100,000 by default)")
+    bench.add_argument("--cases", type=int, default=None,
+                       help="console, figures: cases to seed (default 10,000 and 100,000)")
     bench.add_argument("--file", default=str(PROJECT_ROOT.parent / "shared" / "triage" / "dev.jsonl"))
     bench.add_argument("--repeat", type=int, default=10)
     bench.add_argument("--seconds", type=float, default=60.0, help="surge: length of the reference and surge phases")
