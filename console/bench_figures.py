@@ -165,7 +165,7 @@ async def _bench(settings: Settings, n_cases: int, repeat: int) -> dict[str, Any
                 out[role] = await _timed(http, url, repeat)
                 out[f"{role}_reference"] = await _timed(http, "/console/login", repeat)
         out["load"] = os.getloadavg()[0]
-    out["in_regency"] = await store.run(lambda s: s.scalar(select(func.count(Case.id)).where(
+        out["in_regency"] = await store.run(lambda s: s.scalar(select(func.count(Case.id)).where(
             Case.region == REGION, Case.created_at >= utcnow() - timedelta(days=365))))
     finally:
         server.should_exit = True
