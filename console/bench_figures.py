@@ -82,6 +82,7 @@ def _seed(session: Session, n: int, rng: random.Random) -> None:
             paged = at + timedelta(seconds=2)
             claim = paged + timedelta(seconds=rng.uniform(30, 900) + (300 if timed_out else 0))
             cases.append({"id": case_id, "code": f"B{case_id:07d}", "conversation_id": conv_id, "region": region,
+                          "channel": convs[-1]["channel"],
                           "city": f"Kota {region}", "kecamatan": KECAMATAN[k], "place_code": f"{regency}.{k + 1:02d}",
                           "violence_type": vtype, "victim_age_group": rng.choice(AGE_GROUPS),
                           "victim_sex": rng.choice(("female", "female", "male", None)), "urgency": "normal",
@@ -117,7 +118,7 @@ async def _timed(http: httpx.AsyncClient, url: str, repeat: int, *, cold: bool =
     times = []
     for _ in range(repeat):
         if cold:
-            charts.render.cache_clear()
+            charts.clear_cache()
         t = time.perf_counter()
         r = await http.get(url)
         times.append((time.perf_counter() - t) * 1000)

@@ -702,6 +702,7 @@ def create_case_with_outbox(
         case = Case(
             code=_new_case_code(session),
             conversation_id=None if conversation is None else conversation.id,
+            channel=None if conversation is None else conversation.channel,
             city=city,
             kecamatan=kecamatan,
             kelurahan=kelurahan,

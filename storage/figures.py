@@ -28,7 +28,6 @@ from storage.models import (
     AGE_GROUPS,
     VIOLENCE_TYPES,
     Case,
-    Conversation,
     EscalationAttempt,
     Staff,
 )
@@ -168,25 +167,24 @@ def _counts(session: Session, where: list[ColumnElement[bool]], now: datetime) -
     sets, with one GROUP BY per breakdown. The storage tests run both and expect the same numbers.
     """
     kec, vtype, age = _kecamatan_key(), Case.violence_type, Case.victim_age_group
-    sex, channel = func.coalesce(Case.victim_sex, "unknown"), func.coalesce(Conversation.channel, "unknown")
+    sex, channel = func.coalesce(Case.victim_sex, "unknown"), func.coalesce(Case.channel, "unknown")
     month, bucket, deadline = _month(_dialect(session)), _open_bucket(now), _deadline_state(now)
     sets: dict[str, tuple[Any, ...]] = {"kecamatan": (kec, vtype), "age_sex": (age, sex), "month": (month,),
                                         "channel": (channel,), "open": (bucket,), "deadline": (deadline,)}
     out: Counts = {name: {} for name in sets}
-    join = (Conversation, Conversation.id == Case.conversation_id)
     if _dialect(session) == "postgresql":
         cols = [c for group in sets.values() for c in group]
         masks = {sum(1 << (len(cols) - 1 - i) for i, c in enumerate(cols) if not any(c is g for g in group)): name
                  for name, group in sets.items()}
         stmt = (select(*cols, func.max(Case.kecamatan), func.count(), func.grouping(*cols)).select_from(Case)
-                .outerjoin(*join).where(*where).group_by(func.grouping_sets(*[tuple_(*g) for g in sets.values()])))
+                .where(*where).group_by(func.grouping_sets(*[tuple_(*g) for g in sets.values()])))
         for row in session.execute(stmt):
             name = masks[row[-1]]
             key = tuple(row[i] for i, c in enumerate(cols) if any(c is g for g in sets[name]))
             out[name][key] = (int(row[-2]), row[-3])
         return out
     for name, group in sets.items():
-        stmt = (select(*group, func.max(Case.kecamatan), func.count()).select_from(Case).outerjoin(*join)
+        stmt = (select(*group, func.max(Case.kecamatan), func.count()).select_from(Case)
                 .where(*where).group_by(*group))
         for row in session.execute(stmt):
             out[name][tuple(row[:len(group)])] = (int(row[-1]), row[-2])

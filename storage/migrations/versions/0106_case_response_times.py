@@ -1,5 +1,5 @@
-"""Cases keep their response times (first page, claim, first counsellor message) for the figures page, and an
-index on (region, created_at) for figures of one region and period.
+"""Cases keep their response times (first page, claim, first counsellor message) and their channel for the
+figures page, and an index on (region, created_at) for figures of one region and period.
 
 The columns are written by the operations themselves from now on (``crud.record_escalation_attempt``,
 ``crud.claim_case``, ``crud.note_staff_reply``); existing cases are filled from the pages, the audit log's
@@ -26,10 +26,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("channel", sa.String(length=16), nullable=True))
         batch.add_column(sa.Column("first_paged_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("first_staff_reply_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_cases_region_created_at", "cases", ["region", "created_at"], unique=False)
+    op.execute("UPDATE cases SET channel = (SELECT c.channel FROM conversations c WHERE c.id = cases.conversation_id)")
     op.execute("UPDATE cases SET first_paged_at = (SELECT min(p.sent_at) FROM escalation_attempts p "
                "WHERE p.case_id = cases.id)")
     op.execute("UPDATE cases SET claimed_at = (SELECT min(a.at) FROM audit_log a WHERE a.entity = 'case' "
@@ -48,3 +50,4 @@ def downgrade() -> None:
         batch.drop_column("first_staff_reply_at")
         batch.drop_column("claimed_at")
         batch.drop_column("first_paged_at")
+        batch.drop_column("channel")
