@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -118,9 +118,15 @@ def _kecamatan_key() -> ColumnElement[Any]:
 
 
 def _month(dialect: str) -> ColumnElement[Any]:
+    """The report's month in WIB: a timestamp at the month's start on PostgreSQL (``date_trunc`` costs a fraction
+    of ``to_char`` per row), ``"YYYY-MM"`` text on SQLite; ``_month_key`` makes both ``"YYYY-MM"``."""
     if dialect == "postgresql":
-        return func.to_char(func.timezone("Asia/Jakarta", Case.created_at), "YYYY-MM")
+        return func.date_trunc("month", func.timezone("Asia/Jakarta", Case.created_at))
     return func.strftime("%Y-%m", Case.created_at, "+7 hours")
+
+
+def _month_key(value: Any) -> str:
+    return value.strftime("%Y-%m") if isinstance(value, datetime) else str(value)
 
 
 def _seconds(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
@@ -142,19 +148,20 @@ def regencies(session: Session, *, viewer: Staff) -> list[tuple[str, str]]:
     return [(c, name or c) for c, name in rows if valid_regency(c)]
 
 
-def _open_bucket(now: datetime) -> ColumnElement[Any]:
-    """How long an open case has been open (NULL for closed cases)."""
-    return sql_case(*[(and_(Case.status.in_(crud.OPEN_STATUSES), Case.created_at <= now - lo,
-                            *([Case.created_at > now - hi] if hi else [])), literal(label))
-                      for label, lo, hi in OPEN_AGE_BUCKETS], else_=None)
-
-
-def _deadline_state(now: datetime) -> ColumnElement[Any]:
-    """UU TPKS: sexual-violence cases are reported to the police within 3 x 24 h. "past": the deadline went by
-    while the case was open (closed after it, or still open now); "kept" otherwise; NULL without a deadline."""
+def _state_counts(now: datetime) -> list[tuple[str, Any]]:
+    """Conditional counts over the filtered cases (no grouping): open cases by how long they have been open,
+    and UU TPKS deadlines (sexual violence is reported to the police within 3 x 24 h): "past" when the deadline
+    went by while the case was open (closed after it, or still open now)."""
+    is_open = Case.status.in_(crud.OPEN_STATUSES)
+    counts: list[tuple[str, Any]] = [
+        (label, func.count().filter(and_(is_open, Case.created_at <= now - lo,
+                                         *([Case.created_at > now - hi] if hi else []))))
+        for label, lo, hi in OPEN_AGE_BUCKETS]
     past = or_(and_(Case.closed_at.is_(None), Case.police_report_due_at < now),
                Case.closed_at > Case.police_report_due_at)
-    return sql_case((Case.police_report_due_at.is_(None), None), (past, literal("past")), else_=literal("kept"))
+    counts.append(("deadline", func.count(Case.police_report_due_at)))
+    counts.append(("past", func.count().filter(and_(Case.police_report_due_at.is_not(None), past))))
+    return counts
 
 
 Counts = dict[str, dict[tuple[Any, ...], tuple[int, str | None]]]
@@ -168,9 +175,9 @@ def _counts(session: Session, where: list[ColumnElement[bool]], now: datetime) -
     """
     kec, vtype, age = _kecamatan_key(), Case.violence_type, Case.victim_age_group
     sex, channel = func.coalesce(Case.victim_sex, "unknown"), func.coalesce(Case.channel, "unknown")
-    month, bucket, deadline = _month(_dialect(session)), _open_bucket(now), _deadline_state(now)
+    month = _month(_dialect(session))
     sets: dict[str, tuple[Any, ...]] = {"kecamatan": (kec, vtype), "age_sex": (age, sex), "month": (month,),
-                                        "channel": (channel,), "open": (bucket,), "deadline": (deadline,)}
+                                        "channel": (channel,)}
     out: Counts = {name: {} for name in sets}
     if _dialect(session) == "postgresql":
         cols = [c for group in sets.values() for c in group]
@@ -182,12 +189,16 @@ def _counts(session: Session, where: list[ColumnElement[bool]], now: datetime) -
             name = masks[row[-1]]
             key = tuple(row[i] for i, c in enumerate(cols) if any(c is g for g in sets[name]))
             out[name][key] = (int(row[-2]), row[-3])
-        return out
-    for name, group in sets.items():
-        stmt = (select(*group, func.max(Case.kecamatan), func.count()).select_from(Case)
-                .where(*where).group_by(*group))
-        for row in session.execute(stmt):
-            out[name][tuple(row[:len(group)])] = (int(row[-1]), row[-2])
+    else:
+        for name, group in sets.items():
+            stmt = (select(*group, func.max(Case.kecamatan), func.count()).select_from(Case)
+                    .where(*where).group_by(*group))
+            for row in session.execute(stmt):
+                out[name][tuple(row[:len(group)])] = (int(row[-1]), row[-2])
+    out["month"] = {(_month_key(k[0]),): v for k, v in out["month"].items()}
+    states = _state_counts(now)
+    found = session.execute(select(*[c for _, c in states]).where(*where)).one()
+    out["states"] = {(label,): (int(n or 0), None) for (label, _), n in zip(states, found, strict=True)}
     return out
 
 
@@ -266,11 +277,11 @@ def _response(session: Session, where: list[ColumnElement[bool]], counts: Counts
     ])
     timed_out = session.scalar(select(func.count()).select_from(EscalationAttempt).join(
         Case, Case.id == EscalationAttempt.case_id).where(*where, EscalationAttempt.timed_out_at.is_not(None))) or 0
-    deadline = {key[0]: n for key, (n, _) in counts["deadline"].items() if key[0] is not None}
-    open_table = _one_way(counts["open"], tuple(b[0] for b in OPEN_AGE_BUCKETS), protect, row="Kasus terbuka")
+    states = counts["states"]
+    open_table = _one_way(states, tuple(b[0] for b in OPEN_AGE_BUCKETS), protect, row="Kasus terbuka")
     return Response(durations, disclosure.protect_count(int(timed_out), protect=protect),
-                    disclosure.protect_count(deadline.get("past", 0), protect=protect),
-                    disclosure.protect_count(sum(deadline.values()), protect=protect), open_table)
+                    disclosure.protect_count(states[("past",)][0], protect=protect),
+                    disclosure.protect_count(states[("deadline",)][0], protect=protect), open_table)
 
 
 def figures(session: Session, *, viewer: Staff, period: Period, regency: str | None,
