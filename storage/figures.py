@@ -167,7 +167,7 @@ def _state_counts(now: datetime) -> list[tuple[str, Any]]:
 Counts = dict[str, dict[tuple[Any, ...], tuple[int, str | None]]]
 
 
-def _counts(session: Session, where: list[ColumnElement[bool]], now: datetime) -> Counts:
+def _counts(session: Session, where: list[ColumnElement[bool]]) -> Counts:
     """Every breakdown of the page: {breakdown: {key: (count, kecamatan name)}}.
 
     PostgreSQL counts them all in one scan of the period's cases (GROUPING SETS); SQLite, which has no grouping
@@ -196,9 +196,6 @@ def _counts(session: Session, where: list[ColumnElement[bool]], now: datetime) -
             for row in session.execute(stmt):
                 out[name][tuple(row[:len(group)])] = (int(row[-1]), row[-2])
     out["month"] = {(_month_key(k[0]),): v for k, v in out["month"].items()}
-    states = _state_counts(now)
-    found = session.execute(select(*[c for _, c in states]).where(*where)).one()
-    out["states"] = {(label,): (int(n or 0), None) for (label, _), n in zip(states, found, strict=True)}
     return out
 
 
@@ -235,19 +232,23 @@ def _months(period: Period) -> tuple[str, ...]:
 
 
 def _percentiles(session: Session, where: list[ColumnElement[bool]], protect: bool,
-                 measures: list[tuple[str, ColumnElement[Any]]]) -> list[Percentiles]:
+                 measures: list[tuple[str, ColumnElement[Any]]], extra: list[Any],
+                 ) -> tuple[list[Percentiles], list[Any]]:
     """Nearest-rank p50 and p90 of each (label, seconds) measure over the filtered cases: the smallest value whose
     cumulative share reaches p. ``percentile_disc`` on PostgreSQL (one pass for every measure; it skips NULLs);
-    window functions on SQLite, which has no ordered-set aggregates."""
+    window functions on SQLite, which has no ordered-set aggregates. The ``extra`` aggregates are computed in the
+    same scan on PostgreSQL and returned beside."""
     found: list[tuple[Any, Any, Any]] = []
     if _dialect(session) == "postgresql":
         columns: list[Any] = []
         for _, seconds in measures:
             columns += [func.percentile_disc(0.5).within_group(seconds),
                         func.percentile_disc(0.9).within_group(seconds), func.count(seconds)]
-        row = session.execute(select(*columns).where(*where)).one()
+        row = session.execute(select(*columns, *extra).where(*where)).one()  # ``extra`` in the same scan
         found = [(row[i], row[i + 1], row[i + 2]) for i in range(0, len(columns), 3)]
+        extra_values = list(row[len(columns):])
     else:
+        extra_values = list(session.execute(select(*extra).where(*where)).one())
         for _, seconds in measures:
             durations = select(seconds.label("s")).where(*where, seconds.is_not(None)).subquery()
             ranked = select(durations.c.s, func.row_number().over(order_by=durations.c.s).label("rn"),
@@ -264,20 +265,22 @@ def _percentiles(session: Session, where: list[ColumnElement[bool]], protect: bo
             out.append(Percentiles(label, None, None, shown))
         else:
             out.append(Percentiles(label, float(p50), float(p90), shown))
-    return out
+    return out, extra_values
 
 
-def _response(session: Session, where: list[ColumnElement[bool]], counts: Counts, protect: bool) -> Response:
+def _response(session: Session, where: list[ColumnElement[bool]], protect: bool, now: datetime) -> Response:
     d = _dialect(session)
     # The bot's own replies are not stored; the first reply a citizen gets from a person is the counsellor's.
-    durations = _percentiles(session, where, protect, [
+    state_counts = _state_counts(now)
+    durations, values = _percentiles(session, where, protect, [
         ("Laporan → balasan pertama konselor", _seconds(d, Case.created_at, Case.first_staff_reply_at)),
         ("Panggilan → diambil petugas", _seconds(d, Case.first_paged_at, Case.claimed_at)),
         ("Diambil → pesan pertama konselor", _seconds(d, Case.claimed_at, Case.first_staff_reply_at)),
-    ])
+    ], [c for _, c in state_counts])
+    states: dict[tuple[Any, ...], tuple[int, str | None]] = {
+        (label,): (int(n or 0), None) for (label, _), n in zip(state_counts, values, strict=True)}
     timed_out = session.scalar(select(func.count()).select_from(EscalationAttempt).join(
         Case, Case.id == EscalationAttempt.case_id).where(*where, EscalationAttempt.timed_out_at.is_not(None))) or 0
-    states = counts["states"]
     open_table = _one_way(states, tuple(b[0] for b in OPEN_AGE_BUCKETS), protect, row="Kasus terbuka")
     return Response(durations, disclosure.protect_count(int(timed_out), protect=protect),
                     disclosure.protect_count(states[("past",)][0], protect=protect),
@@ -297,14 +300,14 @@ def figures(session: Session, *, viewer: Staff, period: Period, regency: str | N
     regency = valid_regency(regency)
     protect = viewer.role != "supervisor"
     where = _filters(viewer, period, regency)
-    counts = _counts(session, where, now)
+    counts = _counts(session, where)
     type_kec, codes = _type_by_kecamatan(counts["kecamatan"], protect)
     result = Figures(
         period=period, regency=regency, protected=protect, type_by_kecamatan=type_kec, kecamatan_codes=codes,
         age_sex=_two_way(counts["age_sex"], AGE_GROUPS, SEX_KEYS, protect),
         by_month=_one_way(counts["month"], _months(period), protect),
         by_channel=_one_way(counts["channel"], CHANNEL_KEYS, protect),
-        response=_response(session, where, counts, protect),
+        response=_response(session, where, protect, now),
     )
     crud.audit(session, actor=viewer, action=action, entity="figures", entity_id=regency,
                detail={"from": period.start.isoformat(), "to": period.end.isoformat(), "protected": protect})
