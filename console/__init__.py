@@ -14,6 +14,7 @@ from fastapi import FastAPI
 def install_console(app: FastAPI, runtime: Any) -> None:
     """Mount the console on ``app`` for a hotline ``Runtime`` (its store, staff desk and settings)."""
     from console.content import content_router
+    from console.figures import figures_router
     from console.models import SwapJobs, models_router
     from console.web import Console, build_router
 
@@ -28,6 +29,7 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     app.include_router(models_router(console, lambda: runtime.switch, runtime.settings.rasa_project / "models",
                                   jobs))
     runtime.closers.append(jobs.stop)
+    app.include_router(figures_router(console))  # figures and the SIMFONI-PPA export
     runtime.closers.append(console.feed.stop)
 
 

@@ -148,7 +148,7 @@ async def _live(http: httpx.AsyncClient, store: Store, n: int) -> tuple[float, f
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of ``hotline bench console``."""
-    n = getattr(args, "cases", 10_000)
+    n = getattr(args, "cases", None) or 10_000
     figures = asyncio.run(_bench(settings, n, max(20, args.repeat * 10)))
     backend = settings.database_url.split(":", 1)[0]
     print(f"console with {figures['cases']} cases on {backend} (seeded in {figures['seed_s']:.0f} s), "

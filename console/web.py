@@ -335,6 +335,8 @@ def build_router(console: Console) -> APIRouter:
             return _see_other("/console/queue")
         if viewer.staff.role == "admin":
             return _see_other("/console/accounts")
+        if viewer.staff.role == "statistician":
+            return _see_other("/console/figures")
         return console.render("home.html", viewer=viewer)
 
     @r.get("/accounts")

@@ -711,6 +711,7 @@ class StaffDesk:
                 return
             # Kept like any bot reply: erased by "hapus", and its Telegram id lets "hapus" delete it in the chat.
             chat_id = int(message_id) if channel == "telegram" and message_id and message_id.isdigit() else None
+            crud.note_staff_reply(session, case_code=code)  # committed with the message below
             crud.record_outbound(session, conversation=conv, channel=channel, text=relayed, chat_message_id=chat_id,
                                  external_id=message_id if channel == "whatsapp" else None)
             if status == "claimed":

@@ -104,6 +104,10 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from console import bench as console_bench
 
         return console_bench.main(args, settings)
+    if args.what == "figures":
+        from console import bench_figures
+
+        return bench_figures.main(args, settings)
     from hotline import bench
 
     return bench.main(args, settings)
@@ -139,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     tri.set_defaults(func=cmd_triage)
 
     bench = sub.add_parser("bench", help="benchmarks")
-    bench.add_argument("what", choices=["triage", "e2e", "paging", "surge", "console", "edge"])
-    bench.add_argument("--cases", type=int, default=10_000, help="console: cases to seed")
+    bench.add_argument("what", choices=["triage", "e2e", "paging", "surge", "console", "edge", "figures"])
+    bench.add_argument("--cases", type=int, default=None,
+                       help="console, figures: cases to seed (default 10,000 and 100,000)")
     bench.add_argument("--file", default=str(PROJECT_ROOT.parent / "shared" / "triage" / "dev.jsonl"))
     bench.add_argument("--repeat", type=int, default=10)
     bench.add_argument("--seconds", type=float, default=60.0, help="surge: length of the reference and surge phases")

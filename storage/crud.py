@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, and_, delete, exists, false, or_, select, text, update
+from sqlalchemy import CursorResult, Result, and_, delete, exists, false, func, literal, or_, select, text, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -70,6 +70,9 @@ __all__ = [
     "move_case_to_region",
     "audit",
     "CASE_ROLES",
+    "FIGURES_ROLES",
+    "note_staff_reply",
+    "aggregate_scope",
     "can_view_case",
     "case_scope",
     "claim_case",
@@ -699,6 +702,7 @@ def create_case_with_outbox(
         case = Case(
             code=_new_case_code(session),
             conversation_id=None if conversation is None else conversation.id,
+            channel=None if conversation is None else conversation.channel,
             city=city,
             kecamatan=kecamatan,
             kelurahan=kelurahan,
@@ -773,6 +777,21 @@ def case_scope(viewer: Staff) -> ColumnElement[bool]:
     if viewer.role == "supervisor":
         return Case.region == viewer.region
     return or_(Case.region == viewer.region, Case.assigned_staff_id == viewer.id)
+
+
+#: Roles that see figures: supervisors (their region; they see its cases anyway) and statisticians (the region
+#: their account is scoped to, aggregates only: never a case).
+FIGURES_ROLES: Final[frozenset[str]] = frozenset({"supervisor", "statistician"})
+
+
+def aggregate_scope(viewer: Staff) -> ColumnElement[bool]:
+    """The WHERE clause of every aggregate over cases (figures, exports): the one rule of whose counts a viewer
+    may see. Supervisors: exactly ``case_scope``; statisticians: their account's region; anyone else: nothing."""
+    if not viewer.active or viewer.role not in FIGURES_ROLES:
+        return false()
+    if viewer.role == "supervisor":
+        return case_scope(viewer)
+    return Case.region == viewer.region
 
 
 def get_case_by_code(session: Session, *, code: str, viewer: Staff) -> Case | None:
@@ -896,6 +915,12 @@ def transition_case(
     )
 
 
+def note_staff_reply(session: Session, *, case_code: str, at: datetime | None = None) -> None:
+    """Record the first message a counsellor sent the citizen of a case (later ones leave it); the caller commits."""
+    session.execute(update(Case).where(Case.code == case_code, Case.first_staff_reply_at.is_(None))
+                    .values(first_staff_reply_at=at or utcnow()).execution_options(synchronize_session=False))
+
+
 def claim_case(session: Session, *, case: Case, staff: Staff) -> Case:
     """``staff`` claims a ``new`` or ``paged`` case (the claim button on a page); audited.
 
@@ -910,7 +935,9 @@ def claim_case(session: Session, *, case: Case, staff: Staff) -> Case:
         to_status="claimed",
         actor=staff,
         action="claim",
-        extra={"assigned_staff_id": staff.id},
+        # The first claim stays: a case claimed again after a reopen keeps its first response time.
+        extra={"assigned_staff_id": staff.id,
+               "claimed_at": func.coalesce(Case.claimed_at, literal(utcnow(), Case.claimed_at.type))},
         allowed_from=("new", "paged"),
         error=CaseAlreadyClaimed,
     )
@@ -1200,6 +1227,10 @@ def record_escalation_attempt(
     )
     session.add(attempt)
     try:
+        # The case's first page (the figures' "page -> claim" starts here); later pages leave it. Inside the try:
+        # this statement flushes the insert, where a concurrent duplicate page fails.
+        session.execute(update(Case).where(Case.id == case.id, Case.first_paged_at.is_(None))
+                        .values(first_paged_at=attempt.sent_at).execution_options(synchronize_session=False))
         session.commit()
     except IntegrityError:
         session.rollback()

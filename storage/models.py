@@ -203,6 +203,7 @@ class Case(Base):
         CheckConstraint(_in("status", CASE_STATUSES), name="status"),
         CheckConstraint("victim_age IS NULL OR (victim_age >= 0 AND victim_age < 130)", name="victim_age"),
         Index("ix_cases_status_urgency_created_at", "status", "urgency", "created_at"),
+        Index("ix_cases_region_created_at", "region", "created_at"),  # figures of one region and period
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -236,6 +237,12 @@ class Case(Base):
     simfoni_ref: Mapped[str | None] = mapped_column(String(32))
     simfoni_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     simfoni_entered_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # Response times, written once by the operations themselves (migration 0106), so the figures page reads one
+    # row per case instead of joining pages, the audit log and messages for every case of a year.
+    channel: Mapped[str | None] = mapped_column(String(16))  # the report's channel (figures; no join needed)
+    first_paged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # crud.record_escalation_attempt
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # crud.claim_case
+    first_staff_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # crud.note_staff_reply
 
 
 class Shift(Base):

@@ -181,3 +181,69 @@ def twilio_media_form(
     form["Body"] = body
     form["MessageType"] = "image" if num_media else "text"
     return form
+
+
+# --------------------------------------------------------------------------------------------------------
+# Cases with invented places (Kemendagri-shaped codes) and response times, for figures and exports
+
+_case_senders = itertools.count(1)
+
+
+def make_case(
+    session: Any,
+    *,
+    region: str = "depok",
+    place_code: str | None = None,
+    kecamatan: str | None = None,
+    city: str | None = None,
+    violence_type: str = "physical",
+    victim_age_group: str = "unknown",
+    victim_sex: str | None = None,
+    relationship: str | None = None,
+    place: str | None = None,
+    channel: str | None = "telegram",
+    created_at: Any = None,
+    page_after_s: float | None = None,
+    claim_after_s: float | None = None,
+    counsellor_after_s: float | None = None,
+    timed_out_pages: int = 0,
+) -> Any:
+    """A case through ``crud.create_case_with_outbox``, placed at ``place_code``, with optional response events
+    at chosen offsets from ``created_at``: pages (``crud.record_escalation_attempt``; timed-out ones first, at
+    +1 s), the claim, and the counsellor's first message (``crud.note_staff_reply``). Only invented data."""
+    from datetime import timedelta
+
+    from storage import crud
+    from storage.models import Message, utcnow
+
+    at = created_at or utcnow()
+    conv = None
+    if channel is not None:
+        conv = crud.get_or_create_conversation(session, sender_id=f"test:{channel}:{next(_case_senders)}",
+                                               channel=channel)
+    case, _ = crud.create_case_with_outbox(
+        session, conversation=conv, region=region, violence_type=violence_type, urgency="normal",
+        page_payload={}, victim_age_group=victim_age_group, victim_sex=victim_sex, city=city, kecamatan=kecamatan,
+        relationship=relationship, place=place, now=at)
+    case.place_code = place_code
+    session.commit()
+    for n in range(timed_out_pages):
+        page = crud.record_escalation_attempt(session, case=case, staff=None, attempt_no=100 + n,
+                                              sent_at=at + timedelta(seconds=1))
+        assert page is not None
+        crud.mark_escalation_timed_out(session, attempt_id=page.id, at=at + timedelta(seconds=301))
+    if page_after_s is not None:
+        crud.record_escalation_attempt(session, case=case, staff=None, attempt_no=1,
+                                       sent_at=at + timedelta(seconds=page_after_s))
+    session.refresh(case)
+    if claim_after_s is not None:  # crud.claim_case stamps the current time; a test needs a chosen one
+        case.status = "claimed"
+        case.claimed_at = at + timedelta(seconds=claim_after_s)
+    if counsellor_after_s is not None:
+        assert conv is not None
+        sent = at + timedelta(seconds=counsellor_after_s)
+        session.add(Message(conversation_id=conv.id, direction="out", channel=conv.channel, text=None,
+                            media_count=0, status="processed", created_at=sent))
+        crud.note_staff_reply(session, case_code=case.code, at=sent)
+    session.commit()
+    return case

@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from console.figures import figures_router
 from console.web import Console, build_router
 from handlers.staff import StaffDesk
 from handlers.store import Store
@@ -40,8 +41,10 @@ def test_add_with_email_prints_a_one_time_link_that_sets_the_password(tmp_path: 
     engine = make_engine(settings.database_url)
     store = Store(make_session_factory(engine))
     app = FastAPI()
-    app.include_router(build_router(Console(store=store, settings=settings, desk=StaffDesk(
-        store=store, settings=settings, rasa=None, cases=None))))
+    console = Console(store=store, settings=settings, desk=StaffDesk(store=store, settings=settings, rasa=None,
+                                                                     cases=None))
+    app.include_router(build_router(console))
+    app.include_router(figures_router(console))
     with TestClient(app) as client:
         path = link.group(1)
         csrf = CSRF.search(client.get(path).text).group(1)  # type: ignore[union-attr]
@@ -55,8 +58,9 @@ def test_add_with_email_prints_a_one_time_link_that_sets_the_password(tmp_path: 
         csrf = CSRF.search(client.get("/console/login").text).group(1)  # type: ignore[union-attr]
         signed_in = client.post("/console/login", data={"csrf": csrf, "email": "statistik@contoh.test",
                                                         "password": "sandi-statistik-uji"}, follow_redirects=True)
-        # A statistician signs in but sees no case data.
-        assert signed_in.status_code == 200 and "tidak membuka data kasus" in signed_in.text
+        # A statistician signs in to the figures (aggregates, nothing yet on a first day) and sees no case data.
+        assert signed_in.status_code == 200 and "Angka kasus" in signed_in.text
+        assert str(signed_in.url).endswith("/console/figures")
         assert client.get("/console/queue").status_code == 404
     # A new link for a forgotten password.
     code, out, _ = run(settings, "link", "1")
