@@ -119,6 +119,8 @@ class _Rules:
     legacy: dict[str, str]
     national: frozenset[str]
     abroad: frozenset[str]
+    everyday: frozenset[str]
+    origin: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ def _load_rules(path: Path) -> _Rules:
         legacy=legacy,
         national=frozenset(simple(w) for w in raw.get("national") or ()),
         abroad=frozenset(simple(w) for w in raw.get("abroad") or ()),
+        everyday=frozenset(simple(w) for w in raw.get("everyday") or ()),
+        origin=frozenset(simple(w) for w in raw.get("origin") or ()),
     )
 
 
@@ -209,7 +213,7 @@ def _index() -> _Index:
             add(_LEVEL2_PREFIX.sub("", name), code)
         else:
             add(name, code)
-        if level <= 3 and " " in name:
+        if " " in name:
             add(_LEVEL2_PREFIX.sub("", name).replace(" ", ""), code)  # "sangasanga", "pancoranmas"
     typo: dict[str, set[str]] = {}
     typo_names = [n for n, codes in names.items() if any(level_of(c) <= 2 for c in codes)]
@@ -219,7 +223,7 @@ def _index() -> _Index:
                 typo.setdefault(variant, set()).add(name)
     wilayah.villages_with_postal_code("00000")  # lokal builds its postal-code index on first use: now
     return _Index(rules=rules, names={k: tuple(dict.fromkeys(v)) for k, v in names.items()}, kinds=kinds,
-                  common=_common_words(), typo={k: frozenset(v) for k, v in typo.items()})
+                  common=_common_words() | rules.everyday, typo={k: frozenset(v) for k, v in typo.items()})
 
 
 def warm() -> None:
@@ -232,13 +236,18 @@ def warm() -> None:
 class _Mention:
     start: int
     end: int
-    codes: tuple[str, ...]
+    codes: tuple[str, ...]  # the readings the words and their qualifier allow
+    every: tuple[str, ...] = ()  # every place of that name (used when other mentions rule ``codes`` out)
     abroad: bool = False
+    weak: bool = False  # a kecamatan/village name without context: counts only inside another mention
 
 
-def _kind_filter(idx: _Index, codes: tuple[str, ...], kind: Kind | None) -> tuple[str, ...]:
+def _kind_filter(idx: _Index, codes: tuple[str, ...], kind: Kind | None, *, largest: bool = False
+                 ) -> tuple[str, ...]:
     if kind is None:
         large = tuple(c for c in codes if level_of(c) <= 2)
+        if not large and largest:  # a ``free`` name means its kecamatan, not the villages of that name
+            large = tuple(c for c in codes if level_of(c) == 3)
         return large or codes
     if kind in ("province", "kabupaten", "kota"):
         kept = tuple(c for c in codes if idx.kinds.get(c) == kind)
@@ -249,11 +258,11 @@ def _kind_filter(idx: _Index, codes: tuple[str, ...], kind: Kind | None) -> tupl
     return kept or codes
 
 
-def _qualifier(idx: _Index, words: list[str], start: int, end: int) -> Kind | None:
+def _qualifier(idx: _Index, words: list[str], start: int, end: int, codes: Iterable[str] = ()) -> Kind | None:
     q = idx.rules.qualifiers
     if start > 0 and words[start - 1] in q:
         return q[words[start - 1]]
-    if end < len(words) and q.get(words[end]) in ("kabupaten", "kota"):
+    if end < len(words) and q.get(words[end]) in ("kabupaten", "kota") and any(level_of(c) == 2 for c in codes):
         return q[words[end]]  # "Pekalongan kota", "Bekasi kab"
     return None
 
@@ -289,7 +298,8 @@ def _typo(idx: _Index, words: list[str], start: int) -> tuple[int, str] | None:
         found: dict[tuple[str, ...], str] = {}
         for variant in _deletions(gram) | {gram}:
             for name in idx.typo.get(variant, frozenset()):
-                found[_codes_of(idx, name)] = name  # "kutai kartanegara" and "kutaikartanegara" are one place
+                # "kutai kartanegara" and "kutaikartanegara", "payakumbuh" and "payokumbuah": one place each
+                found[_reduce(_kind_filter(idx, _codes_of(idx, name), None))] = name
         if len(found) == 1:
             return length, next(iter(found.values()))
     return None
@@ -305,49 +315,78 @@ def _postal(idx: _Index, words: list[str], i: int) -> tuple[str, ...]:
     if not _POSTAL.match(word):
         return ()
     before = set(words[max(0, i - 2):i])
-    if not (before & _POSTAL_CONTEXT or len(words) <= 3 or (i > 0 and words[i - 1] in idx.rules.context)):
+    if not (before & _POSTAL_CONTEXT or len(words) == 1 or (i > 0 and words[i - 1] in idx.rules.context)):
         return ()
     return tuple(wilayah.villages_with_postal_code(word))
 
 
+def _lookup(idx: _Index, gram: str) -> tuple[tuple[str, ...], str | None]:
+    """(codes, alias code) of a word sequence; "sukma jaya" also finds "Sukmajaya"."""
+    codes = idx.names.get(gram, ())
+    alias = idx.rules.aliases.get(gram)
+    if not codes and alias is None and " " in gram:
+        codes = idx.names.get(gram.replace(" ", ""), ())
+    return codes, alias
+
+
+def _name_at(idx: _Index, words: list[str], i: int) -> tuple[_Mention | None, _Mention | None]:
+    """(the place named at ``i``, a weak reading of it), longest name first."""
+    rules = idx.rules
+    weak: _Mention | None = None
+    loose: _Mention | None = None  # a name whose qualifier asks for a level it does not have
+    for length in range(min(MAX_NGRAM, len(words) - i), 0, -1):
+        gram = " ".join(words[i:i + length])
+        if length == 1 and (gram in rules.qualifiers or gram in rules.context):
+            continue
+        if gram in rules.abroad:
+            return _Mention(i, i + length, (), abroad=True), None
+        codes, alias = _lookup(idx, gram)
+        if alias is None and not codes:
+            continue
+        if (length > 1 and rules.qualifiers.get(words[i]) in ("kota", "kabupaten") and alias is None
+                and gram not in rules.free and all(level_of(c) >= 3 for c in codes)):
+            continue  # "kota batu" is the city of Batu, not the villages called "Kota Batu"
+        every = (alias, *codes) if alias is not None else codes
+        kind = _qualifier(idx, words, i, i + length, every)
+        if alias is not None and kind is None:
+            hit = _Mention(i, i + length, (alias,), every)
+        elif alias is not None or _accept(idx, gram, codes, kind is not None, _has_context(idx, words, i)):
+            hit = _Mention(i, i + length, _kind_filter(idx, every, kind, largest=gram in rules.free), every)
+        else:
+            if weak is None and all(level_of(c) >= 3 for c in codes) and len(gram) >= 4 and not all(
+                    w in idx.common for w in gram.split()):
+                weak = _Mention(i, i + length, codes, codes, weak=True)
+            continue
+        if kind in ("kota", "kabupaten", "province") and not any(idx.kinds.get(c) == kind for c in hit.codes):
+            loose = loose or hit  # "kota Batu Malang": try "Batu" before the village "Batu Malang"
+            continue
+        if weak is not None:
+            inside = tuple(c for c in weak.codes if any(is_under(c, x) for x in hit.codes))
+            if inside:  # "Bekasi Timur" is the kecamatan inside Kota Bekasi, not "Bekasi" and a word
+                return _Mention(i, weak.end, inside, weak.every), None
+        return hit, None
+    return loose, (weak if loose is None else None)
+
+
 def _mentions(idx: _Index, words: list[str]) -> list[_Mention]:
     found: list[_Mention] = []
-    rules = idx.rules
     i, n = 0, len(words)
     while i < n:
-        hit: _Mention | None = None
-        for length in range(min(MAX_NGRAM, n - i), 0, -1):
-            gram = " ".join(words[i:i + length])
-            if length == 1 and (gram in rules.qualifiers or gram in rules.context):
-                continue
-            if gram in rules.abroad:
-                hit = _Mention(i, i + length, (), abroad=True)
-                break
-            codes = idx.names.get(gram, ())
-            alias = rules.aliases.get(gram)
-            if alias is None and not codes:
-                continue
-            if (length > 1 and rules.qualifiers.get(words[i]) in ("kota", "kabupaten") and alias is None
-                    and gram not in rules.free and all(level_of(c) >= 3 for c in codes)):
-                continue  # "kota batu" is the city of Batu, not the villages called "Kota Batu"
-            kind = _qualifier(idx, words, i, i + length)
-            if alias is not None:
-                codes = (alias, *codes) if kind is not None else (alias,)
-            elif not _accept(idx, gram, codes, kind is not None, _has_context(idx, words, i)):
-                continue
-            hit = _Mention(i, i + length, _kind_filter(idx, codes, kind))
-            break
+        hit, weak = _name_at(idx, words, i)
         if hit is None:
             postal = _postal(idx, words, i)
             if postal:
-                hit = _Mention(i, i + 1, postal)
+                hit = _Mention(i, i + 1, postal, postal)
         if hit is None and not words[i].isdigit():
             typo = _typo(idx, words, i)
             if typo is not None:
                 length, name = typo
                 codes = _codes_of(idx, name)
-                hit = _Mention(i, i + length, _kind_filter(idx, codes, _qualifier(idx, words, i, i + length)))
+                kind = _qualifier(idx, words, i, i + length, codes)
+                hit = _Mention(i, i + length, _kind_filter(idx, codes, kind, largest=name in idx.rules.free), codes)
         if hit is None:
+            if weak is not None:
+                found.append(weak)
             i += 1
             continue
         found.append(hit)
@@ -386,6 +425,15 @@ def _resolve(codes: tuple[str, ...]) -> PlaceMatch:
     return PlaceMatch(code=None, candidates=reduced, province=shared)
 
 
+def _origin(idx: _Index, words: list[str], start: int) -> bool:
+    """Whether the place at ``start`` is named as where someone comes from or was ("asal Garut", "dulu di")."""
+    return any(w in idx.rules.origin for w in words[max(0, start - 3):start])
+
+
+def _fits(code: str, others: list[tuple[str, ...]]) -> bool:
+    return all(any(_related(code, x) for x in codes) for codes in others)
+
+
 def find_place(text: str) -> PlaceMatch | None:
     """The place ``text`` names, or None when it names none. Never guesses between places of one name."""
     words = simple(text[:MAX_CHARS]).split()
@@ -393,19 +441,30 @@ def find_place(text: str) -> PlaceMatch | None:
         return None
     idx = _index()
     mentions = _mentions(idx, words)
-    home = [m for m in mentions if not m.abroad]
-    abroad = len(home) < len(mentions)
-    if not home:
+    strong = [m for m in mentions if not m.abroad and not m.weak]
+    # A kecamatan or village named without context counts inside a place named with it ("Ciputat, Tangsel").
+    for m in [m for m in mentions if m.weak]:
+        inside = tuple(c for c in m.codes if any(is_under(c, x) for o in strong for x in o.codes))
+        if inside and not any(o.start < m.end and m.start < o.end for o in strong):
+            strong.append(_Mention(m.start, m.end, inside, m.every))
+    abroad = any(m.abroad for m in mentions)
+    if not strong:
         return PlaceMatch(code=None, abroad=True) if abroad else None
+    strong.sort(key=lambda m: m.start)
     narrowed: list[PlaceMatch] = []
-    for m in home:
-        others = [o.codes for o in home if o is not m]
-        kept = tuple(c for c in m.codes if all(any(_related(c, x) for x in codes) for codes in others))
+    for m in strong:
+        others = [o.codes for o in strong if o is not m]
+        kept = tuple(c for c in m.codes if _fits(c, others))
+        beside = [o.codes for o in strong if o is not m and (0 <= o.start - m.end <= 1 or 0 <= m.start - o.end <= 1)]
+        if not kept and beside:  # "Depok, Sleman": the kecamatan Depok, not Kota Depok
+            kept = _reduce(c for c in m.every if _fits(c, beside))
         narrowed.append(_resolve(kept or m.codes))
-    resolved = [p for p in narrowed if p.code is not None]
+    resolved = [(not _origin(idx, words, m.start), level_of(p.code), k, p)
+                for k, (m, p) in enumerate(zip(strong, narrowed, strict=True)) if p.code is not None]
     if resolved:
-        best = max(enumerate(resolved), key=lambda ip: (level_of(ip[1].code or ""), ip[0]))[1]
-        return PlaceMatch(code=best.code, abroad=abroad)
+        # Where the person is, before where they come from ("di Depok, asal Garut"); then the most specific
+        # place; between equals, the one named last ("tadinya di Bogor, sekarang di Depok").
+        return PlaceMatch(code=max(resolved, key=lambda r: r[:3])[3].code, abroad=abroad)
     best = min(narrowed, key=lambda p: len(p.candidates))
     return PlaceMatch(code=None, candidates=best.candidates, province=best.province, abroad=abroad)
 

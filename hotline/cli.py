@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     tri.set_defaults(func=cmd_triage)
 
     bench = sub.add_parser("bench", help="benchmarks")
-    bench.add_argument("what", choices=["triage", "e2e", "paging", "surge", "console", "edge"])
+    bench.add_argument("what", choices=["triage", "e2e", "paging", "surge", "console", "edge", "regions"])
     bench.add_argument("--cases", type=int, default=10_000, help="console: cases to seed")
     bench.add_argument("--file", default=str(PROJECT_ROOT.parent / "shared" / "triage" / "dev.jsonl"))
     bench.add_argument("--repeat", type=int, default=10)
