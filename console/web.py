@@ -422,7 +422,7 @@ def build_router(console: Console) -> APIRouter:
         response = console.render("case.html", viewer=viewer, f=file, now=utcnow(), peers=peers,
                                   flash=console.read_flash(request), transcript=_transcript(console, file.messages),
                                   wa_open=_wa_window(file), revealed=None,
-                                  regions=[(k, r.label) for k, r in load_regions().items() if k != file.case.region],
+                                  regions=[(r.code, r.label) for r in load_regions().values() if r.code != file.case.region],
                                   canned=[r.as_dict() for r in canned.for_region(file.case.region)],
                                   why=why.explain(file.triage))
         return console.take_flash(request, response)

@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from handlers import intake as intake_mod
-from handlers import texts
+from handlers import places, texts
 from handlers.analysis import analyse
 from handlers.delivery import Delivery
 from handlers.intake import Intake
@@ -67,6 +67,8 @@ class CaseDesk(Protocol):
     async def update_case(self, *, code: str, fields: dict[str, Any]) -> None: ...
 
     async def escalate(self, *, code: str) -> None: ...
+
+    async def place_case(self, *, code: str, place_code: str) -> bool: ...
 
 
 class StaffDesk(Protocol):
@@ -396,10 +398,13 @@ class Hotline:
             current.case_code = await self.cases.open_case(conversation_id=conv_id, result=result)
             if result.urgency == "emergency":
                 await say(texts.text("emergency_paged", lang))
+            if current.answers.get("location") == "abroad":
+                await say(texts.text("place_abroad", lang))
         else:
             step = current.step
             if step is not None and step in intake_mod.STEPS:
-                answer = intake_mod.interpret(step, text, result)
+                answer = intake_mod.interpret(step, text, result, callback_data=msg.callback_data,
+                                              candidates=current.answers.get("place_candidates") or ())
                 current.answers.update(answer)
                 if answer.get(step) == "skipped":
                     await say(texts.text("skip_ok", lang))
@@ -425,7 +430,7 @@ class Hotline:
             return
         current.asked.append(nxt)
         current.step = nxt
-        await say(texts.text(intake_mod.QUESTION[nxt], lang))
+        await say(texts.text(intake_mod.QUESTION[nxt], lang), buttons=_place_buttons(current, nxt))
         state["intake"] = current.to_state()
 
     async def _apply_answer(self, current: Intake, answer: dict[str, Any], result: TriageResult, lang: Lang,
@@ -437,14 +442,17 @@ class Hotline:
             fields["victim_age_group"] = answer["victim"]
         if isinstance(answer.get("victim_age"), int):
             fields["victim_age"] = answer["victim_age"]
-        if answer.get("location") not in (None, "unknown", "skipped"):
-            fields["region"] = answer["location"]
         if "contact" in answer and answer["contact"] != "skipped":
             fields["safe_contact"] = answer["contact"]
         if result.relationship:
             fields["relationship"] = result.relationship
         if fields:
             await self.cases.update_case(code=current.case_code, fields=fields)
+        where = answer.get("location")
+        if isinstance(where, str) and places.exists(where):
+            await self.cases.place_case(code=current.case_code, place_code=where)
+        elif where in ("unknown", "abroad"):
+            await say(texts.text("place_abroad" if where == "abroad" else "place_unknown", lang))
         if answer.get("nearby") == "yes" and current.urgency != "emergency":
             current.urgency = "emergency"
             await say(texts.emergency_block(lang), urgent=True)
@@ -563,6 +571,15 @@ class Hotline:
 CONFIRM_YES, CONFIRM_NO = "confirm:yes", "confirm:no"
 _YES = re.compile(r"^\s*(y|ya+|iy+a+|iye|yes|yup|benar|betul|bener|betol|he\W?eh)\b", re.I)
 _NO = re.compile(r"^\s*(tidak|tdk|gak|ga|gk|nggak|ngga|enggak|engga|bukan|no|nope|nggak kok)\b", re.I)
+
+
+def _place_buttons(current: Intake, step: str) -> tuple[Button, ...]:
+    """The candidates of an ambiguous place as buttons (one per regency/city), for the ``place`` question."""
+    candidates = current.answers.get("place_candidates") or ()
+    if step != "place" or not candidates:
+        return ()
+    match = places.PlaceMatch(code=None, candidates=tuple(candidates))
+    return tuple(Button(label, intake_mod.PLACE_BUTTON + code) for code, label in places.choices(match))
 
 
 def _yes_no(callback_data: str | None, text: str) -> bool | None:
