@@ -140,9 +140,8 @@ def interpret(step: str, text: str, result: TriageResult, *, callback_data: str 
         picked = places.pick(candidates, text)
         if picked is not None:
             return {"place": picked, "location": picked}
-        where = _where(result)
-        chosen = where.get("location") if where.get("location") == "abroad" else "unknown"
-        return {"place": chosen, "location": chosen}
+        abroad = _where(result).get("location") == "abroad"
+        return {"place": "abroad" if abroad else "unknown", "location": "abroad" if abroad else "unknown"}
     if step == "what":
         return {"what": True}
     if step == "victim":

@@ -2,8 +2,8 @@
 
 Regions are Kemendagri codes of a regency/city or province ("32.76", "32"), written as a code or as people
 write the name ("Kota Depok", "Kab. Pekalongan", "Kukar", the former key "depok"), resolved unambiguously through
-``handlers.regions.resolve_region_name``; ``nasional`` is the national team. Contacts are shown masked: the listing may end up in a
-terminal log or a screenshot.
+``handlers.regions.resolve_region_name``; ``nasional`` is the national team. Contacts are shown masked: the
+listing may end up in a terminal log or a screenshot.
 """
 
 from __future__ import annotations

@@ -51,9 +51,9 @@ async def attempts(desk: Desk, code: str) -> list[tuple[int | None, int, bool]]:
 
 @pytest.mark.parametrize("db_kind", BACKENDS)
 async def test_page_claim_relay_both_ways_close(desk: Desk, db_kind: str) -> None:
-    counsellor, c_chat = await desk.add_staff(role="counsellor", region="depok")
-    await desk.add_staff(role="counsellor", region="payakumbuh")  # another region: never paged
-    code, conv_id, citizen = await desk.open(urgency="emergency", region="depok", category="sexual")
+    counsellor, c_chat = await desk.add_staff(role="counsellor", region="32.76")
+    await desk.add_staff(role="counsellor", region="13.76")  # another region: never paged
+    code, conv_id, citizen = await desk.open(urgency="emergency", region="32.76", category="sexual")
 
     assert await desk.pump() == 2  # published, then delivered
     pages = desk.pages_to(c_chat)
@@ -167,9 +167,9 @@ async def test_claim_timeout_is_configurable(desk: Desk) -> None:
 
 
 async def test_nobody_on_shift_national_fallback_at_once(desk: Desk) -> None:
-    _, off_chat = await desk.add_staff(role="counsellor", region="depok", on_shift=False)
+    _, off_chat = await desk.add_staff(role="counsellor", region="32.76", on_shift=False)
     _, nat_chat = await desk.add_staff(role="counsellor", region="nasional")
-    code, _, citizen = await desk.open(urgency="emergency", region="depok")
+    code, _, citizen = await desk.open(urgency="emergency", region="32.76")
     await desk.pump()
     assert not desk.pages_to(off_chat)
     national = desk.pages_to(nat_chat)
@@ -182,7 +182,7 @@ async def test_nobody_on_shift_national_fallback_at_once(desk: Desk) -> None:
 
 async def test_outside_opening_hours_national_fallback(desk: Desk) -> None:
     desk.clock.now = datetime(2024, 5, 6, 13, 0, tzinfo=UTC)  # 20:00 WIB
-    _, on_chat = await desk.add_staff(role="counsellor", region="depok")  # on shift, but the office is closed
+    _, on_chat = await desk.add_staff(role="counsellor", region="32.76")  # on shift, but the office is closed
     desk.cases.workers.notifier.config = replace(desk.config, opening_hours=parse_hours("07:30-16:00"))
     _, _, citizen = await desk.open(urgency="emergency")
     await desk.pump()
