@@ -342,6 +342,13 @@ class Hotline:
                 await self._finish(conv_id, state, lang, message_id, "processed", None)
                 return
 
+        current = Intake.from_state(state.get("intake"))
+        if (current is not None and current.step == "place" and danger_level != "emergency"
+                and (msg.callback_data or "").startswith(intake_mod.PLACE_BUTTON)):
+            # A place button: the answer to "which city or regency?" (a button press carries no text to triage).
+            await self._intake(msg, text, lang, conv_id, state, current, _no_triage(lang), turn, say)
+            await self._finish(conv_id, state, lang, message_id, "processed", None)
+            return
         if truncated:
             await say(texts.text("too_long", lang))
         if not has_words(text):
@@ -364,7 +371,6 @@ class Hotline:
             await self._erase(msg, lang, say)
             return
 
-        current = Intake.from_state(state.get("intake"))
         if current is not None and result.urgency == "none" and _side_question(result, text):
             # "apa itu puspaga?" in the middle of the intake: answer it, then ask the pending question again.
             await self._dialogue(msg, lang, result, rasa_ok, say)
@@ -571,6 +577,12 @@ class Hotline:
 CONFIRM_YES, CONFIRM_NO = "confirm:yes", "confirm:no"
 _YES = re.compile(r"^\s*(y|ya+|iy+a+|iye|yes|yup|benar|betul|bener|betol|he\W?eh)\b", re.I)
 _NO = re.compile(r"^\s*(tidak|tdk|gak|ga|gk|nggak|ngga|enggak|engga|bukan|no|nope|nggak kok)\b", re.I)
+
+
+def _no_triage(lang: Lang) -> TriageResult:
+    """The triage of a message without words (a button press): nothing found."""
+    return TriageResult(urgency="none", category="none", victim="unknown", language=lang, intent=None,
+                        confidence=None, faq_key=None)
 
 
 def _place_buttons(current: Intake, step: str) -> tuple[Button, ...]:
