@@ -59,13 +59,15 @@ def load_mentions(path: Path = MENTIONS) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _timed(fn: Any, texts: list[str], repeat: int) -> list[float]:
-    samples: list[float] = []
+def _timed(fns: list[Any], texts: list[str], repeat: int) -> list[list[float]]:
+    """Per-call milliseconds of each of ``fns`` on every text, interleaved so all see the same machine load."""
+    samples: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
         for text in texts:
-            t0 = time.perf_counter()
-            fn(text)
-            samples.append((time.perf_counter() - t0) * 1000)
+            for fn, out in zip(fns, samples, strict=True):
+                t0 = time.perf_counter()
+                fn(text)
+                out.append((time.perf_counter() - t0) * 1000)
     return samples
 
 
@@ -85,8 +87,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     for name, texts in (("labelled mentions", mention_texts), ("dev messages", dev_texts)):
         if not texts:
             continue
-        ref = _timed(normalise, texts, args.repeat)
-        got = _timed(places.find_place, texts, args.repeat)
+        ref, got = _timed([normalise, places.find_place], texts, args.repeat)
         for label, samples in ((f"reference: safety.normalise, {name}", ref), (f"find_place, {name}", got)):
             row = summarise(label, samples)
             print(f"{row['name']:<48} n={row['n']:<6} p50 {row['p50_ms']:.3f} ms  p99 {row['p99_ms']:.3f} ms")
