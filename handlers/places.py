@@ -397,10 +397,11 @@ def _mentions(idx: _Index, words: list[str]) -> list[_Mention]:
 def _reduce(codes: Iterable[str]) -> tuple[str, ...]:
     """Candidates without those inside another candidate (the larger place is what is certain)."""
     unique = sorted(set(codes), key=lambda c: (level_of(c), c))
-    kept: list[str] = []
+    kept: dict[str, None] = {}
     for code in unique:
-        if not any(is_under(code, k) for k in kept):
-            kept.append(code)
+        parts = code.split(".")
+        if not any(".".join(parts[:n]) in kept for n in range(1, len(parts))):
+            kept[code] = None
     return tuple(kept)
 
 
