@@ -850,9 +850,12 @@ def _place(text: str, entities: list[dict[str, Any]]) -> places.PlaceMatch | Non
 def _place_fields(match: places.PlaceMatch | None) -> dict[str, Any]:
     if match is None:
         return {}
+    fields: dict[str, Any] = {"abroad": match.abroad}
     if match.code is not None:
-        return {"region": places.team_of(match.code), "place_code": match.code, "abroad": match.abroad}
-    return {"region": match.province, "place_candidates": list(match.candidates), "abroad": match.abroad}
+        fields.update(region=places.team_of(match.code), place_code=match.code)
+    else:
+        fields.update(region=match.province, place_candidates=list(match.candidates))
+    return fields
 
 
 def _clause_has(rx: re.Pattern[str], norm: str) -> bool:

@@ -92,3 +92,13 @@ def test_bad_input_never_raises() -> None:
     for text in ["a" * 20000, "di " * 3000, "🙂" * 500, "\u200b\u202edepok", "kode pos 00000", "99.99.99.9999"]:
         places.find_place(text)
     assert places.find_place("\u200bde\u00adpok") is not None
+
+
+def test_cold_start_builds_the_index_once_on_first_use() -> None:
+    places._index.cache_clear()  # as in a new process: nothing built at import
+    assert places._index.cache_info().currsize == 0
+    match = places.find_place("di Cilodong")
+    assert match is not None and match.code == "32.76.08"
+    built = places._index()
+    places.warm()
+    assert places._index() is built and places._index.cache_info().currsize == 1
