@@ -193,8 +193,14 @@ def _deletions(word: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    """The rules of places.yml (cheap: the codes are checked against the list's 7,837 regions above villages)."""
+    return _load_rules(DATA_FILE)
+
+
+@lru_cache(maxsize=1)
 def _index() -> _Index:
-    rules = _load_rules(DATA_FILE)
+    rules = _rules()
     names: dict[str, list[str]] = {}
     kinds: dict[str, Kind] = {}
 
@@ -513,8 +519,7 @@ def label(code: str) -> str:
     Kabupaten Sukabumi)"; the national key reads "Nasional (SAPA 129)"; an unknown value is returned as is."""
     if code == NATIONAL:
         return "Nasional (SAPA 129)"
-    if code in _index().rules.legacy:
-        code = _index().rules.legacy[code]
+    code = _rules().legacy.get(code, code)
     name = name_of(code)
     if name is None:
         return code
@@ -553,8 +558,7 @@ def pick(candidates: Iterable[str], answer: str) -> str | None:
     readings = (named.code,) if named.code else named.candidates
     fitting = {c for c in cands for r in readings if _related(c, r)}
     if len(fitting) == 1:
-        only = next(iter(fitting))
-        return only
+        return next(iter(fitting))
     if fitting:
         deeper = [r for r in readings if any(is_under(r, c) for c in fitting)]
         if len(deeper) == 1:
@@ -574,7 +578,7 @@ def region_key(raw: str) -> str | None:
     value = (raw or "").strip()
     if not value:
         return None
-    rules = _index().rules
+    rules = _rules()
     if value in rules.legacy:
         return rules.legacy[value]
     if _CODE.match(value):
@@ -592,7 +596,7 @@ def region_key(raw: str) -> str | None:
 
 def legacy_code(key: str) -> str | None:
     """The code of a former region key ("depok" -> "32.76"), or None."""
-    return _index().rules.legacy.get(key)
+    return _rules().legacy.get(key)
 
 
 def counts() -> dict[int, int]:

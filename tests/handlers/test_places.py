@@ -96,6 +96,7 @@ def test_bad_input_never_raises() -> None:
 
 def test_cold_start_builds_the_index_once_on_first_use() -> None:
     places._index.cache_clear()  # as in a new process: nothing built at import
+    places._rules.cache_clear()
     assert places._index.cache_info().currsize == 0
     match = places.find_place("di Cilodong")
     assert match is not None and match.code == "32.76.08"
