@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from handlers.regions import DEFAULT_REGION, load_regions
+from handlers.regions import DEFAULT_REGION, resolve_region_name
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "canned_replies.yml"
 MAX_TEXT_CHARS = 300
@@ -40,12 +40,13 @@ def parse(raw: Any) -> dict[str, tuple[CannedReply, ...]]:
     """Check and convert the file's content; ``ValueError`` names the first bad entry."""
     if not isinstance(raw, dict) or not isinstance(raw.get("regions"), dict):
         raise ValueError("canned replies: a top-level 'regions' mapping is required")
-    known = set(load_regions()) | {DEFAULT_REGION}
     seen: set[str] = set()
     out: dict[str, tuple[CannedReply, ...]] = {}
-    for region, entries in raw["regions"].items():
-        if region not in known:
-            raise ValueError(f"canned replies: unknown region {region!r}")
+    for name, entries in raw["regions"].items():
+        # A former key ("depok"), a code ("32.76") or "nasional": stored under the region key cases carry.
+        region = resolve_region_name(str(name))
+        if region is None:
+            raise ValueError(f"canned replies: unknown region {name!r}")
         if not isinstance(entries, list) or not entries:
             raise ValueError(f"canned replies: region {region!r} needs a non-empty list")
         replies = []

@@ -421,10 +421,11 @@ def build_router(console: Console) -> APIRouter:
             return _not_found(console, viewer)
         peers = [s for s in await console.run(lambda s: crud.list_staff(s, active_only=True))
                  if s.region == file.case.region and s.role in crud.CASE_ROLES and s.id != file.case.assigned_staff_id]
+        others = [(r.code, r.label) for r in load_regions().values() if r.code != file.case.region]
         response = console.render("case.html", viewer=viewer, f=file, now=utcnow(), peers=peers,
                                   flash=console.read_flash(request), transcript=_transcript(console, file.messages),
                                   wa_open=_wa_window(file), revealed=None,
-                                  regions=[(k, r.label) for k, r in load_regions().items() if k != file.case.region],
+                                  regions=others,
                                   canned=[r.as_dict() for r in canned.for_region(file.case.region)],
                                   why=why.explain(file.triage))
         return console.take_flash(request, response)

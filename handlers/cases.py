@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.types import Sender
+from handlers import places
 from handlers.escalation import (
+    PAGED_URGENCIES,
     Clock,
     EscalationWorkers,
     PagingConfig,
@@ -96,6 +98,7 @@ class CaseService:
     async def open_case(self, *, conversation_id: int, result: TriageResult) -> str:
         """Open a case for a report and queue its page (same transaction); returns the public case code."""
         region = result.region or self.settings.default_region
+        names = places.names_for(result.place_code)
         violence_type = result.category if result.category in VIOLENCE_TYPES else "other"
         urgency = result.urgency if result.urgency in ("emergency", "high", "normal") else "normal"
         victim = result.victim if result.victim in ("child", "adult") else "unknown"
@@ -107,7 +110,7 @@ class CaseService:
                 session, conversation=conv, region=region, violence_type=violence_type, urgency=urgency,
                 page_payload=page_payload(urgency=urgency, region=region, violence_type=violence_type, step=1),
                 victim_age_group=victim, victim_age=result.age if result.age is None or 0 <= result.age < 130
-                else None, relationship=result.relationship, now=now,
+                else None, relationship=result.relationship, now=now, place_code=result.place_code, **names,
             )
             return case.code
 
@@ -128,6 +131,31 @@ class CaseService:
                 crud.update_case_details(session, case=case, actor="system", changes=fields)
 
         await self.store.run(write)
+
+    async def place_case(self, *, code: str, place_code: str) -> bool:
+        """The citizen said where (the answer to "which city or regency?"): record the place and, while nobody
+        has claimed the case, move it to that place's team and page them (as a transfer does). True if moved."""
+        if not places.exists(place_code):
+            return False
+        region = places.team_of(place_code)
+        names = places.names_for(place_code)
+        now = self.clock()
+
+        def write(session: Session) -> bool:
+            case = session.scalars(select(Case).where(Case.code == code)).first()
+            if case is None:
+                return False
+            moved = crud.place_case(session, case=case, place_code=place_code, region=region, names=names, now=now)
+            if moved and case.urgency in PAGED_URGENCIES:
+                add_page_step(session, case=case, step=next_step_no(session, case_id=case.id), now=now, restart=True)
+                session.commit()
+            return moved
+
+        moved = await self.store.run(write)
+        if moved:
+            self.workers.nudge()
+            log.info("case %s placed; routed to region %s", code, region)
+        return moved
 
     async def escalate(self, *, code: str) -> None:
         """A running case became an emergency: queue a new page step now (durable, deduplicated by step)."""

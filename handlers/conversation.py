@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from handlers import intake as intake_mod
-from handlers import texts
+from handlers import places, texts
 from handlers.aid_ledger import AidLedger, LocalLedger, delivery_key
 from handlers.analysis import analyse
 from handlers.delivery import Delivery
@@ -68,6 +68,8 @@ class CaseDesk(Protocol):
     async def update_case(self, *, code: str, fields: dict[str, Any]) -> None: ...
 
     async def escalate(self, *, code: str) -> None: ...
+
+    async def place_case(self, *, code: str, place_code: str) -> bool: ...
 
 
 class StaffDesk(Protocol):
@@ -353,6 +355,13 @@ class Hotline:
                 await self._finish(conv_id, state, lang, message_id, "processed", None)
                 return
 
+        current = Intake.from_state(state.get("intake"))
+        if (current is not None and current.step == "place" and danger_level != "emergency"
+                and (msg.callback_data or "").startswith(intake_mod.PLACE_BUTTON)):
+            # A place button: the answer to "which city or regency?" (a button press carries no text to triage).
+            await self._intake(msg, text, lang, conv_id, state, current, _no_triage(lang), turn, say)
+            await self._finish(conv_id, state, lang, message_id, "processed", None)
+            return
         if truncated:
             await say(texts.text("too_long", lang))
         if not has_words(text):
@@ -375,7 +384,6 @@ class Hotline:
             await self._erase(msg, lang, say)
             return
 
-        current = Intake.from_state(state.get("intake"))
         if current is not None and result.urgency == "none" and _side_question(result, text):
             # "apa itu puspaga?" in the middle of the intake: answer it, then ask the pending question again.
             await self._dialogue(msg, lang, result, rasa_ok, say)
@@ -409,10 +417,13 @@ class Hotline:
             current.case_code = await self.cases.open_case(conversation_id=conv_id, result=result)
             if result.urgency == "emergency":
                 await say(texts.text("emergency_paged", lang))
+            if current.answers.get("location") == "abroad":
+                await say(texts.text("place_abroad", lang))
         else:
             step = current.step
             if step is not None and step in intake_mod.STEPS:
-                answer = intake_mod.interpret(step, text, result)
+                answer = intake_mod.interpret(step, text, result, callback_data=msg.callback_data,
+                                              candidates=current.answers.get("place_candidates") or ())
                 current.answers.update(answer)
                 if answer.get(step) == "skipped":
                     await say(texts.text("skip_ok", lang))
@@ -438,7 +449,7 @@ class Hotline:
             return
         current.asked.append(nxt)
         current.step = nxt
-        await say(texts.text(intake_mod.QUESTION[nxt], lang))
+        await say(texts.text(intake_mod.QUESTION[nxt], lang), buttons=_place_buttons(current, nxt))
         state["intake"] = current.to_state()
 
     async def _apply_answer(self, current: Intake, answer: dict[str, Any], result: TriageResult, lang: Lang,
@@ -450,14 +461,17 @@ class Hotline:
             fields["victim_age_group"] = answer["victim"]
         if isinstance(answer.get("victim_age"), int):
             fields["victim_age"] = answer["victim_age"]
-        if answer.get("location") not in (None, "unknown", "skipped"):
-            fields["region"] = answer["location"]
         if "contact" in answer and answer["contact"] != "skipped":
             fields["safe_contact"] = answer["contact"]
         if result.relationship:
             fields["relationship"] = result.relationship
         if fields:
             await self.cases.update_case(code=current.case_code, fields=fields)
+        where = answer.get("location")
+        if isinstance(where, str) and places.exists(where):
+            await self.cases.place_case(code=current.case_code, place_code=where)
+        elif where in ("unknown", "abroad"):
+            await say(texts.text("place_abroad" if where == "abroad" else "place_unknown", lang))
         if answer.get("nearby") == "yes" and current.urgency != "emergency":
             current.urgency = "emergency"
             await say(texts.emergency_block(lang), urgent=True)
@@ -576,6 +590,21 @@ class Hotline:
 CONFIRM_YES, CONFIRM_NO = "confirm:yes", "confirm:no"
 _YES = re.compile(r"^\s*(y|ya+|iy+a+|iye|yes|yup|benar|betul|bener|betol|he\W?eh)\b", re.I)
 _NO = re.compile(r"^\s*(tidak|tdk|gak|ga|gk|nggak|ngga|enggak|engga|bukan|no|nope|nggak kok)\b", re.I)
+
+
+def _no_triage(lang: Lang) -> TriageResult:
+    """The triage of a message without words (a button press): nothing found."""
+    return TriageResult(urgency="none", category="none", victim="unknown", language=lang, intent=None,
+                        confidence=None, faq_key=None)
+
+
+def _place_buttons(current: Intake, step: str) -> tuple[Button, ...]:
+    """The candidates of an ambiguous place as buttons (one per regency/city), for the ``place`` question."""
+    candidates = current.answers.get("place_candidates") or ()
+    if step != "place" or not candidates:
+        return ()
+    match = places.PlaceMatch(code=None, candidates=tuple(candidates))
+    return tuple(Button(label, intake_mod.PLACE_BUTTON + code) for code, label in places.choices(match))
 
 
 def _yes_no(callback_data: str | None, text: str) -> bool | None:

@@ -44,7 +44,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.types import Button, OutgoingMessage, Sender
-from handlers import texts
+from handlers import places, texts
 from handlers.delivery import is_transient
 from handlers.store import Store
 from hotline.settings import Settings
@@ -312,8 +312,18 @@ class PagePlan:
 
 
 def _chain(session: Session, *, case: Case, now: datetime) -> tuple[list[Staff], bool]:
-    """(who to page in order, whether anyone is on shift): on-call counsellors, then the region's supervisors."""
-    on_call = crud.on_call_staff(session, region=case.region, at=now)
+    """(who to page in order, whether anyone is on shift): the team of the case's regency/city, else its
+    province's (the first of them with anyone on shift or a supervisor), else nobody (the national fallback)."""
+    for region in places.team_chain(case.region):
+        chain, anyone_on_shift = _team_chain(session, region=region, case=case, now=now)
+        if chain:
+            return chain, anyone_on_shift
+    return [], False
+
+
+def _team_chain(session: Session, *, region: str, case: Case, now: datetime) -> tuple[list[Staff], bool]:
+    """The chain of one team: on-call counsellors (fewest open cases first), then the team's supervisors."""
+    on_call = crud.on_call_staff(session, region=region, at=now)
     counsellors = [s for s in on_call if s.role == "counsellor"]
     if len(counsellors) > 1:
         # Spread the load: fewest open cases first, then the one paged longest ago (a round robin).
@@ -329,7 +339,7 @@ def _chain(session: Session, *, case: Case, now: datetime) -> tuple[list[Staff],
     supervisors = [s for s in on_call if s.role == "supervisor"]
     # A supervisor off shift is still the escalation point for an unclaimed emergency of their region.
     supervisors += [s for s in session.scalars(select(Staff).where(
-        Staff.region == case.region, Staff.role == "supervisor", Staff.active.is_(True)).order_by(Staff.id))
+        Staff.region == region, Staff.role == "supervisor", Staff.active.is_(True)).order_by(Staff.id))
         if s not in supervisors]
     anyone_on_shift = bool(counsellors or [s for s in on_call if s.role == "supervisor"])
     return counsellors + supervisors, anyone_on_shift

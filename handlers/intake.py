@@ -5,9 +5,12 @@ State diagram (also in docs/conversation.md):
 ```mermaid
 stateDiagram-v2
     [*] --> what: report seen, story unknown
+    [*] --> place: the place named exists in several regencies
     [*] --> victim: report message (story known)
     what --> victim
+    place --> victim: button or typed city sets the code (case re-routed while unclaimed)
     victim --> location: victim unknown -> asked; known -> skipped
+    location --> place: the answer names a place of several regencies
     location --> nearby: urgency emergency/high and no presence cue
     location --> contact
     nearby --> contact: "ya" upgrades to emergency (page)
@@ -15,20 +18,25 @@ stateDiagram-v2
     done --> [*]
 ```
 
-Every answer may be "lewati" / "skip". Each step is asked at most once.
+Every answer may be "lewati" / "skip". Each step is asked at most once: the "which city or regency?" question
+(``place``, with the candidates as buttons) only when a place name is ambiguous, before the other questions.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers import places
 from handlers.triage import TriageResult
 
-STEPS = ("what", "victim", "location", "nearby", "contact")
-QUESTION = {"what": "ask_what", "victim": "ask_victim", "location": "ask_location", "nearby": "ask_nearby",
-            "contact": "ask_contact"}
+STEPS = ("what", "place", "victim", "location", "nearby", "contact")
+QUESTION = {"what": "ask_what", "place": "ask_place", "victim": "ask_victim", "location": "ask_location",
+            "nearby": "ask_nearby", "contact": "ask_contact"}
+#: ``callback_data`` of a place button: ``place:<Kemendagri code>``.
+PLACE_BUTTON = "place:"
 
 # Safety-net cues that already say the perpetrator is, or is about to be, near the person.
 PRESENCE_CUES = frozenset({"perpetrator_present", "abuser_returning_now", "violence_now", "help_violence",
@@ -79,11 +87,21 @@ def known_from_triage(result: TriageResult) -> dict[str, Any]:
         known["victim"] = result.victim
         if result.age is not None:
             known["victim_age"] = result.age
-    if result.region:
-        known["location"] = result.region
+    known.update(_where(result))
     if PRESENCE_CUES.intersection(result.danger_cues):
         known["nearby"] = "yes"
     return known
+
+
+def _where(result: TriageResult) -> dict[str, Any]:
+    """The location fields of a triage: a code, the candidates of an ambiguous name, or abroad."""
+    if result.place_code:
+        return {"location": result.place_code}
+    if result.place_candidates:
+        return {"location": "ambiguous", "place_candidates": list(result.place_candidates)}
+    if result.abroad:
+        return {"location": "abroad"}
+    return {}
 
 
 def next_step(intake: Intake) -> str | None:
@@ -92,6 +110,9 @@ def next_step(intake: Intake) -> str | None:
         if step in intake.answers or step in intake.asked:
             continue
         if step == "nearby" and intake.urgency not in ("emergency", "high"):
+            continue
+        if step == "place" and not (intake.answers.get("place_candidates")
+                                    and intake.answers.get("location") == "ambiguous"):
             continue
         return step
     return None
@@ -102,10 +123,25 @@ def is_skip(text: str) -> bool:
     return bool(_SKIP.match(text))
 
 
-def interpret(step: str, text: str, result: TriageResult) -> dict[str, Any]:
-    """Turn the answer to ``step`` into intake fields (an empty dict when nothing usable was said)."""
+def interpret(step: str, text: str, result: TriageResult, *, callback_data: str | None = None,
+              candidates: Sequence[str] = ()) -> dict[str, Any]:
+    """Turn the answer to ``step`` into intake fields (an empty dict when nothing usable was said).
+
+    ``callback_data`` is the button pressed (``place:<code>``), ``candidates`` the readings offered by the
+    ``place`` question. A place answer that names no place, or a code that does not exist, is ``unknown``.
+    """
+    if step == "place" and callback_data and callback_data.startswith(PLACE_BUTTON):
+        code = callback_data[len(PLACE_BUTTON):]
+        chosen = code if places.exists(code) else "unknown"
+        return {"place": chosen, "location": chosen}
     if is_skip(text) or result.intent == "skip":
         return {step: "skipped"}
+    if step == "place":
+        picked = places.pick(candidates, text)
+        if picked is not None:
+            return {"place": picked, "location": picked}
+        abroad = _where(result).get("location") == "abroad"
+        return {"place": "abroad" if abroad else "unknown", "location": "abroad" if abroad else "unknown"}
     if step == "what":
         return {"what": True}
     if step == "victim":
@@ -120,7 +156,7 @@ def interpret(step: str, text: str, result: TriageResult) -> dict[str, Any]:
             out["victim"] = "child" if age < 18 else "adult"
         return out
     if step == "location":
-        return {"location": result.region or "unknown"}
+        return _where(result) or {"location": "unknown"}
     if step == "nearby":
         if _YES.match(text) or result.intent == "affirm":
             return {"nearby": "yes"}

@@ -1,42 +1,33 @@
-"""Gazetteer of the seed regions (city / kecamatan / kelurahan names -> region key) and services directory.
+"""The services directory of the seed regions, and the region keys staff and routing use.
 
-The data lives in ``handlers/data/regions.yml`` and is loaded once, lazily (:func:`load_regions`), never at
-import time. Region keys: ``depok``, ``payakumbuh``, ``pekalongan_kota``, ``pekalongan_kab``, ``kukar`` and
-``nasional`` (the default: SAPA 129).
+``handlers/data/regions.yml`` holds the detailed directory of the four seed regions (Kota Depok, Kota
+Payakumbuh, Kota and Kabupaten Pekalongan, Kabupaten Kutai Kartanegara) and of the national line, each with its
+Kemendagri code; it is loaded once, lazily (:func:`load_regions`), never at import time. Every other place of
+Indonesia comes from the Kemendagri list (:mod:`handlers.places`): its directory is its regency's UPTD PPA (name
+only: contact through SAPA 129) and SAPA 129.
+
+Region keys (``cases.region``, ``staff.region``) are Kemendagri codes of a regency/city ("32.76") or a province
+("32"), or ``nasional`` (the default: SAPA 129). The former keys (``depok``, ``pekalongan_kab``...) are still
+accepted where a region is typed and mean their code (``places.yml`` ``legacy_keys``).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
-DATA_FILE = Path(__file__).parent / "data" / "regions.yml"
-DEFAULT_REGION = "nasional"
+from handlers import places
 
-Level = Literal["city", "kecamatan", "kelurahan"]
-_LEVEL_RANK = {"city": 0, "kecamatan": 1, "kelurahan": 2}
+DATA_FILE = Path(__file__).parent / "data" / "regions.yml"
+DEFAULT_REGION = places.NATIONAL
 
 # Facts the bot may always state (PRODUCT.md): the national fallback for any empty directory field.
 SAPA_PHONE = "129 / 021-129"
 SAPA_WHATSAPP = "08111-129-129"
-
-# Words that make a short, ambiguous place name ("Limo", "Beji", "Doro") count as a place.
-_CONTEXT = r"(?:kecamatan|kec|kelurahan|kel|desa|di|daerah|wilayah|dekat|sekitar|kampung|dusun)"
-
-
-@dataclass(frozen=True)
-class RegionMatch:
-    """A place found in a message: the region key, the place as written in the gazetteer, and its level."""
-
-    region: str
-    place: str
-    level: Level
 
 
 @dataclass(frozen=True)
@@ -69,27 +60,17 @@ class Service:
 
 @dataclass(frozen=True)
 class Region:
-    """A region of the gazetteer."""
+    """A seed region of the directory: its former key, its code (``nasional`` for the national line)."""
 
     key: str
+    code: str
     label: str
-    names: tuple[str, ...]
-    kecamatan: tuple[str, ...]
-    kelurahan: tuple[str, ...]
-    strict: frozenset[str]
     services: tuple[Service, ...]
-
-
-def _simple(text: str) -> str:
-    """Lowercase ASCII words separated by single spaces (no slang expansion: "Muara Wis" must survive)."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf", "Cc"))
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 @lru_cache(maxsize=1)
 def load_regions(path: str | None = None) -> dict[str, Region]:
-    """Load the gazetteer (once; cached). ``path`` overrides the packaged ``regions.yml`` for tests."""
+    """The seed regions by former key (once; cached). ``path`` overrides the packaged ``regions.yml`` for tests."""
     raw: dict[str, Any] = yaml.safe_load(Path(path or DATA_FILE).read_text(encoding="utf-8"))
     regions: dict[str, Region] = {}
     for key, r in (raw.get("regions") or {}).items():
@@ -97,121 +78,49 @@ def load_regions(path: str | None = None) -> dict[str, Region]:
             Service(**{k: str(v or "") for k, v in s.items() if k in Service.__dataclass_fields__})
             for s in r.get("services") or []
         )
-        regions[key] = Region(
-            key=key,
-            label=str(r.get("label") or key),
-            names=tuple(r.get("names") or ()),
-            kecamatan=tuple(r.get("kecamatan") or ()),
-            kelurahan=tuple(r.get("kelurahan") or ()),
-            strict=frozenset(_simple(n) for n in r.get("strict") or ()),
-            services=services,
-        )
+        code = str(r.get("code") or key)
+        if code != DEFAULT_REGION and not places.exists(code):
+            raise ValueError(f"regions.yml: {key} has no Kemendagri code ({code!r})")
+        regions[key] = Region(key=key, code=code, label=str(r.get("label") or key), services=services)
     return regions
 
 
-@dataclass(frozen=True)
-class _Matcher:
-    pattern: re.Pattern[str]
-    strict_pattern: re.Pattern[str] | None
-    table: dict[str, tuple[str, str, Level]]
-
-
-@lru_cache(maxsize=1)
-def _matcher() -> _Matcher:
-    """One alternation of all place names, longest first ("pekalongan barat" before "pekalongan")."""
-    table: dict[str, tuple[str, str, Level]] = {}
-    strict: set[str] = set()
-    for region in load_regions().values():
-        for level, names in (("city", region.names), ("kecamatan", region.kecamatan),
-                             ("kelurahan", region.kelurahan)):
-            for name in names:
-                norm = _simple(name)
-                if norm and norm not in table:
-                    table[norm] = (region.key, name, level)  # type: ignore[assignment]
-                    if norm in region.strict:
-                        strict.add(norm)
-    loose = sorted((n for n in table if n not in strict), key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in loose) + r")\b")
-    strict_pattern = None
-    if strict:
-        alternation = "|".join(re.escape(n) for n in sorted(strict, key=len, reverse=True))
-        strict_pattern = re.compile(r"\b" + _CONTEXT + r" (" + alternation + r")\b")
-    return _Matcher(pattern, strict_pattern, table)
-
-
-def find_region(text: str) -> RegionMatch | None:
-    """The most specific seed-region place named in ``text`` (kelurahan > kecamatan > city), or None.
-
-    Short names that are also common words (Limo, Beji, Doro, Talun, Bojong...) only count after a context
-    word such as "kecamatan", "kelurahan", "desa" or "di".
-    """
-    norm = _simple(text)
-    if not norm:
-        return None
-    m = _matcher()
-    hits: list[RegionMatch] = []
-    for found in m.pattern.finditer(norm):
-        key, place, level = m.table[found.group(1)]
-        hits.append(RegionMatch(key, place, level))
-    if m.strict_pattern is not None:
-        for found in m.strict_pattern.finditer(norm):
-            key, place, level = m.table[found.group(1)]
-            hits.append(RegionMatch(key, place, level))
-    if not hits:
-        return None
-    # Prefer the most specific level; among equals, the first mentioned (stable sort keeps order).
-    return max(hits, key=lambda h: _LEVEL_RANK[h.level])
-
-
-_KAB = {"kab", "kabupaten", "pemkab", "regency"}
-_KOTA = {"kota", "pemkot", "city", "kotamadya"}
+def _by_code() -> dict[str, Region]:
+    return {r.code: r for r in load_regions().values()}
 
 
 def resolve_region_name(name: str) -> str | None:
-    """Resolve a region as staff write it ("Depok", "Kota Payakumbuh", "Kukar", "kab. pekalongan") to its key.
+    """The region key staff mean ("Depok", "Kota Payakumbuh", "Kukar", "kab. pekalongan", "32.76", "depok").
 
-    Returns None when the name is unknown or ambiguous: a bare "Pekalongan" could be the city or the regency,
-    so staff must say "Kota Pekalongan" or "Kab. Pekalongan".
+    A place below a regency (a kecamatan code or name) gives its regency/city: teams are regencies/cities and
+    provinces. None when the name is unknown, abroad or ambiguous: a bare "Pekalongan" could be the city or the
+    regency, so staff must say "Kota Pekalongan" or "Kab. Pekalongan".
     """
-    norm = _simple(name)
-    if not norm:
-        return None
-    regions = load_regions()
-    key_form = norm.replace(" ", "_")
-    if key_form in regions:
-        return key_form
-    if norm in ("national", "nasional", "sapa", "sapa 129", "pusat"):
-        return DEFAULT_REGION
-    words = norm.split()
-    if "pekalongan" in words:
-        if _KAB & set(words):
-            return "pekalongan_kab"
-        if _KOTA & set(words):
-            return "pekalongan_kota"
-        return None
-    for region in regions.values():
-        for city in region.names:
-            if _simple(city) == norm:
-                return region.key
-    stripped = " ".join(w for w in words if w not in _KAB | _KOTA)
-    for region in regions.values():
-        for city in region.names:
-            if _simple(city) == stripped:
-                return region.key
-    return None
+    key = places.region_key(name)
+    if key is None or key == DEFAULT_REGION:
+        return key
+    return places.team_of(key)
 
 
 def region_label(key: str) -> str:
-    """Human label of a region key ("Kota Depok"); the key itself when unknown."""
-    region = load_regions().get(key)
-    return region.label if region else key
+    """Human label of a region key or place code ("Kota Depok"); the key itself when unknown."""
+    return places.label(key)
 
 
 def directory_for(key: str | None) -> list[Service]:
-    """Services of a region, always ending with the national SAPA 129 entry (the fallback for empty fields)."""
-    regions = load_regions()
-    national = list(regions[DEFAULT_REGION].services) if DEFAULT_REGION in regions else []
-    region = regions.get(key or DEFAULT_REGION)
-    if region is None or region.key == DEFAULT_REGION:
+    """Services of a region key or place code, always ending with the national SAPA 129 entry.
+
+    A seed region gives its detailed directory; any other regency/city or province its UPTD PPA by name (no
+    invented numbers: contact through SAPA 129); unknown or national, SAPA 129 alone.
+    """
+    by_code = _by_code()
+    national = list(by_code[DEFAULT_REGION].services) if DEFAULT_REGION in by_code else []
+    code = places.legacy_code(key or "") or key
+    team = places.team_of(code)
+    if team == DEFAULT_REGION or places.name_of(team) is None:
         return national
-    return [*region.services, *national]
+    seed = by_code.get(team)
+    if seed is not None:
+        return [*seed.services, *national]
+    province = "Provinsi " if places.level_of(team) == 1 else ""
+    return [Service(name=f"UPTD PPA {province}{places.label(team)}", kind="uptd_ppa"), *national]

@@ -188,6 +188,14 @@ def _strip_format(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
 
 
+def collapse_runs(word: str) -> str:
+    """A letter typed three or more times in a row, once ("tolonggg" -> "tolong", "depokkk" -> "depok").
+
+    Shared with the place resolver (``handlers/places.py``), so places and danger words forgive the same typing.
+    """
+    return _RUN3.sub(r"\1", word)
+
+
 def _fix_token(tok: str) -> list[str]:
     """Normalise one lowercase alphanumeric token into one or more tokens."""
     if tok in SLANG:
@@ -211,7 +219,7 @@ def _fix_token(tok: str) -> list[str]:
         if not word.isalpha():
             return [word]
     if word.isalpha():
-        word = _RUN3.sub(r"\1", word)  # "tolonggg" -> "tolong"
+        word = collapse_runs(word)
         if not _II_BOUNDARY.search(word):
             word = _II_UU.sub(r"\1", word)  # "sakiit" -> "sakit"; ii/uu occur only at a morpheme boundary
         if len(word) > 3 and word[-1] == word[-2] and word not in _KEEP_DOUBLE:

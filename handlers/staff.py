@@ -108,7 +108,8 @@ T: dict[str, str] = {
     "no_staff": "Petugas #{staff} tidak ditemukan atau tidak aktif.",
     "transferred": "Kasus {code} dialihkan ke petugas #{staff} ({name}).",
     "transferred_to_you": "Kasus {code} dialihkan kepada Anda. {claimed}",
-    "no_region": "Wilayah \"{region}\" tidak dikenal. Pilih salah satu: {regions}",
+    "no_region": ("Wilayah \"{region}\" tidak dikenal atau ada di beberapa tempat. Tulis nama lengkap kota/"
+                  "kabupaten atau kode Kemendagri (mis. 32.76), misalnya: {regions}"),
     "same_region": "Kasus {code} sudah berada di wilayah {region}.",
     "transferred_region": ("Kasus {code} dialihkan ke tim jaga {region}. Petugas jaga di sana dipanggil; "
                            "kasus ini tidak lagi Anda tangani."),
@@ -582,7 +583,8 @@ class StaffDesk:
 
     def _transfer_region(self, session: Session, staff_id: int, code: str, key: str | None, raw: str) -> Outcome:
         if key is None:
-            return Outcome(_t("no_region", region=raw.strip()[:40], regions=", ".join(load_regions())), ok=False)
+            examples = ", ".join(r.label for r in load_regions().values())
+            return Outcome(_t("no_region", region=raw.strip()[:40], regions=examples), ok=False)
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
         if case is None:

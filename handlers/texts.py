@@ -106,6 +106,24 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": ("So we can connect you with the nearest team: in which city, district (kecamatan) or "
                "village (kelurahan) did it happen? (type *skip* if you prefer not to say)"),
     },
+    "ask_place": {
+        "id": ("Nama tempat itu ada di beberapa daerah. Di kota atau kabupaten mana kejadiannya? Pilih salah satu, "
+               "atau ketik nama kota/kabupatennya (ketik *lewati* kalau tidak mau menjawab)."),
+        "en": ("That place name exists in several areas. Which city or regency is it in? Choose one, or type "
+               "the city or regency (type *skip* if you prefer not to say)."),
+    },
+    "place_unknown": {
+        "id": ("Terima kasih. Kami belum menemukan wilayah itu, jadi laporanmu kami teruskan ke tim nasional "
+               "SAPA 129. Laporanmu tetap tercatat."),
+        "en": ("Thank you. We could not find that area, so your report goes to the national team, SAPA 129. "
+               "It is still recorded."),
+    },
+    "place_abroad": {
+        "id": ("Terima kasih sudah memberi tahu. Karena kejadiannya di luar Indonesia, laporanmu kami teruskan ke "
+               "tim nasional SAPA 129 (telepon 129, WhatsApp 08111-129-129). Laporanmu tetap tercatat."),
+        "en": ("Thank you for telling us. As it happened outside Indonesia, your report goes to the national team, "
+               "SAPA 129 (call 129, WhatsApp 08111-129-129). It is still recorded."),
+    },
     "ask_nearby": {
         "id": "Apakah pelaku ada di dekatmu sekarang? (ya / tidak / lewati)",
         "en": "Is the person who did this near you right now? (yes / no / skip)",

@@ -10,7 +10,7 @@ Order of precedence (see docs/ARCHITECTURE.md and the triage guide):
    with nothing recent or ongoing; prefer the higher level when in doubt;
 5. victim, language, region, relationship and age from entities or rules.
 
-Pure: no I/O (the gazetteer is loaded once, lazily, by :mod:`handlers.regions`).
+Pure: no I/O (the place index is built once, lazily, by :mod:`handlers.places`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from handlers import regions, text_model
+from handlers import places, text_model
 from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, harm_family, normalise, not_own_death
 
 Urgency = Literal["emergency", "high", "normal", "none"]
@@ -42,6 +42,8 @@ class TriageResult:
     faq_key: str | None
     entities: list[dict[str, Any]] = field(default_factory=list)
     danger_cues: list[str] = field(default_factory=list)
+    # The team the place belongs to: a regency/city code ("32.76"), a province code when only the province is
+    # known (or shared by every reading of an ambiguous name), else None (national fallback).
     region: str | None = None
     relationship: str | None = None
     age: int | None = None
@@ -52,6 +54,11 @@ class TriageResult:
     # ("Apakah ini tentang kekerasan yang Anda atau orang lain alami?") before opening a case. Never set for an
     # emergency.
     uncertain_report: bool = False
+    # The most specific Kemendagri code the message names ("32.76.08"), the readings of a name that exists in
+    # several regencies (the bot asks which), and whether the place named is abroad.
+    place_code: str | None = None
+    place_candidates: list[str] = field(default_factory=list)
+    abroad: bool = False
 
 
 REPORT_INTENTS: dict[str, Category] = {
@@ -827,21 +834,28 @@ def _relationship(norm: str, entities: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def _region(text: str, entities: list[dict[str, Any]]) -> str | None:
-    """Region key from the gazetteer, then from Rasa location entities."""
-    match = regions.find_region(text[:_MAX_RULE_CHARS])
-    if match:
-        return match.region
+def _place(text: str, entities: list[dict[str, Any]]) -> places.PlaceMatch | None:
+    """The place the message names (the resolver), else the place of a Rasa location entity."""
+    match = places.find_place(text[:_MAX_RULE_CHARS])
+    if match is not None:
+        return match
     for ent in entities:
         if ent.get("entity") == "location" and ent.get("value"):
-            value = str(ent["value"])
-            found = regions.find_region("di " + value) or None
-            if found:
-                return found.region
-            key = regions.resolve_region_name(value)
-            if key:
-                return key
+            found = places.find_place("di " + str(ent["value"])[:200])
+            if found is not None:
+                return found
     return None
+
+
+def _place_fields(match: places.PlaceMatch | None) -> dict[str, Any]:
+    if match is None:
+        return {}
+    fields: dict[str, Any] = {"abroad": match.abroad}
+    if match.code is not None:
+        fields.update(region=places.team_of(match.code), place_code=match.code)
+    else:
+        fields.update(region=match.province, place_candidates=list(match.candidates))
+    return fields
 
 
 def _clause_has(rx: re.Pattern[str], norm: str) -> bool:
@@ -1101,7 +1115,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         faq_key=faq_key,
         entities=entities,
         danger_cues=list(danger.cues),
-        region=_region(text, entities),
+        **_place_fields(_place(text, entities)),
         relationship=_relationship(norm, entities),
         age=age,
         victim_evidence=victim_evidence,

@@ -29,7 +29,7 @@ from bot.edge import TooLarge, read_limited, refuse
 from bot.models import NlgRequest
 from bot.types import IncomingMessage, OutgoingMessage, Sender
 from console import install_console
-from handlers import privacy, text_model
+from handlers import places, privacy, text_model
 from handlers.aid_ledger import RedisLedger
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
@@ -106,6 +106,7 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
     """Connect database, Rasa client, case service and core. Channels are added in the app's lifespan."""
     migrate(settings.database_url)
     text_model.warm()
+    places.warm()  # the place index (0.5-1 s) is built here, not inside the first citizen's message
     engine = make_engine(settings.database_url)
     store = Store(make_session_factory(engine))
     # One spool (and one journal) per process: processes sharing a folder never replay each other's file.

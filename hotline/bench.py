@@ -109,6 +109,10 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         from hotline import bench_paging
 
         return int(bench_paging.main(args, settings))
+    if args.what == "regions":
+        from hotline import bench_regions
+
+        return bench_regions.main(args, settings)
     if args.what == "edge":
         from hotline import bench_edge
 

@@ -52,10 +52,10 @@ def _add_staff(database_url: str, chats: list[int]) -> None:
     engine = make_engine(database_url)
     with make_session_factory(engine)() as s:
         for i, chat in enumerate(chats):
-            staff = crud.add_staff(s, name=f"Bench {i}", role="counsellor", region="depok", channel="telegram",
+            staff = crud.add_staff(s, name=f"Bench {i}", role="counsellor", region="32.76", channel="telegram",
                                    contact_id=str(chat))
             crud.start_shift(s, staff=staff)
-        crud.add_staff(s, name="Bench supervisor", role="supervisor", region="depok", channel="telegram",
+        crud.add_staff(s, name="Bench supervisor", role="supervisor", region="32.76", channel="telegram",
                        contact_id=str(chats[0] + 1000))
     engine.dispose()
 

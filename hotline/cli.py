@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     tri.set_defaults(func=cmd_triage)
 
     bench = sub.add_parser("bench", help="benchmarks")
-    bench.add_argument("what", choices=["triage", "e2e", "paging", "surge", "console", "edge", "figures"])
+    bench.add_argument("what", choices=["triage", "e2e", "paging", "surge", "console", "edge", "figures", "regions"])
     bench.add_argument("--cases", type=int, default=None,
                        help="console, figures: cases to seed (default 10,000 and 100,000)")
     bench.add_argument("--file", default=str(PROJECT_ROOT.parent / "shared" / "triage" / "dev.jsonl"))

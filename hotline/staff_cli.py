@@ -1,8 +1,9 @@
 """``hotline staff add|list``: register staff from the command line and show them.
 
-Regions are written as people write them ("Depok", "Kota Payakumbuh", "Kukar") and resolved through the
-gazetteer (``handlers.regions.resolve_region_name``). Contacts are shown masked: the listing may end up in a
-terminal log or a screenshot.
+Regions are Kemendagri codes of a regency/city or province ("32.76", "32"), written as a code or as people
+write the name ("Kota Depok", "Kab. Pekalongan", "Kukar", the former key "depok"), resolved unambiguously through
+``handlers.regions.resolve_region_name``; ``nasional`` is the national team. Contacts are shown masked: the
+listing may end up in a terminal log or a screenshot.
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ def mask(contact: str) -> str:
     return contact if len(contact) <= 4 else f"{contact[:3]}…{contact[-4:]}"
 
 
+def region_label(key: str) -> str:
+    """The region's name beside its code in the CLI's output."""
+    from handlers.regions import region_label as label
+
+    return label(key)
+
+
 def resolve_region(name: str, default_region: str) -> str | None:
     """The region key for a name as people write it (the default region's own name is accepted too)."""
     from handlers.regions import resolve_region_name
@@ -64,8 +72,8 @@ def add(session: Session, args: argparse.Namespace, settings: Settings, out: Tex
     """Register one staff member; prints its id."""
     region = resolve_region(args.region, settings.default_region)
     if region is None:
-        print(f"unknown or ambiguous region: {args.region!r} (e.g. Depok, Kota Payakumbuh, Kab. Pekalongan, "
-              f"Kukar, {settings.default_region})", file=err)
+        print(f"unknown or ambiguous region: {args.region!r} (a Kemendagri code such as 32.76 or 32, or a name "
+              f"such as Kota Depok, Kab. Pekalongan, Kukar, Jawa Barat; or {settings.default_region})", file=err)
         return 2
     if getattr(args, "whatsapp", None):
         channel, contact = "whatsapp", normalise_whatsapp(args.whatsapp)
@@ -94,7 +102,8 @@ def add(session: Session, args: argparse.Namespace, settings: Settings, out: Tex
     except crud.DuplicateStaff:
         print(f"a staff member already uses this {channel} contact", file=err)
         return 1
-    print(f"added staff #{staff.id}: {staff.name} ({staff.role}, {region}, {channel} {mask(contact)})", file=out)
+    print(f"added staff #{staff.id}: {staff.name} ({staff.role}, {region} {region_label(region)}, {channel} "
+          f"{mask(contact)})", file=out)
     if email is not None:
         console_db.set_staff_email(session, staff=staff, email=email, actor="cli")
         print_setup_link(session, staff, settings, out)

@@ -68,6 +68,8 @@ __all__ = [
     "add_staff",
     "assign_case",
     "move_case_to_region",
+    "place_case",
+    "in_region",
     "audit",
     "CASE_ROLES",
     "FIGURES_ROLES",
@@ -142,6 +144,7 @@ _EDITABLE_CASE_FIELDS: Final = frozenset(
         "urgency",
         "safe_contact",
         "region",
+        "place_code",
     }
 )
 # No 0/O, 1/I/L or U: codes are read aloud and typed on phones.
@@ -675,10 +678,13 @@ def create_case_with_outbox(
     safe_contact: str | None = None,
     dedup_key: str | None = None,
     now: datetime | None = None,
+    place_code: str | None = None,
 ) -> tuple[Case, Outbox]:
     """Create a case (status ``new``) and its page in the outbox, in ONE transaction.
 
-    ``region`` is the gazetteer key (pass the default region when unknown). ``police_report_due_at`` is set to
+    ``region`` is the team's key: a regency/city or province Kemendagri code, or the default region when
+    unknown; ``place_code`` the most specific code known (its names go in ``city`` / ``kecamatan`` /
+    ``kelurahan``). ``police_report_due_at`` is set to
     created + 72 h for sexual violence (UU TPKS). The outbox payload is ``page_payload`` plus ``case_id`` and
     ``case_code``; it must hold no message text. ``dedup_key`` (e.g. ``"page:telegram:<update_id>"``) makes
     reprocessing the same message idempotent: if it exists, the existing case and page are returned.
@@ -706,6 +712,7 @@ def create_case_with_outbox(
             city=city,
             kecamatan=kecamatan,
             kelurahan=kelurahan,
+            place_code=place_code,
             relationship=relationship,
             safe_contact=safe_contact,
             status="new",
@@ -757,17 +764,28 @@ def get_case(session: Session, *, case_id: int) -> Case | None:
 CASE_ROLES: Final[frozenset[str]] = frozenset({"counsellor", "supervisor"})
 
 
+def in_region(case_region: str, staff_region: str) -> bool:
+    """Whether a case of ``case_region`` belongs to the team of ``staff_region``: the same key, or a regency of
+    the staff's province ("32.76" is in "32"). Keys are Kemendagri codes (or ``nasional``)."""
+    return case_region == staff_region or case_region.startswith(staff_region + ".")
+
+
+def _region_clause(staff_region: str) -> ColumnElement[bool]:
+    return or_(Case.region == staff_region, Case.region.startswith(staff_region + ".", autoescape=True))
+
+
 def can_view_case(viewer: Staff, case: Case) -> bool:
     """Who may see a case, the one rule (``case_scope`` is its SQL form; both paths use them).
 
     Counsellor: own region or assigned to them; supervisor: own region; every other role and inactive staff:
-    nothing (deny by default).
+    nothing (deny by default). A region is a regency/city code, and a province's staff see its regencies'
+    cases too (a supervisor of "32" sees the cases of "32.76").
     """
     if not viewer.active or viewer.role not in CASE_ROLES:
         return False
     if viewer.role == "supervisor":
-        return case.region == viewer.region
-    return case.region == viewer.region or case.assigned_staff_id == viewer.id
+        return in_region(case.region, viewer.region)
+    return in_region(case.region, viewer.region) or case.assigned_staff_id == viewer.id
 
 
 def case_scope(viewer: Staff) -> ColumnElement[bool]:
@@ -775,8 +793,8 @@ def case_scope(viewer: Staff) -> ColumnElement[bool]:
     if not viewer.active or viewer.role not in CASE_ROLES:
         return false()
     if viewer.role == "supervisor":
-        return Case.region == viewer.region
-    return or_(Case.region == viewer.region, Case.assigned_staff_id == viewer.id)
+        return _region_clause(viewer.region)
+    return or_(_region_clause(viewer.region), Case.assigned_staff_id == viewer.id)
 
 
 #: Roles that see figures: supervisors (their region; they see its cases anyway) and statisticians (the region
@@ -1028,6 +1046,33 @@ def move_case_to_region(session: Session, *, case: Case, region: str, actor: Sta
         _add_audit(session, actor=actor, action="transfer_region", entity="case", entity_id=current.id,
                    detail=detail, at=now)
     return current
+
+
+def place_case(session: Session, *, case: Case, place_code: str, region: str, names: Mapping[str, str | None],
+               now: datetime | None = None) -> bool:
+    """Record where a case happened once the citizen says (the system's answer to "which city?"), audited.
+
+    Sets ``place_code`` and the name columns. A case still waiting to be claimed (``new``/``paged``, nobody
+    assigned) also moves to ``region``'s team, and True is returned so the caller queues that team's page in the
+    same session; a claimed case keeps its team (its counsellor has it). The audit names the fields and the
+    region keys only (not the place code: a village can point at a person).
+    """
+    current = _load(session, Case, case.id)
+    at = now or utcnow()
+    moved = (current.region != region and current.status in ("new", "paged") and current.assigned_staff_id is None)
+    detail: dict[str, Any] = {"fields": sorted(["place_code", *names]), "from_region": current.region,
+                              "to_region": region if moved else current.region}
+    with _unit_of_work(session):
+        current.place_code = place_code
+        for column, value in names.items():
+            setattr(current, column, value)
+        if moved:
+            current.region = region
+            current.status = "new"
+        current.updated_at = at
+        _add_audit(session, actor="system", action="place", entity="case", entity_id=current.id, detail=detail,
+                   at=at)
+    return moved
 
 
 def update_case_details(session: Session, *, case: Case, actor: Staff | str, changes: Mapping[str, Any]) -> Case:

@@ -237,7 +237,7 @@ class Case(Base):
     simfoni_ref: Mapped[str | None] = mapped_column(String(32))
     simfoni_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     simfoni_entered_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    # Response times, written once by the operations themselves (migration 0106), so the figures page reads one
+    # Response times, written once by the operations themselves (migration 0007), so the figures page reads one
     # row per case instead of joining pages, the audit log and messages for every case of a year.
     channel: Mapped[str | None] = mapped_column(String(16))  # the report's channel (figures; no join needed)
     first_paged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # crud.record_escalation_attempt

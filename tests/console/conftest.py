@@ -100,7 +100,7 @@ class ConsoleHarness:
     app: FastAPI
     console: Console
 
-    async def account(self, *, role: str = "counsellor", region: str = "depok",
+    async def account(self, *, role: str = "counsellor", region: str = "32.76",
                       on_shift: bool = False) -> Account:
         staff_id, chat = await self.desk.add_staff(role=role, region=region, on_shift=on_shift)
         email = f"petugas{next(_emails)}@contoh.test"

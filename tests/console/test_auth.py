@@ -70,7 +70,7 @@ async def test_supervisor_must_enrol_totp_then_use_it_and_a_code_works_once(ch: 
 
 async def test_forged_or_missing_csrf_is_refused_and_changes_nothing(ch: ConsoleHarness) -> None:
     account = await ch.account()
-    code, _, _ = await ch.desk.open(region="depok")
+    code, _, _ = await ch.desk.open(region="32.76")
     b = await ch.signed_in(account)
     await b.get(f"/console/cases/{code}")
 
@@ -149,7 +149,7 @@ async def test_an_open_live_queue_stream_ends_when_its_session_does(ch: ConsoleH
     assert not stream.done()
 
     await b.post("/console/logout")
-    await ch.desk.open(region="depok")  # a change wakes the stream, which finds its session gone
+    await ch.desk.open(region="32.76")  # a change wakes the stream, which finds its session gone
 
     response = await asyncio.wait_for(stream, 10)
     assert response.status_code == 200 and "event: queue" in response.text

@@ -73,7 +73,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
 def test_supervisor_works_an_emergency_live_and_another_region_never_sees_it(
         harness_factory: Callable[..., Harness], redis_server: RedisServer, browser: Browser) -> None:  # noqa: F811
     h = harness_factory(redis_url=redis_server.url, rasa_url=None)
-    add_account(h, role="supervisor", region="depok", email="supervisor.depok@contoh.test")
+    add_account(h, role="supervisor", region="32.76", email="supervisor.depok@contoh.test")
     add_account(h, role="counsellor", region="payakumbuh", email="konselor.payakumbuh@contoh.test")
     citizen = new_chat_id()
 
@@ -145,7 +145,7 @@ def test_slash_lists_the_regions_canned_replies_and_inserts_one_to_edit(
     from console.canned import for_region
 
     h = harness_factory(redis_url=redis_server.url, rasa_url=None)
-    add_account(h, role="counsellor", region="depok", email="konselor.depok@contoh.test")
+    add_account(h, role="counsellor", region="32.76", email="konselor.depok@contoh.test")
     citizen = new_chat_id()
     page = browser.new_context().new_page()
     sign_in(page, h.base_url, "konselor.depok@contoh.test")
@@ -160,7 +160,7 @@ def test_slash_lists_the_regions_canned_replies_and_inserts_one_to_edit(
 
     box = page.get_by_label(re.compile("Pesan ke pelapor"))
     options = page.get_by_role("listbox", name="Balasan cepat").get_by_role("option")
-    offered = for_region("depok")
+    offered = for_region("32.76")
     expect(box).to_have_attribute("data-canned", str(len(offered)))  # the deferred script is listening
     box.press_sequentially("/")
     expect(options).to_have_count(len(offered))

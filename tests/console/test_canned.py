@@ -23,7 +23,8 @@ PHONE = re.compile(r"\d{3}[\d\s-]{5,}")
 def test_every_canned_reply_is_well_formed() -> None:
     replies = canned.load()
     assert DEFAULT_REGION in replies and len(replies[DEFAULT_REGION]) >= 5
-    assert set(replies) <= set(load_regions())
+    # Stored under the region keys cases carry (codes), whichever way the file names the region.
+    assert set(replies) <= {r.code for r in load_regions().values()}
     keys = [r.key for rs in replies.values() for r in rs]
     assert len(keys) == len(set(keys))
     for region, entries in replies.items():
@@ -55,8 +56,8 @@ def test_a_malformed_file_is_refused(broken: dict, tmp_path: Path) -> None:  # t
 
 
 async def test_the_case_page_offers_its_regions_replies_and_the_national_ones(ch: ConsoleHarness) -> None:
-    counsellor = await ch.account(region="depok")
-    code, _, _ = await ch.desk.open(region="depok")
+    counsellor = await ch.account(region="32.76")
+    code, _, _ = await ch.desk.open(region="32.76")
     b = await ch.signed_in(counsellor)
     await b.get(f"/console/cases/{code}")
     await b.post(f"/console/cases/{code}/claim")
@@ -64,6 +65,13 @@ async def test_the_case_page_offers_its_regions_replies_and_the_national_ones(ch
     m = re.search(r'<script type="application/json" id="canned-data">(.*?)</script>', page.text, re.S)
     assert m, "the chat box carries the replies"
     offered = {r["key"]: r["region"] for r in json.loads(m.group(1))}
-    assert offered["uptd_depok"] == "depok" and offered["salam"] == DEFAULT_REGION
+    assert offered["uptd_depok"] == "32.76" and offered["salam"] == DEFAULT_REGION
     assert "uptd_payakumbuh" not in offered
-    assert list(offered.values())[0] == "depok"  # the region's own come first
+    assert list(offered.values())[0] == "32.76"  # the region's own come first
+
+
+def test_a_region_may_be_named_by_code_or_former_key() -> None:
+    parsed = canned.parse({"regions": {"nasional": [{"key": "halo", "title": "Halo", "text": "Halo."}],
+                                       "32.05": [{"key": "garut", "title": "Garut", "text": "Halo Garut."}],
+                                       "kukar": [{"key": "kukar", "title": "Kukar", "text": "Halo Kukar."}]}})
+    assert set(parsed) == {"nasional", "32.05", "64.02"}

@@ -19,9 +19,9 @@ def _case(code: str):  # type: ignore[no-untyped-def]
 
 async def test_claim_in_the_console_is_seen_by_telegram_and_a_telegram_note_by_the_console(
         ch: ConsoleHarness) -> None:
-    counsellor = await ch.account(region="depok")
-    colleague = await ch.account(region="depok")
-    code, _, citizen = await ch.desk.open(region="depok", category="sexual")
+    counsellor = await ch.account(region="32.76")
+    colleague = await ch.account(region="32.76")
+    code, _, citizen = await ch.desk.open(region="32.76", category="sexual")
     b = await ch.signed_in(counsellor)
 
     page = await b.get(f"/console/cases/{code}")
@@ -46,9 +46,9 @@ async def test_claim_in_the_console_is_seen_by_telegram_and_a_telegram_note_by_t
 
 
 async def test_note_transfer_and_close_from_the_console(ch: ConsoleHarness) -> None:
-    counsellor = await ch.account(region="depok")
-    colleague = await ch.account(region="depok")
-    code, _, citizen = await ch.desk.open(region="depok")
+    counsellor = await ch.account(region="32.76")
+    colleague = await ch.account(region="32.76")
+    code, _, citizen = await ch.desk.open(region="32.76")
     b = await ch.signed_in(counsellor)
     await b.get(f"/console/cases/{code}")
     await b.post(f"/console/cases/{code}/claim")
@@ -96,9 +96,9 @@ async def test_note_transfer_and_close_from_the_console(ch: ConsoleHarness) -> N
 
 async def test_only_the_assignee_writes_to_the_citizen_and_replies_are_in_the_transcript(
         ch: ConsoleHarness) -> None:
-    counsellor = await ch.account(region="depok")
-    supervisor = await ch.account(role="supervisor", region="depok")
-    code, conv_id, citizen = await ch.desk.open(region="depok")
+    counsellor = await ch.account(region="32.76")
+    supervisor = await ch.account(role="supervisor", region="32.76")
+    code, conv_id, citizen = await ch.desk.open(region="32.76")
     b = await ch.signed_in(counsellor)
     await b.get(f"/console/cases/{code}")
     await b.post(f"/console/cases/{code}/claim")
@@ -129,8 +129,8 @@ async def test_only_the_assignee_writes_to_the_citizen_and_replies_are_in_the_tr
 
 
 async def test_triage_correction_is_kept_beside_the_original_verdict(ch: ConsoleHarness) -> None:
-    supervisor = await ch.account(role="supervisor", region="depok")
-    code, _, _ = await ch.desk.open(region="depok", urgency="emergency", category="physical", victim="child")
+    supervisor = await ch.account(role="supervisor", region="32.76")
+    code, _, _ = await ch.desk.open(region="32.76", urgency="emergency", category="physical", victim="child")
     b = await ch.signed_in(supervisor)
     await b.get(f"/console/cases/{code}")
 
@@ -151,8 +151,8 @@ async def test_triage_correction_is_kept_beside_the_original_verdict(ch: Console
 
 
 async def test_revealing_a_contact_needs_a_reason_and_is_logged(ch: ConsoleHarness) -> None:
-    counsellor = await ch.account(region="depok")
-    code, _, citizen = await ch.desk.open(region="depok")
+    counsellor = await ch.account(region="32.76")
+    code, _, citizen = await ch.desk.open(region="32.76")
     b = await ch.signed_in(counsellor)
     await b.get(f"/console/cases/{code}")
 
@@ -168,11 +168,11 @@ async def test_revealing_a_contact_needs_a_reason_and_is_logged(ch: ConsoleHarne
 
 
 async def test_queue_is_ranked_by_risk_then_waiting_and_shows_no_message_text(ch: ConsoleHarness) -> None:
-    counsellor = await ch.account(region="depok")
-    normal, _, _ = await ch.desk.open(region="depok", urgency="normal")
-    emergency, _, _ = await ch.desk.open(region="depok", urgency="emergency")
-    high, _, _ = await ch.desk.open(region="depok", urgency="high")
-    other_region, _, _ = await ch.desk.open(region="payakumbuh", urgency="emergency")
+    counsellor = await ch.account(region="32.76")
+    normal, _, _ = await ch.desk.open(region="32.76", urgency="normal")
+    emergency, _, _ = await ch.desk.open(region="32.76", urgency="emergency")
+    high, _, _ = await ch.desk.open(region="32.76", urgency="high")
+    other_region, _, _ = await ch.desk.open(region="13.76", urgency="emergency")
     b = await ch.signed_in(counsellor)
 
     page = (await b.get("/console/queue")).text

@@ -1,7 +1,8 @@
 """Who may see a case, through every console route: a property test over roles, regions and routes.
 
 Deny by default: content editors, statisticians and admins never reach a case; counsellors and supervisors
-only their region's (a counsellor also a case assigned to them). A case out of scope answers 404 like a
+only their region's (a counsellor also a case assigned to them), where a province's staff ("32") have the cases
+of its regencies and cities ("32.76", "32.75"). A case out of scope answers 404 like a
 missing one, changes nothing and sends nothing; every attempt is audited.
 """
 
@@ -18,16 +19,18 @@ from storage.models import AuditLog, Case, CaseNote, TriageCorrection
 from tests.console.conftest import Account, Browser, ConsoleHarness
 
 ROLES = ["counsellor", "supervisor", "content_editor", "statistician", "admin"]
-REGIONS = ["depok", "payakumbuh"]
+REGIONS = ["32.76", "13.76", "32"]  # Kota Depok, Kota Payakumbuh, the province of Jawa Barat
+CASE_REGIONS = ["32.76", "13.76", "32.75"]  # Kota Depok, Kota Payakumbuh, Kota Bekasi
 ROUTES = ["page", "events", "claim", "note", "transfer", "close", "reopen", "message", "triage", "reveal"]
 
 
 def in_scope(viewer: Account, case: Case) -> bool:
     """The rule restated independently of the code under test."""
+    mine = case.region.split(".")[:len(viewer.region.split("."))] == viewer.region.split(".")
     if viewer.role == "supervisor":
-        return case.region == viewer.region
+        return mine
     if viewer.role == "counsellor":
-        return case.region == viewer.region or case.assigned_staff_id == viewer.staff_id
+        return mine or case.assigned_staff_id == viewer.staff_id
     return False
 
 
@@ -61,7 +64,7 @@ async def test_no_role_reaches_a_case_outside_its_scope_by_any_route(ch: Console
             browser = await ch.signed_in(account)
             await browser.get("/console/queue")  # a page (queue or 404) with the session CSRF token
             viewers.append((account, browser))
-    codes = [(await ch.desk.open(region=region))[0] for region in REGIONS for _ in range(2)]
+    codes = [(await ch.desk.open(region=region))[0] for region in CASE_REGIONS for _ in range(2)]
     staff_ids = [a.staff_id for a, _ in viewers]
 
     loop = asyncio.get_running_loop()
@@ -101,3 +104,19 @@ async def test_no_role_reaches_a_case_outside_its_scope_by_any_route(ch: Console
     assert denied and all(r.actor.startswith("staff:") for r in denied)
     assert {t[0] for t in tried} == set(ROLES) and {t[3] for t in tried} >= {"page", "claim", "note", "reveal"}
     assert len(tried) >= 50 and any(t[4] == 404 for t in tried) and any(t[4] != 404 for t in tried)
+
+
+async def test_a_province_supervisor_sees_its_regencies_and_a_regency_counsellor_only_its_own(
+        ch: ConsoleHarness) -> None:
+    bekasi, _, _ = await ch.desk.open(region="32.75")
+    depok, _, _ = await ch.desk.open(region="32.76")
+    padang, _, _ = await ch.desk.open(region="13.71")
+    province = await ch.signed_in(await ch.account(role="supervisor", region="32"))
+    counsellor = await ch.signed_in(await ch.account(role="counsellor", region="32.76"))
+    queue = (await province.get("/console/queue")).text
+    assert bekasi in queue and depok in queue and padang not in queue
+    assert (await province.get(f"/console/cases/{bekasi}")).status_code == 200
+    assert (await province.get(f"/console/cases/{padang}")).status_code == 404
+    assert (await counsellor.get(f"/console/cases/{depok}")).status_code == 200
+    assert (await counsellor.get(f"/console/cases/{bekasi}")).status_code == 404
+    assert bekasi not in (await counsellor.get("/console/queue")).text

@@ -19,9 +19,9 @@ def _case(code: str):  # type: ignore[no-untyped-def]
 
 async def test_console_transfer_to_a_region_repages_there_and_the_former_assignee_loses_the_case(
         ch: ConsoleHarness) -> None:
-    counsellor = await ch.account(region="depok", on_shift=True)
-    there = await ch.account(region="kukar", on_shift=True)
-    code, conv_id, citizen = await ch.desk.open(region="depok", urgency="emergency")
+    counsellor = await ch.account(region="32.76", on_shift=True)
+    there = await ch.account(region="64.02", on_shift=True)
+    code, conv_id, citizen = await ch.desk.open(region="32.76", urgency="emergency")
     await ch.desk.pump()
     assert ch.desk.pages_to(counsellor.chat) and not ch.desk.pages_to(there.chat)
 
@@ -29,8 +29,8 @@ async def test_console_transfer_to_a_region_repages_there_and_the_former_assigne
     await b.get(f"/console/cases/{code}")
     await b.post(f"/console/cases/{code}/claim")
     page = await b.get(f"/console/cases/{code}")
-    assert 'id="transfer-region"' in page.text and 'value="kukar"' in page.text
-    assert 'value="depok"' not in page.text.split('id="transfer-region"', 1)[1].split("</select>", 1)[0]
+    assert 'id="transfer-region"' in page.text and 'value="64.02"' in page.text
+    assert 'value="32.76"' not in page.text.split('id="transfer-region"', 1)[1].split("</select>", 1)[0]
 
     moved = await b.post(f"/console/cases/{code}/transfer-region", {"region": "kukar"})
     assert moved.status_code == 303 and moved.headers["location"] == "/console/queue"
@@ -38,7 +38,7 @@ async def test_console_transfer_to_a_region_repages_there_and_the_former_assigne
     assert "dialihkan ke tim jaga" in queue.text and code not in queue.text.split('<table id="queue"', 1)[1]
 
     case = await ch.db(_case(code))
-    assert (case.region, case.assigned_staff_id, case.status) == ("kukar", None, "new")
+    assert (case.region, case.assigned_staff_id, case.status) == ("64.02", None, "new")
     conv = await ch.db(lambda s: s.get(Conversation, conv_id))
     assert conv.handoff_staff_id is None  # the bot keeps the citizen company until someone there claims it
     assert ch.desk.sent_to(citizen)[-1]["text"] == CITIZEN_MOVED["id"]
@@ -54,16 +54,16 @@ async def test_console_transfer_to_a_region_repages_there_and_the_former_assigne
 
     rows = await ch.db(lambda s: list(s.scalars(select(AuditLog).where(
         AuditLog.entity == "case", AuditLog.entity_id == str(case.id), AuditLog.action == "transfer_region"))))
-    assert len(rows) == 1 and rows[0].detail["from_region"] == "depok" and rows[0].detail["to_region"] == "kukar"
+    assert len(rows) == 1 and rows[0].detail["from_region"] == "32.76" and rows[0].detail["to_region"] == "64.02"
     assert rows[0].detail["from_staff_id"] == counsellor.staff_id
     assert citizen not in json.dumps(rows[0].detail) and "Petugas Uji" not in json.dumps(rows[0].detail)
 
 
 async def test_telegram_alihkan_to_a_region_by_name_and_its_refusals(ch: ConsoleHarness) -> None:
-    supervisor = await ch.account(role="supervisor", region="depok")
-    other = await ch.account(region="depok")
-    there = await ch.account(region="payakumbuh", on_shift=True)
-    code, _, _ = await ch.desk.open(region="depok", urgency="high")
+    supervisor = await ch.account(role="supervisor", region="32.76")
+    other = await ch.account(region="32.76")
+    there = await ch.account(region="13.76", on_shift=True)
+    code, _, _ = await ch.desk.open(region="32.76", urgency="high")
 
     # Only the assignee, a supervisor or an admin may move a case.
     await ch.desk.staff_says(other.chat, f"/alihkan {code} payakumbuh")
@@ -72,11 +72,11 @@ async def test_telegram_alihkan_to_a_region_by_name_and_its_refusals(ch: Console
     assert "tidak dikenal" in ch.desk.sent_to(supervisor.chat)[-1]["text"]
     await ch.desk.staff_says(supervisor.chat, f"/alihkan {code} Depok")
     assert "sudah berada di wilayah" in ch.desk.sent_to(supervisor.chat)[-1]["text"]
-    assert (await ch.db(_case(code))).region == "depok"
+    assert (await ch.db(_case(code))).region == "32.76"
 
     await ch.desk.staff_says(supervisor.chat, f"/alihkan {code} Kota Payakumbuh")
     assert "dialihkan ke tim jaga" in ch.desk.sent_to(supervisor.chat)[-1]["text"]
-    assert (await ch.db(_case(code))).region == "payakumbuh"
+    assert (await ch.db(_case(code))).region == "13.76"
     await ch.desk.pump()
     assert ch.desk.pages_to(there.chat)
     # The console of the new region shows it; the depok supervisor's gets 404 (scope is the region).
@@ -94,7 +94,7 @@ async def test_telegram_alihkan_to_a_region_by_name_and_its_refusals(ch: Console
 async def test_a_case_the_national_team_took_after_a_fallback_is_paged_afresh_in_its_region(
         ch: ConsoleHarness) -> None:
     national = await ch.account(region="nasional", on_shift=True)
-    code, _, _ = await ch.desk.open(region="depok", urgency="emergency")
+    code, _, _ = await ch.desk.open(region="32.76", urgency="emergency")
     await ch.desk.pump()  # nobody on shift in Depok: the national fallback pages the national team
     assert ch.desk.pages_to(national.chat)
     await ch.desk.staff_says(national.chat, f"/ambil {code}")
@@ -102,10 +102,10 @@ async def test_a_case_the_national_team_took_after_a_fallback_is_paged_afresh_in
 
     # The citizen turns out to live in Kutai Kartanegara: the national counsellor hands the case to that team.
     # The earlier fallback belongs to the old chain: the new chain starts with Kukar's on-call counsellor.
-    local = await ch.account(region="kukar", on_shift=True)
+    local = await ch.account(region="64.02", on_shift=True)
     await ch.desk.staff_says(national.chat, f"/alihkan {code} kukar")
     assert "dialihkan ke tim jaga" in ch.desk.sent_to(national.chat)[-1]["text"]
     await ch.desk.pump()
     assert ch.desk.pages_to(local.chat)
     case = await ch.db(_case(code))
-    assert (case.region, case.status, case.assigned_staff_id) == ("kukar", "paged", None)
+    assert (case.region, case.status, case.assigned_staff_id) == ("64.02", "paged", None)

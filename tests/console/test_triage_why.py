@@ -42,7 +42,7 @@ def _sign_in(h: Harness, email: str) -> httpx.Client:
     chat = new_chat_id()
 
     def make(s: Any) -> None:
-        staff = crud.add_staff(s, name=f"Petugas Uji {chat}", role="counsellor", region="depok",
+        staff = crud.add_staff(s, name=f"Petugas Uji {chat}", role="counsellor", region="32.76",
                                channel="telegram", contact_id=str(chat))
         db.set_staff_email(s, staff=staff, email=email)
         db.issue_setup_token(s, staff=staff, token_hash=db.token_digest(email),

@@ -188,7 +188,7 @@ class Desk:
     chats: list[int] = field(default_factory=list)
 
     # -- data ------------------------------------------------------------------------------------------
-    async def add_staff(self, *, role: str = "counsellor", region: str = "depok", on_shift: bool = True,
+    async def add_staff(self, *, role: str = "counsellor", region: str = "32.76", on_shift: bool = True,
                         name: str | None = None) -> tuple[int, int]:
         """Register invented staff; returns (staff id, Telegram chat id)."""
         chat = new_chat_id()
@@ -215,7 +215,7 @@ class Desk:
 
         return await self.store.run(make), sender_id
 
-    async def open(self, *, urgency: str = "emergency", region: str | None = "depok", category: str = "physical",
+    async def open(self, *, urgency: str = "emergency", region: str | None = "32.76", category: str = "physical",
                    victim: str = "child") -> tuple[str, int, str]:
         """Open a case through CaseService; returns (code, conversation id, citizen sender id)."""
         conv_id, sender_id = await self.citizen()

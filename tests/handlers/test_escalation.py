@@ -51,9 +51,9 @@ async def attempts(desk: Desk, code: str) -> list[tuple[int | None, int, bool]]:
 
 @pytest.mark.parametrize("db_kind", BACKENDS)
 async def test_page_claim_relay_both_ways_close(desk: Desk, db_kind: str) -> None:
-    counsellor, c_chat = await desk.add_staff(role="counsellor", region="depok")
-    await desk.add_staff(role="counsellor", region="payakumbuh")  # another region: never paged
-    code, conv_id, citizen = await desk.open(urgency="emergency", region="depok", category="sexual")
+    counsellor, c_chat = await desk.add_staff(role="counsellor", region="32.76")
+    await desk.add_staff(role="counsellor", region="13.76")  # another region: never paged
+    code, conv_id, citizen = await desk.open(urgency="emergency", region="32.76", category="sexual")
 
     assert await desk.pump() == 2  # published, then delivered
     pages = desk.pages_to(c_chat)
@@ -167,9 +167,9 @@ async def test_claim_timeout_is_configurable(desk: Desk) -> None:
 
 
 async def test_nobody_on_shift_national_fallback_at_once(desk: Desk) -> None:
-    _, off_chat = await desk.add_staff(role="counsellor", region="depok", on_shift=False)
+    _, off_chat = await desk.add_staff(role="counsellor", region="32.76", on_shift=False)
     _, nat_chat = await desk.add_staff(role="counsellor", region="nasional")
-    code, _, citizen = await desk.open(urgency="emergency", region="depok")
+    code, _, citizen = await desk.open(urgency="emergency", region="32.76")
     await desk.pump()
     assert not desk.pages_to(off_chat)
     national = desk.pages_to(nat_chat)
@@ -182,7 +182,7 @@ async def test_nobody_on_shift_national_fallback_at_once(desk: Desk) -> None:
 
 async def test_outside_opening_hours_national_fallback(desk: Desk) -> None:
     desk.clock.now = datetime(2024, 5, 6, 13, 0, tzinfo=UTC)  # 20:00 WIB
-    _, on_chat = await desk.add_staff(role="counsellor", region="depok")  # on shift, but the office is closed
+    _, on_chat = await desk.add_staff(role="counsellor", region="32.76")  # on shift, but the office is closed
     desk.cases.workers.notifier.config = replace(desk.config, opening_hours=parse_hours("07:30-16:00"))
     _, _, citizen = await desk.open(urgency="emergency")
     await desk.pump()
@@ -475,3 +475,44 @@ async def test_every_page_is_audited(desk: Desk) -> None:
     for detail in await desk.store.run(details):
         assert "(uji)" not in detail
 
+
+
+# ------------------------------------------------------------------------------ regions: regency → province
+
+
+async def test_a_regency_without_a_team_is_paged_to_its_province(desk: Desk) -> None:
+    _, province = await desk.add_staff(role="counsellor", region="32")  # Jawa Barat
+    _, elsewhere = await desk.add_staff(role="counsellor", region="33")  # Jawa Tengah: never
+    code, _, _ = await desk.open(urgency="emergency", region="32.75")  # Kota Bekasi has nobody
+    await desk.pump()
+    pages = desk.pages_to(province)
+    assert len(pages) == 1 and code in pages[0]["text"] and "Kota Bekasi" in pages[0]["text"]
+    assert not desk.pages_to(elsewhere)
+
+
+async def test_the_regency_team_comes_before_the_province(desk: Desk) -> None:
+    _, regency = await desk.add_staff(role="counsellor", region="32.75")
+    _, province = await desk.add_staff(role="counsellor", region="32")
+    await desk.open(urgency="high", region="32.75")
+    await desk.pump()
+    assert len(desk.pages_to(regency)) == 1 and not desk.pages_to(province)
+
+
+async def test_placing_an_unclaimed_case_routes_it_to_that_regency_and_pages_there(desk: Desk) -> None:
+    _, province = await desk.add_staff(role="counsellor", region="32")
+    _, bekasi = await desk.add_staff(role="counsellor", region="32.75")
+    code, _, _ = await desk.open(urgency="emergency", region="32")  # "Bekasi": city or regency, not yet said
+    await desk.pump()
+    assert len(desk.pages_to(province)) == 1 and not desk.pages_to(bekasi)
+    assert await desk.cases.place_case(code=code, place_code="32.75.01")  # the citizen chose Kota Bekasi
+    await desk.pump()
+    assert len(desk.pages_to(bekasi)) == 1
+    case = await case_row(desk, code)
+    assert (case.region, case.place_code, case.city, case.kecamatan) == ("32.75", "32.75.01", "Kota Bekasi",
+                                                                        "Bekasi Timur")
+    # A claimed case keeps its team; the place is still recorded. A code that does not exist changes nothing.
+    assert await desk.staff_says(bekasi, callback=f"claim:{code}")
+    assert not await desk.cases.place_case(code=code, place_code="32.76")
+    assert not await desk.cases.place_case(code=code, place_code="99.99")
+    case = await case_row(desk, code)
+    assert (case.region, case.place_code, case.city) == ("32.75", "32.76", "Kota Depok")

@@ -13,8 +13,10 @@ def test_faq_in_both_languages() -> None:
 
 
 def test_directory_of_a_region_lists_its_services_and_never_invents_numbers() -> None:
-    text = render("utter_directory", {"lang": "id", "region": "depok"})
+    text = render("utter_directory", {"lang": "id", "region": "32.76"})
     assert "Depok" in text and "SAPA 129" in text
+    text = render("utter_directory", {"lang": "id", "region": "32.05"})
+    assert "UPTD PPA Kabupaten Garut" in text and "SAPA 129" in text
 
 
 def test_unknown_region_asks_where_and_gives_national_line() -> None:

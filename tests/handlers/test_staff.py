@@ -99,12 +99,12 @@ async def test_shift_on_off(desk: Desk) -> None:
 
 
 async def test_queue_emergencies_first_own_region_and_assigned_only_audited(desk: Desk) -> None:
-    staff_id, chat = await desk.add_staff(region="depok", on_shift=False)
-    normal, _, _ = await desk.open(urgency="normal", region="depok")
-    emergency, _, _ = await desk.open(urgency="emergency", region="depok")
-    high, _, _ = await desk.open(urgency="high", region="depok")
-    elsewhere, _, _ = await desk.open(urgency="emergency", region="payakumbuh")
-    assigned_elsewhere, _, _ = await desk.open(urgency="normal", region="kukar")
+    staff_id, chat = await desk.add_staff(region="32.76", on_shift=False)
+    normal, _, _ = await desk.open(urgency="normal", region="32.76")
+    emergency, _, _ = await desk.open(urgency="emergency", region="32.76")
+    high, _, _ = await desk.open(urgency="high", region="32.76")
+    elsewhere, _, _ = await desk.open(urgency="emergency", region="13.76")
+    assigned_elsewhere, _, _ = await desk.open(urgency="normal", region="64.02")
 
     def assign(session: Session) -> None:
         case = session.scalars(select(Case).where(Case.code == assigned_elsewhere)).one()
@@ -123,16 +123,16 @@ async def test_queue_emergencies_first_own_region_and_assigned_only_audited(desk
 
 
 async def test_supervisor_sees_own_region(desk: Desk) -> None:
-    _, chat = await desk.add_staff(role="supervisor", region="kukar")
-    mine, _, _ = await desk.open(region="kukar")
-    other, _, _ = await desk.open(region="depok")
+    _, chat = await desk.add_staff(role="supervisor", region="64.02")
+    mine, _, _ = await desk.open(region="64.02")
+    other, _, _ = await desk.open(region="32.76")
     await desk.staff_says(chat, "/antrian")
     assert mine in last_text(desk, chat) and other not in last_text(desk, chat)
 
 
 async def test_counsellor_cannot_read_another_regions_case(desk: Desk) -> None:
-    staff_id, chat = await desk.add_staff(region="depok")
-    code, _, citizen = await desk.open(region="payakumbuh", category="sexual")
+    staff_id, chat = await desk.add_staff(region="32.76")
+    code, _, citizen = await desk.open(region="13.76", category="sexual")
     for command in (f"/kasus {code}", f"/ambil {code}", f"/catatan {code} sudah ditelepon",
                     f"/selesai {code} konseling", f"/alihkan {code} {staff_id}"):
         assert await desk.staff_says(chat, command)

@@ -68,14 +68,14 @@ def test_result_shape_matches_contract() -> None:
     names = [f.name for f in dataclasses.fields(TriageResult)]
     assert names == ["urgency", "category", "victim", "language", "intent", "confidence", "faq_key",
                      "entities", "danger_cues", "region", "relationship", "age", "victim_evidence",
-                     "uncertain_report"]
+                     "uncertain_report", "place_code", "place_candidates", "abroad"]
 
 
 def test_rules_only_emergency_fields() -> None:
     r = triage("tlg istri sy d pukul kakak ipar smpe pingsan skrg di Sukmajaya", None)
     assert r.urgency == "emergency" and r.category == "physical" and r.victim == "adult"
     assert r.intent is None and r.confidence is None and r.faq_key is None
-    assert r.region == "depok" and "serious_injury" in r.danger_cues
+    assert r.region == "32.76" and r.place_code == "32.76.05" and "serious_injury" in r.danger_cues
     assert r.relationship == "kakak ipar"
 
 
@@ -170,7 +170,7 @@ def test_entities_are_used() -> None:
         {"entity": "age", "value": "13", "start": 31, "end": 33, "extractor": "DIETClassifier"},
     ]
     r = triage("dia sering memukul adik", _parse("report_physical", 0.9, entities))
-    assert r.relationship == "ayah tiri" and r.region == "pekalongan_kab" and r.age == 13
+    assert r.relationship == "ayah tiri" and r.region == "33.26" and r.place_code == "33.26.13" and r.age == 13
     assert r.victim == "child" and r.entities == entities
 
 

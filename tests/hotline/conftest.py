@@ -127,7 +127,7 @@ class Harness:
         with self.rt.store.sessions() as session:
             return fn(session)
 
-    def add_on_call(self, contact_id: str, *, channel: str = "telegram", region: str = "depok",
+    def add_on_call(self, contact_id: str, *, channel: str = "telegram", region: str = "32.76",
                     name: str = "Konselor Uji Depok") -> None:
         """An on-call counsellor of ``region`` reached at ``contact_id`` on ``channel`` (a shift started now)."""
 

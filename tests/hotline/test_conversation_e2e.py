@@ -42,7 +42,8 @@ def test_report_intake_asks_only_what_is_missing_and_opens_a_case(hotline: Harne
     assert "umurnya" not in joined and "kecamatan" not in joined.lower()
     case = hotline.db(lambda s: s.scalars(select(Case)).one())
     assert (case.urgency, case.violence_type, case.victim_age_group, case.region) == ("high", "physical", "child",
-                                                                                    "depok")
+                                                                                    "32.76")
+    assert (case.place_code, case.city, case.kecamatan) == ("32.76.05", "Kota Depok", "Sukmajaya")
     # Next question: is the perpetrator near (high urgency) -> "tidak"; then a safe way to contact -> done.
     assert "pelaku" in texts[-1].lower()
     hotline.post_telegram(telegram_text_update("tidak", chat_id=chat))

@@ -36,7 +36,8 @@ def test_page_claim_relay_both_ways_and_close(hotline: Harness) -> None:
     # The page reaches the Depok counsellor with a claim button, and never contains the citizen's words.
     pages = hotline.wait_telegram(counsellor_chat, 1)
     case = hotline.db(lambda s: s.scalars(select(Case)).one())
-    assert case.code in pages[0] and case.region == "depok" and case.urgency == "emergency"
+    assert case.code in pages[0] and case.region == "32.76" and case.urgency == "emergency"
+    assert case.place_code == "32.76.05" and case.kecamatan == "Sukmajaya"
     assert "mukulin" not in pages[0]
     page_params = next(p for p in hotline.tg.sent_messages() if int(p["chat_id"]) == counsellor_chat)
     assert f"claim:{case.code}" in _reply_markup_data(page_params)

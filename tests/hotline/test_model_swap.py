@@ -43,7 +43,7 @@ def admin_account(h: Harness) -> Account:
     email = f"admin{chat}@contoh.test"
 
     def make(s: Session) -> int:
-        staff = crud.add_staff(s, name="Admin Uji", role="admin", region="depok", channel="telegram",
+        staff = crud.add_staff(s, name="Admin Uji", role="admin", region="32.76", channel="telegram",
                                contact_id=str(chat))
         console_db.set_staff_email(s, staff=staff, email=email)
         console_db.issue_setup_token(s, staff=staff, token_hash=console_db.token_digest(email),
@@ -52,7 +52,7 @@ def admin_account(h: Harness) -> Account:
                                              password_hash=auth.hash_password(PASSWORD), now=utcnow())
         return staff.id
 
-    return Account(h.db(make), chat, email, "admin", "depok")
+    return Account(h.db(make), chat, email, "admin", "32.76")
 
 
 class Citizens:

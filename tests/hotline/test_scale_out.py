@@ -72,7 +72,7 @@ class Cluster:
 
     def add_on_call(self, chat_id: int, name: str) -> None:
         def add(session: Session) -> None:
-            staff = crud.add_staff(session, name=name, role="counsellor", region="depok", channel="telegram",
+            staff = crud.add_staff(session, name=name, role="counsellor", region="32.76", channel="telegram",
                                    contact_id=str(chat_id))
             crud.start_shift(session, staff=staff)
             session.commit()

@@ -44,11 +44,18 @@ def test_add_resolves_regions_as_people_write_them(settings: Settings) -> None:
                "--telegram-id", "900778")[0] == 0
     assert run(settings, "add", "--name", "Uji Empat", "--role", "counsellor", "--region", "nasional",
                "--telegram-id", "900779")[0] == 0
+    assert run(settings, "add", "--name", "Uji Enam", "--role", "supervisor", "--region", "32",
+               "--telegram-id", "900782")[0] == 0  # a code: the province of Jawa Barat
+    code, out, _ = run(settings, "add", "--name", "Uji Tujuh", "--role", "counsellor", "--region", "depok",
+                       "--telegram-id", "900783")  # the former key
+    assert code == 0 and "32.76 Kota Depok" in out
     assert sorted(staff_rows(settings)) == sorted([
-        ("Uji Satu", "counsellor", "depok", "telegram", "900777"),
-        ("Uji Dua", "supervisor", "payakumbuh", "whatsapp", "+6281200000077"),
-        ("Uji Tiga", "admin", "kukar", "telegram", "900778"),
+        ("Uji Satu", "counsellor", "32.76", "telegram", "900777"),
+        ("Uji Dua", "supervisor", "13.76", "whatsapp", "+6281200000077"),
+        ("Uji Tiga", "admin", "64.02", "telegram", "900778"),
         ("Uji Empat", "counsellor", "nasional", "telegram", "900779"),
+        ("Uji Enam", "supervisor", "32", "telegram", "900782"),
+        ("Uji Tujuh", "counsellor", "32.76", "telegram", "900783"),
     ])
 
 
@@ -59,6 +66,10 @@ def test_add_refuses_bad_input(settings: Settings) -> None:
     code, _, err = run(settings, "add", "--name", "Uji", "--role", "counsellor", "--region", "Atlantis",
                        "--telegram-id", "900780")
     assert code == 2 and "region" in err
+    for bad in ("99.99", "Malaysia", ""):  # a code that does not exist, a place abroad, nothing
+        code, _, err = run(settings, "add", "--name", "Uji", "--role", "counsellor", "--region", bad,
+                           "--telegram-id", "900780")
+        assert code == 2 and "region" in err
     code, _, err = run(settings, "add", "--name", "Uji", "--role", "counsellor", "--region", "Depok",
                        "--telegram-id", "@someone")
     assert code == 2 and "Telegram" in err
@@ -84,7 +95,7 @@ def test_list_masks_contacts(settings: Settings) -> None:
         "--whatsapp", "+6281200000055")
     code, out, _ = run(settings, "list")
     assert code == 0
-    assert "Uji Lima" in out and "pekalongan_kab" in out and "whatsapp" in out
+    assert "Uji Lima" in out and "33.26" in out and "whatsapp" in out
     assert "+6281200000055" not in out and "0055" in out
 
 

@@ -118,3 +118,30 @@ def test_processes_starting_together_migrate_one_at_a_time(empty_db_url: str) ->
         for future in [pool.submit(migrate, empty_db_url) for _ in range(3)]:
             future.result()  # before the lock: "duplicate key ... alembic_version" on PostgreSQL
     assert TABLES <= _tables(empty_db_url)
+
+
+def test_region_keys_become_codes(empty_db_url: str) -> None:
+    # Rows written before 0006 with the gazetteer's keys: after it, the codes; a downgrade gives the keys back.
+    migrate(empty_db_url, "0005")
+    engine = make_engine(empty_db_url)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO staff (id, name, role, region, channel, contact_id, active, created_at) "
+                              "VALUES (1, 'Petugas Uji', 'counsellor', 'depok', 'telegram', '111', true, :t), "
+                              "(2, 'Petugas Dua', 'supervisor', 'nasional', 'telegram', '222', true, :t)"), {"t": now})
+            conn.execute(text("INSERT INTO cases (id, code, region, violence_type, victim_age_group, urgency, "
+                              "status, created_at, updated_at) VALUES "
+                              "(1, 'K-AAAAA', 'kukar', 'physical', 'adult', 'high', 'new', :t, :t), "
+                              "(2, 'K-BBBBB', 'nasional', 'physical', 'adult', 'high', 'new', :t, :t)"), {"t": now})
+        migrate(empty_db_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT region FROM staff ORDER BY id")).scalars().all() == ["32.76", "nasional"]
+            assert conn.execute(text("SELECT region, place_code, city FROM cases ORDER BY id")).all() == [
+                ("64.02", "64.02", "Kabupaten Kutai Kartanegara"), ("nasional", None, None)]
+        downgrade(empty_db_url, "0005")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT region FROM staff ORDER BY id")).scalars().all() == ["depok", "nasional"]
+            assert conn.execute(text("SELECT region FROM cases ORDER BY id")).scalars().all() == ["kukar", "nasional"]
+    finally:
+        engine.dispose()

@@ -5,8 +5,8 @@ The columns are written by the operations themselves from now on (``crud.record_
 ``crud.claim_case``, ``crud.note_staff_reply``); existing cases are filled from the pages, the audit log's
 ``claim`` rows and the counsellor messages already stored.
 
-Revision ID: 0106
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0106"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0007"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
