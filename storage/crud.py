@@ -804,12 +804,13 @@ FIGURES_ROLES: Final[frozenset[str]] = frozenset({"supervisor", "statistician"})
 
 def aggregate_scope(viewer: Staff) -> ColumnElement[bool]:
     """The WHERE clause of every aggregate over cases (figures, exports): the one rule of whose counts a viewer
-    may see. Supervisors: exactly ``case_scope``; statisticians: their account's region; anyone else: nothing."""
+    may see. Supervisors: exactly ``case_scope``; statisticians: their account's region (a province's statistician
+    its regencies too, as for case staff); anyone else: nothing."""
     if not viewer.active or viewer.role not in FIGURES_ROLES:
         return false()
     if viewer.role == "supervisor":
         return case_scope(viewer)
-    return Case.region == viewer.region
+    return _region_clause(viewer.region)
 
 
 def get_case_by_code(session: Session, *, code: str, viewer: Staff) -> Case | None:

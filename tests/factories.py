@@ -192,7 +192,7 @@ _case_senders = itertools.count(1)
 def make_case(
     session: Any,
     *,
-    region: str = "depok",
+    region: str = "32.76",
     place_code: str | None = None,
     kecamatan: str | None = None,
     city: str | None = None,

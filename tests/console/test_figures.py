@@ -36,8 +36,8 @@ async def seed(h: ConsoleHarness) -> str:
                       created_at=at)
         for _ in range(3):
             make_case(s, place_code="32.76.02", kecamatan="Cilodong", city="Kota Depok", created_at=at)
-        make_case(s, region="payakumbuh", place_code="13.76.01", kecamatan="Payakumbuh Barat", created_at=at)
-        return str(s.scalars(select(Case.code).where(Case.region == "depok")).first())
+        make_case(s, region="13.76", place_code="13.76.01", kecamatan="Payakumbuh Barat", created_at=at)
+        return str(s.scalars(select(Case.code).where(Case.region == "32.76")).first())
 
     return str(await h.db(make))
 
@@ -76,7 +76,7 @@ async def test_counsellor_sees_no_figures_and_other_regions_see_only_theirs(fh: 
     counsellor = await fh.signed_in(await fh.account(role="counsellor"))
     assert (await counsellor.get("/console/figures")).status_code == 404
     assert (await counsellor.get("/console/figures/kecamatan.csv")).status_code == 404
-    other = await fh.signed_in(await fh.account(role="statistician", region="payakumbuh"))
+    other = await fh.signed_in(await fh.account(role="statistician", region="13.76"))
     rows = _csv((await other.get("/console/figures/kecamatan.csv")).content)
     assert [r[0] for r in rows[1:]] == ["Payakumbuh Barat (13.76.01)"]
 
@@ -113,8 +113,8 @@ async def test_supervisor_exports_and_marks_entered(fh: ConsoleHarness) -> None:
 
 
 async def test_a_real_claim_and_message_are_the_response_times_the_figures_show(fh: ConsoleHarness) -> None:
-    counsellor = await fh.account(region="depok", on_shift=True)
-    code, _, citizen = await fh.desk.open(region="depok")
+    counsellor = await fh.account(region="32.76", on_shift=True)
+    code, _, citizen = await fh.desk.open(region="32.76")
     await fh.desk.pump()  # the page goes out to the counsellor on shift
     await fh.db(lambda s: crud_place(s, code))
     b = await fh.signed_in(counsellor)

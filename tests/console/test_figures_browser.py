@@ -52,8 +52,8 @@ def test_statistician_sees_protected_figures_charts_and_downloads_but_no_case(
         tmp_path: Path) -> None:
     h = harness_factory(redis_url=redis_server.url, rasa_url=None)
     code = seed(h)
-    add_account(h, role="statistician", region="depok", email="statistisi.depok@contoh.test")
-    add_account(h, role="counsellor", region="depok", email="konselor.depok@contoh.test")
+    add_account(h, role="statistician", region="32.76", email="statistisi.depok@contoh.test")
+    add_account(h, role="counsellor", region="32.76", email="konselor.depok@contoh.test")
     page = browser.new_context(accept_downloads=True).new_page()
     sign_in(page, h.base_url, "statistisi.depok@contoh.test")
     expect(page.get_by_role("heading", name="Angka kasus Kota Depok")).to_be_visible()
@@ -101,7 +101,7 @@ def test_supervisor_sees_exact_figures_exports_and_marks_a_case_entered(
         tmp_path: Path) -> None:
     h = harness_factory(redis_url=redis_server.url, rasa_url=None)
     code = seed(h)
-    add_account(h, role="supervisor", region="depok", email="supervisor.depok@contoh.test")
+    add_account(h, role="supervisor", region="32.76", email="supervisor.depok@contoh.test")
     page = browser.new_context(accept_downloads=True).new_page()
     sign_in(page, h.base_url, "supervisor.depok@contoh.test")
     secret = page.locator("#totp-secret").inner_text()

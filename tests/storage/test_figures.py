@@ -20,14 +20,14 @@ JAN = datetime(2026, 1, 15, 3, 0, tzinfo=UTC)
 MAR = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
 
 
-def staff(session: Session, role: str, region: str = "depok") -> Staff:
+def staff(session: Session, role: str, region: str = "32.76") -> Staff:
     n = session.scalar(select(Staff.id).order_by(Staff.id.desc())) or 0
     return crud.add_staff(session, name=f"Uji {role} {n + 1}", role=role, region=region, channel="telegram",
                           contact_id=f"99{n + 1:04d}")
 
 
 def seed(session: Session) -> None:
-    """Depok (region "depok", regency code 32.76): Beji 6 physical + 2 sexual, Cilodong 3 physical, one case
+    """Depok (region 32.76): Beji 6 physical + 2 sexual, Cilodong 3 physical, one case
     known only to the regency; Payakumbuh: a case with a Depok-looking code that must never count for Depok;
     and one Depok case before the period."""
     for _ in range(6):
@@ -40,7 +40,7 @@ def seed(session: Session) -> None:
         make_case(session, place_code="32.76.02", kecamatan="Cilodong", city="Kota Depok", created_at=MAR,
                   victim_age_group="child", victim_sex="male", channel=None)
     make_case(session, place_code="32.76", city="Kota Depok", created_at=MAR)
-    make_case(session, region="payakumbuh", place_code="32.76.01", kecamatan="Beji", created_at=MAR)
+    make_case(session, region="13.76", place_code="32.76.01", kecamatan="Beji", created_at=MAR)
     make_case(session, place_code="32.76.01", kecamatan="Beji", created_at=datetime(2025, 12, 1, tzinfo=UTC))
 
 
@@ -82,7 +82,7 @@ def test_statistician_gets_only_protected_counts(session: Session) -> None:
 
 def test_region_filter_and_other_regions(session: Session) -> None:
     seed(session)
-    other = run(session, staff(session, "statistician", "payakumbuh"))
+    other = run(session, staff(session, "statistician", "13.76"))
     assert other.type_by_kecamatan.total == "<5"
     assert run(session, staff(session, "supervisor"), regency="35.01").type_by_kecamatan.total == "0"
     everything = run(session, staff(session, "supervisor"), regency=None)
@@ -157,7 +157,7 @@ def test_simfoni_export_fields_and_who_may_export(session: Session) -> None:
     case = make_case(session, place_code="32.76.01.1001", kecamatan="Beji", city="Kota Depok",
                      violence_type="sexual", victim_age_group="child", victim_sex="female", relationship="paman",
                      place="rumah_tangga", created_at=MAR)
-    make_case(session, region="payakumbuh", place_code="13.76.01", created_at=MAR)
+    make_case(session, region="13.76", place_code="13.76.01", created_at=MAR)
     supervisor = staff(session, "supervisor")
     rows = simfoni.export_rows(session, viewer=supervisor, period=PERIOD, regency=None)
     assert rows is not None and len(rows) == 1
@@ -189,7 +189,7 @@ def test_simfoni_mark_once_and_the_not_entered_list(session: Session) -> None:
     assert [c.code for c in simfoni.not_entered(session, viewer=supervisor) or []] == [second.code]
     marked = session.scalars(select(AuditLog).where(AuditLog.action == "simfoni_entered")).one()
     assert marked.entity_id == str(first.id) and marked.detail == {"simfoni_ref": "3276-2026-0001"}
-    other = staff(session, "supervisor", "payakumbuh")
+    other = staff(session, "supervisor", "13.76")
     assert simfoni.mark_entered(session, viewer=other, code=second.code, ref="X1") is None
     assert simfoni.mark_entered(session, viewer=staff(session, "statistician"), code=second.code, ref="X1") is None
 
