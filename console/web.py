@@ -30,8 +30,8 @@ from handlers.store import Store
 from hotline.settings import Settings
 from hotline.staff_cli import mask
 from storage import console as db
-from storage import crud
-from storage.models import Case, ConsoleSession, Staff, utcnow
+from storage import crud, lookups
+from storage.models import ConsoleSession, Staff, utcnow
 
 HERE = Path(__file__).resolve().parent
 STATIC_FILES = {"console.js": "text/javascript", "console.css": "text/css"}
@@ -543,7 +543,7 @@ def build_router(console: Console) -> APIRouter:
 
 def _still_visible(session: Session, staff: Staff, case_id: int) -> bool:
     """Where to go after an action (no data is shown, so no audit row): the decision is storage's."""
-    case = session.get(Case, case_id, populate_existing=True)
+    case = lookups.case_by_id(session, case_id, fresh=True)
     return case is not None and crud.can_view_case(staff, case)
 
 

@@ -12,7 +12,6 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from redis.asyncio import Redis
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.types import Sender
@@ -29,8 +28,7 @@ from handlers.escalation import (
 )
 from handlers.store import Store
 from hotline.settings import Settings
-from storage import crud
-from storage.models import Case, Conversation
+from storage import crud, lookups
 
 if TYPE_CHECKING:
     from handlers.triage import TriageResult
@@ -105,7 +103,7 @@ class CaseService:
         now = self.clock()
 
         def write(session: Session) -> str:
-            conv = session.get(Conversation, conversation_id)
+            conv = lookups.conversation_by_id(session, conversation_id)
             case, _ = crud.create_case_with_outbox(
                 session, conversation=conv, region=region, violence_type=violence_type, urgency=urgency,
                 page_payload=page_payload(urgency=urgency, region=region, violence_type=violence_type, step=1),
@@ -126,7 +124,7 @@ class CaseService:
             fields["region"] = self.settings.default_region
 
         def write(session: Session) -> None:
-            case = session.scalars(select(Case).where(Case.code == code)).first()
+            case = lookups.case_by_code(session, code)
             if case is not None:
                 crud.update_case_details(session, case=case, actor="system", changes=fields)
 
@@ -142,7 +140,7 @@ class CaseService:
         now = self.clock()
 
         def write(session: Session) -> bool:
-            case = session.scalars(select(Case).where(Case.code == code)).first()
+            case = lookups.case_by_code(session, code)
             if case is None:
                 return False
             moved = crud.place_case(session, case=case, place_code=place_code, region=region, names=names, now=now)
@@ -162,7 +160,7 @@ class CaseService:
         now = self.clock()
 
         def write(session: Session) -> bool:
-            case = session.scalars(select(Case).where(Case.code == code)).first()
+            case = lookups.case_by_code(session, code)
             if case is None or case.status not in ("new", "paged"):
                 return False  # already with a counsellor (or closed): the counsellor sees the new urgency
             if case.urgency != "emergency":

@@ -26,8 +26,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
-
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from handlers import intake as intake_mod
 from handlers import places, texts
@@ -42,8 +40,7 @@ from handlers.store import Spool, Store, StoreUnavailable, jsonable
 from handlers.texts import Lang
 from handlers.triage import TriageResult, detect_language
 from hotline.rasa_client import RasaClient, RasaUnavailable
-from storage import crud
-from storage.models import Conversation
+from storage import crud, lookups
 
 log = logging.getLogger(__name__)
 
@@ -690,7 +687,7 @@ def _record(session: Any, msg: IncomingMessage, text: str) -> tuple[int, int, bo
 
 
 def _opt_out(session: Any, conv_id: int, message_id: int) -> None:
-    conv = session.get(Conversation, conv_id)
+    conv = lookups.conversation_by_id(session, conv_id)
     if conv is not None:
         crud.set_opted_out(session, conversation=conv, opted_out=True)
     crud.set_message_status(session, message_id=message_id, status="processed", triage=None)
@@ -698,6 +695,5 @@ def _opt_out(session: Any, conv_id: int, message_id: int) -> None:
 
 def _pending(session: Any, limit: int) -> list[tuple[int, str, str, str | None]]:
     rows = crud.list_pending_messages(session, limit=limit)
-    senders = {c.id: c.sender_id for c in session.scalars(
-        select(Conversation).where(Conversation.id.in_({m.conversation_id for m in rows})))}
+    senders = lookups.sender_ids(session, (m.conversation_id for m in rows))
     return [(m.id, senders[m.conversation_id], m.channel, m.text) for m in rows if m.conversation_id in senders]

@@ -39,8 +39,6 @@ from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
-from sqlalchemy import String, cast, exists, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.types import Button, OutgoingMessage, Sender
@@ -48,8 +46,8 @@ from handlers import places, texts
 from handlers.delivery import is_transient
 from handlers.store import Store
 from hotline.settings import Settings
-from storage import crud
-from storage.models import AuditLog, Case, Conversation, EscalationAttempt, Outbox, Staff
+from storage import crud, lookups, paging
+from storage.models import Case, EscalationAttempt, Staff
 
 log = logging.getLogger(__name__)
 
@@ -192,51 +190,25 @@ def add_page_step(session: Session, *, case: Case, step: int, now: datetime, res
     ``restart``: the case moved to another region's team, so the chain starts afresh from this step (earlier
     attempts, including a national fallback, belong to the old region: see :func:`chain_start`).
     """
-    key = f"page:{case.code}:{step}"
-    if session.scalars(select(Outbox.id).where(Outbox.dedup_key == key)).first() is not None:
-        return False
-    session.add(Outbox(case_id=case.id, kind="page", created_at=now, dedup_key=key,
-                       payload={**page_payload(urgency=case.urgency, region=case.region,
-                                               violence_type=case.violence_type, step=step),
-                                "case_id": case.id, "case_code": case.code, **({"restart": True} if restart else {})}))
-    try:
-        session.flush()
-    except IntegrityError:  # the timer and an escalation raced for the same step: one row is enough
-        session.rollback()
-        return False
-    return True
+    # The timer and an escalation may race for the same step: the dedup key keeps one row.
+    return paging.add_outbox_page(
+        session, case=case, dedup_key=f"page:{case.code}:{step}", now=now,
+        payload={**page_payload(urgency=case.urgency, region=case.region, violence_type=case.violence_type,
+                                step=step),
+                 "case_id": case.id, "case_code": case.code, **({"restart": True} if restart else {})})
 
 
 def next_step_no(session: Session, *, case_id: int) -> int:
     """One more than the highest page step queued or attempted for a case."""
-    steps = [int((p or {}).get("step", 1)) for p in session.scalars(
-        select(Outbox.payload).where(Outbox.case_id == case_id, Outbox.kind == "page"))]
-    attempted = session.scalar(select(func.max(EscalationAttempt.attempt_no))
-                               .where(EscalationAttempt.case_id == case_id)) or 0
+    steps = [int(p.get("step", 1)) for p in paging.page_payloads(session, case_id=case_id)]
+    attempted = paging.latest_attempt_no(session, case_id=case_id)
     return max([0, attempted, *steps]) + 1
 
 
 def chain_start(session: Session, *, case_id: int) -> int:
     """The step the case's current paging chain started at: 1, or the last ``restart`` step (region transfer)."""
-    steps = [int(p.get("step", 1)) for p in session.scalars(
-        select(Outbox.payload).where(Outbox.case_id == case_id, Outbox.kind == "page")) if p and p.get("restart")]
+    steps = [int(p.get("step", 1)) for p in paging.page_payloads(session, case_id=case_id) if p.get("restart")]
     return max(steps, default=1)
-
-
-def _has_audit(session: Session, *, action: str, entity: str, entity_id: int) -> bool:
-    found = session.scalars(select(AuditLog.id).where(
-        AuditLog.entity == entity, AuditLog.entity_id == str(entity_id), AuditLog.action == action)).first()
-    return found is not None
-
-
-def _time_out_step(session: Session, *, case_id: int, step: int, now: datetime) -> int:
-    """Mark the open attempts of one step timed out; returns how many."""
-    result = session.execute(
-        update(EscalationAttempt)
-        .where(EscalationAttempt.case_id == case_id, EscalationAttempt.attempt_no == step,
-               EscalationAttempt.acknowledged_at.is_(None), EscalationAttempt.timed_out_at.is_(None))
-        .values(timed_out_at=now))
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def hand_on(session: Session, *, case_id: int, step: int, now: datetime) -> bool:
@@ -245,14 +217,11 @@ def hand_on(session: Session, *, case_id: int, step: int, now: datetime) -> bool
     One transaction; returns True when a next step was queued (False: case no longer waits, already handed on,
     or the national fallback was the last step).
     """
-    _time_out_step(session, case_id=case_id, step=step, now=now)
-    case = session.get(Case, case_id)
+    paging.time_out_step(session, case_id=case_id, step=step, now=now)
+    case = lookups.case_by_id(session, case_id)
     if case is None or case.status not in PAGEABLE_STATUSES or case.urgency not in PAGED_URGENCIES:
         return False
-    fallback_done = session.scalars(select(EscalationAttempt.id).where(
-        EscalationAttempt.case_id == case_id, EscalationAttempt.staff_id.is_(None),
-        EscalationAttempt.attempt_no >= chain_start(session, case_id=case_id))).first() is not None
-    if fallback_done:
+    if paging.fallback_attempted(session, case_id=case_id, from_step=chain_start(session, case_id=case_id)):
         return False
     return add_page_step(session, case=case, step=step + 1, now=now)
 
@@ -328,19 +297,12 @@ def _team_chain(session: Session, *, region: str, case: Case, now: datetime) -> 
     if len(counsellors) > 1:
         # Spread the load: fewest open cases first, then the one paged longest ago (a round robin).
         ids = [s.id for s in counsellors]
-        open_cases: dict[int | None, int] = {k: v for k, v in session.execute(
-            select(Case.assigned_staff_id, func.count()).where(
-                Case.assigned_staff_id.in_(ids), Case.status.in_(("claimed", "in_progress")))
-            .group_by(Case.assigned_staff_id))}
-        last_paged: dict[int | None, int] = {k: v for k, v in session.execute(
-            select(EscalationAttempt.staff_id, func.max(EscalationAttempt.id))
-            .where(EscalationAttempt.staff_id.in_(ids)).group_by(EscalationAttempt.staff_id))}
+        open_cases = paging.open_case_counts(session, staff_ids=ids)
+        last_paged = paging.last_paged(session, staff_ids=ids)
         counsellors.sort(key=lambda s: (open_cases.get(s.id, 0), last_paged.get(s.id, 0), s.id))
     supervisors = [s for s in on_call if s.role == "supervisor"]
     # A supervisor off shift is still the escalation point for an unclaimed emergency of their region.
-    supervisors += [s for s in session.scalars(select(Staff).where(
-        Staff.region == region, Staff.role == "supervisor", Staff.active.is_(True)).order_by(Staff.id))
-        if s not in supervisors]
+    supervisors += [s for s in paging.region_supervisors(session, region=region) if s not in supervisors]
     anyone_on_shift = bool(counsellors or [s for s in on_call if s.role == "supervisor"])
     return counsellors + supervisors, anyone_on_shift
 
@@ -349,7 +311,7 @@ def plan_page(session: Session, *, outbox_id: int, case_id: int, step: int, now:
               config: PagingConfig) -> PagePlan:
     """Decide and record (before sending) the page of one step. See the module docstring for the policy."""
     plan = PagePlan(action="skip", outbox_id=outbox_id, case_id=case_id, step=step)
-    case = session.get(Case, case_id)
+    case = lookups.case_by_id(session, case_id)
     if case is None or case.status not in PAGEABLE_STATUSES:
         plan.reason = "not_waiting"
         return plan
@@ -358,7 +320,7 @@ def plan_page(session: Session, *, outbox_id: int, case_id: int, step: int, now:
     if case.urgency not in PAGED_URGENCIES:
         plan.reason = "queued"
         return plan
-    if _has_audit(session, action=PAGE_DONE, entity="outbox", entity_id=outbox_id):
+    if paging.has_audit(session, action=PAGE_DONE, entity="outbox", entity_id=outbox_id):
         plan.reason = "duplicate"
         return plan
     start = chain_start(session, case_id=case.id)
@@ -410,17 +372,17 @@ def _resend(session: Session, plan: PagePlan, case: Case, mine: Sequence[Escalat
             plan.fallback = True
             _tell_citizen(session, plan, case)
             continue
-        staff = session.get(Staff, a.staff_id)
+        staff = lookups.staff_by_id(session, a.staff_id)
         if staff is not None and staff.active:
             plan.recipients.append(Recipient(staff.id, staff.channel, staff.contact_id))
     return plan
 
 
 def _tell_citizen(session: Session, plan: PagePlan, case: Case) -> None:
-    if case.conversation_id is None or _has_audit(session, action=CITIZEN_FALLBACK, entity="case",
-                                                  entity_id=case.id):
+    if case.conversation_id is None or paging.has_audit(session, action=CITIZEN_FALLBACK, entity="case",
+                                                        entity_id=case.id):
         return
-    conv = session.get(Conversation, case.conversation_id)
+    conv = lookups.conversation_by_id(session, case.conversation_id)
     if conv is not None and not conv.opted_out:
         plan.citizen_id, plan.citizen_lang = conv.sender_id, conv.lang
 
@@ -433,7 +395,7 @@ def finish_page(session: Session, *, plan: PagePlan, result: str, now: datetime,
     if citizen_told:
         crud.audit(session, actor="system", action=CITIZEN_FALLBACK, entity="case", entity_id=plan.case_id)
     if result == "sent":
-        case = session.get(Case, plan.case_id)
+        case = lookups.case_by_id(session, plan.case_id)
         if case is not None and case.status == "new":
             with contextlib.suppress(crud.InvalidTransition):  # claimed in the meantime: fine
                 crud.transition_case(session, case=case, to_status="paged", actor="system")
@@ -490,9 +452,7 @@ class Dispatcher:
         now = self.clock()
         # One statement for the batch (a commit per row would queue behind the webhooks' writes in a burst);
         # "published_at IS NULL" keeps the first stamp when two dispatchers race, as mark_outbox_published does.
-        await self.store.run(lambda s: s.execute(update(Outbox).where(Outbox.id.in_(published),
-                                                                      Outbox.published_at.is_(None))
-                                                 .values(published_at=now)))
+        await self.store.run(lambda s: paging.mark_published(s, outbox_ids=published, now=now))
         return len(published)
 
 
@@ -692,22 +652,14 @@ class ClaimTimer:
         cutoff = now - timedelta(seconds=self.config.claim_timeout_s)
 
         def due(session: Session) -> list[tuple[int, int]]:
-            rows = session.execute(
-                select(EscalationAttempt.case_id, func.max(EscalationAttempt.attempt_no))
-                .join(Case, Case.id == EscalationAttempt.case_id)
-                .where(Case.status.in_(PAGEABLE_STATUSES), Case.urgency.in_(PAGED_URGENCIES),
-                       EscalationAttempt.acknowledged_at.is_(None), EscalationAttempt.timed_out_at.is_(None),
-                       EscalationAttempt.sent_at <= cutoff)
-                .group_by(EscalationAttempt.case_id)).all()
-            return [(int(c), int(s)) for c, s in rows]
+            return paging.due_pages(session, cutoff=cutoff, statuses=PAGEABLE_STATUSES, urgencies=PAGED_URGENCIES)
 
         queued = 0
         for case_id, step in await self.store.run(due):
             def move(session: Session, case_id: int = case_id, step: int = step) -> bool:
-                latest = session.scalar(select(func.max(EscalationAttempt.attempt_no))
-                                        .where(EscalationAttempt.case_id == case_id)) or 0
-                if latest > step:  # a newer page (an escalation) is still running: only close the old one
-                    _time_out_step(session, case_id=case_id, step=step, now=now)
+                if paging.latest_attempt_no(session, case_id=case_id) > step:
+                    # A newer page (an escalation) is still running: only close the old one.
+                    paging.time_out_step(session, case_id=case_id, step=step, now=now)
                     return False
                 return hand_on(session, case_id=case_id, step=step, now=now)
 
@@ -731,22 +683,15 @@ class Reconciler:
         cutoff = now - timedelta(seconds=self.config.republish_after_s)
 
         def stale(session: Session) -> list[tuple[int, int, int, str]]:
-            done = exists().where(AuditLog.entity == "outbox", AuditLog.action == PAGE_DONE,
-                                  AuditLog.entity_id == cast(Outbox.id, String))
-            rows = session.execute(
-                select(Outbox.id, Outbox.case_id, Outbox.payload, Case.urgency)
-                .join(Case, Case.id == Outbox.case_id)
-                .where(Outbox.kind == "page", Outbox.published_at.is_not(None), Outbox.published_at <= cutoff,
-                       Case.status.in_(PAGEABLE_STATUSES), Case.urgency.in_(PAGED_URGENCIES), ~done)
-                .order_by(Outbox.created_at).limit(500)).all()
-            return [(int(i), int(c), int((p or {}).get("step", 1)), str(u)) for i, c, p, u in rows]
+            return paging.stale_pages(session, cutoff=cutoff, done_action=PAGE_DONE, statuses=PAGEABLE_STATUSES,
+                                      urgencies=PAGED_URGENCIES)
 
         rows = await self.store.run(stale)
         if rows:
             republished = await self.dispatcher.publish(rows)
             # Stamp them again so the next pass waits another period before republishing.
-            await self.store.run(lambda s: s.execute(update(Outbox).where(Outbox.id.in_(republished))
-                                                     .values(published_at=now)))
+            await self.store.run(lambda s: paging.mark_published(s, outbox_ids=republished, now=now,
+                                                                 first_only=False))
             if republished:
                 log.warning("republished %d pages without a result", len(republished))
             count += len(republished)

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
@@ -53,8 +52,8 @@ from handlers.store import Store
 from hotline.rasa_client import RasaClient, RasaUnavailable
 from hotline.settings import Settings
 from storage import console as console_db
-from storage import crud
-from storage.models import Case, Conversation, EscalationAttempt, Staff
+from storage import crud, lookups
+from storage.models import Case, Staff
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +233,7 @@ def _lang(value: str | None) -> texts.Lang:
 
 
 def _load_staff(session: Session, staff_id: int) -> Staff:
-    staff = session.get(Staff, staff_id, populate_existing=True)
+    staff = lookups.staff_by_id(session, staff_id, fresh=True)
     if staff is None:
         raise LookupError("staff vanished")
     return staff
@@ -249,10 +248,8 @@ def _visible_case(session: Session, staff: Staff, code: str) -> Case | None:
 
 
 def _open_case_for(session: Session, conversation_id: int, staff_id: int) -> Case | None:
-    return session.scalars(
-        select(Case).where(Case.conversation_id == conversation_id, Case.assigned_staff_id == staff_id,
-                           Case.status.in_(crud.OPEN_STATUSES)).order_by(Case.created_at.desc(), Case.id.desc())
-    ).first()
+    return lookups.open_case_for(session, conversation_id=conversation_id, staff_id=staff_id,
+                                 statuses=crud.OPEN_STATUSES)
 
 
 class StaffDesk:
@@ -318,10 +315,10 @@ class StaffDesk:
     async def relay_to_staff(self, *, conversation_id: int, sender_id: str, text: str) -> bool:
         """Citizen → counsellor during a handoff, under the case code (never the citizen's number)."""
         def target(session: Session) -> tuple[str, str] | None:
-            conv = session.get(Conversation, conversation_id)
+            conv = lookups.conversation_by_id(session, conversation_id)
             if conv is None or conv.handoff_staff_id is None:
                 return None
-            staff = session.get(Staff, conv.handoff_staff_id)
+            staff = lookups.staff_by_id(session, conv.handoff_staff_id)
             if staff is None or not staff.active:
                 return None
             case = _open_case_for(session, conversation_id, staff.id)
@@ -511,9 +508,8 @@ class StaffDesk:
     def _claim(self, session: Session, staff_id: int, raw_code: str) -> Outcome:
         code = normalise_code(raw_code) or raw_code.strip().upper()
         staff = _load_staff(session, staff_id)
-        case = session.scalars(select(Case).where(Case.code == code)).first()
-        paged = case is not None and session.scalars(select(EscalationAttempt.id).where(
-            EscalationAttempt.case_id == case.id, EscalationAttempt.staff_id == staff.id)).first() is not None
+        case = lookups.case_by_code(session, code)
+        paged = case is not None and lookups.was_paged(session, case_id=case.id, staff_id=staff.id)
         if case is not None and paged and not crud.can_view_case(staff, case):
             # A page sent to this person (e.g. the national team) lets them see and claim the case.
             crud.audit(session, actor=staff, action="read", entity="case", entity_id=case.id,
@@ -536,7 +532,7 @@ class StaffDesk:
             if attempt.staff_id == staff.id:
                 crud.acknowledge_escalation(session, attempt_id=attempt.id, at=now)
         view = CaseView.of(case)
-        conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
+        conv = lookups.conversation_by_id(session, case.conversation_id)
         if conv is None:
             return Outcome(view.detail() + "\n\n" + _t("claimed_no_chat", code=code), case=view)
         crud.set_handoff(session, conversation=conv, staff=staff)
@@ -562,7 +558,7 @@ class StaffDesk:
             return Outcome(_t("not_found", code=code), ok=False)
         if not self._may_manage(staff, case):
             return Outcome(_t("not_allowed", code=code), ok=False)
-        target = session.get(Staff, int(target_raw)) if target_raw.isdigit() else None
+        target = lookups.staff_by_id(session, int(target_raw)) if target_raw.isdigit() else None
         if target is None or not target.active:
             return Outcome(_t("no_staff", staff=target_raw), ok=False)
         try:
@@ -570,7 +566,7 @@ class StaffDesk:
         except crud.InvalidTransition:
             return Outcome(_t("closed_already", code=code), ok=False)
         view = CaseView.of(case)
-        conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
+        conv = lookups.conversation_by_id(session, case.conversation_id)
         citizen: dict[str, Any] = {}
         if conv is not None:
             crud.set_handoff(session, conversation=conv, staff=target)
@@ -602,7 +598,7 @@ class StaffDesk:
                       restart=True)
         view = CaseView.of(case)
         reply = _t("transferred_region", code=code, region=region_name(key))
-        conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
+        conv = lookups.conversation_by_id(session, case.conversation_id)
         log.info("case %s moved to region %s by staff %d", code, key, staff.id)
         if conv is None or conv.handoff_staff_id is None:
             return Outcome(reply, case=view)
@@ -623,16 +619,14 @@ class StaffDesk:
             case = crud.transition_case(session, case=case, to_status="closed", actor=staff, outcome=outcome)
         except crud.InvalidTransition:
             return Outcome(_t("closed_already", code=code), ok=False)
-        conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
+        conv = lookups.conversation_by_id(session, case.conversation_id)
         reply = _t("closed", code=code, outcome=outcome)
         if conv is None or conv.handoff_staff_id is None:
             return Outcome(reply, case=CaseView.of(case))
         # Another open case of the same citizen may still be with a counsellor: hand that one back instead.
-        other = session.scalars(select(Case).where(
-            Case.conversation_id == conv.id, Case.id != case.id, Case.status.in_(("claimed", "in_progress")),
-            Case.assigned_staff_id.is_not(None))).first()
+        other = lookups.other_worked_case(session, conversation_id=conv.id, not_case_id=case.id)
         if other is not None and other.assigned_staff_id is not None:
-            other_staff = session.get(Staff, other.assigned_staff_id)
+            other_staff = lookups.staff_by_id(session, other.assigned_staff_id)
             if other_staff is not None and other_staff.active:
                 crud.set_handoff(session, conversation=conv, staff=other_staff)
                 return Outcome(reply, case=CaseView.of(case))
@@ -653,7 +647,7 @@ class StaffDesk:
         except crud.InvalidTransition:
             return Outcome(_t("not_closed", code=code), ok=False)
         view = CaseView.of(case)
-        conv = session.get(Conversation, case.conversation_id) if case.conversation_id is not None else None
+        conv = lookups.conversation_by_id(session, case.conversation_id)
         if conv is None:
             return Outcome(view.detail() + "\n\n" + _t("claimed_no_chat", code=code), case=view)
         crud.set_handoff(session, conversation=conv, staff=staff)
@@ -673,8 +667,7 @@ class StaffDesk:
 
         def targets(session: Session) -> list[tuple[str, int, str, str, str]]:
             rows = []
-            for conv in session.scalars(select(Conversation).where(Conversation.handoff_staff_id == ref.id)
-                                        .order_by(Conversation.id)):
+            for conv in lookups.handoff_conversations(session, staff_id=ref.id):
                 case = _open_case_for(session, conv.id, ref.id)
                 if case is not None:
                     rows.append((case.code, conv.id, conv.sender_id, conv.channel, case.status))
@@ -708,7 +701,7 @@ class StaffDesk:
             return False
 
         def record(session: Session) -> None:
-            conv = session.get(Conversation, conv_id)
+            conv = lookups.conversation_by_id(session, conv_id)
             if conv is None:
                 return
             # Kept like any bot reply: erased by "hapus", and its Telegram id lets "hapus" delete it in the chat.
@@ -717,7 +710,7 @@ class StaffDesk:
             crud.record_outbound(session, conversation=conv, channel=channel, text=relayed, chat_message_id=chat_id,
                                  external_id=message_id if channel == "whatsapp" else None)
             if status == "claimed":
-                case = session.scalars(select(Case).where(Case.code == code)).first()
+                case = lookups.case_by_code(session, code)
                 if case is not None:
                     try:
                         crud.transition_case(session, case=case, to_status="in_progress", actor="system")

@@ -23,7 +23,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import ValidationError
-from sqlalchemy import text as sql_text
 
 from bot.edge import TooLarge, read_limited, refuse
 from bot.models import NlgRequest
@@ -44,7 +43,7 @@ from hotline.model_swap import ModelSwitch
 from hotline.rasa_client import RasaClient
 from hotline.rasa_route import RasaRoute
 from hotline.settings import Settings
-from storage import crud
+from storage import crud, lookups
 from storage.db import make_engine, make_session_factory, migrate
 
 log = logging.getLogger(__name__)
@@ -342,7 +341,7 @@ async def _readiness(rt: Runtime) -> dict[str, bool]:
             return name, False
 
     async def database() -> None:
-        await rt.store.run(lambda s: s.execute(sql_text("SELECT 1")))
+        await rt.store.run(lookups.ping)
 
     probes: list[Any] = [check("database", database), check("redis", rt.cases.redis_ok)]
     if rt.rasa is not None:

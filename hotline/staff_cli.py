@@ -15,14 +15,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.settings import Settings
 from storage import console as console_db
-from storage import crud
+from storage import crud, lookups
 from storage.db import make_engine, make_session_factory, migrate
-from storage.models import Shift, Staff
+from storage.models import Staff
 
 
 def normalise_whatsapp(raw: str) -> str | None:
@@ -134,7 +133,7 @@ def link(session: Session, args: argparse.Namespace, settings: Settings, out: Te
 def list_all(session: Session, out: TextIO) -> int:
     """Print every staff member (masked contacts) with whether they are on shift now."""
     staff = crud.list_staff(session)
-    on_shift = set(session.scalars(select(Shift.staff_id).where(Shift.ends_at.is_(None))))
+    on_shift = lookups.staff_on_shift(session)
     if not staff:
         print("no staff registered (hotline staff add --help)", file=out)
         return 0
