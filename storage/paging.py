@@ -72,14 +72,14 @@ def open_case_counts(session: Session, *, staff_ids: Sequence[int]) -> dict[int 
     return {k: v for k, v in session.execute(
         select(Case.assigned_staff_id, func.count()).where(
             Case.assigned_staff_id.in_(staff_ids), Case.status.in_(("claimed", "in_progress")))
-        .group_by(Case.assigned_staff_id)).tuples()}
+        .group_by(Case.assigned_staff_id)).all()}
 
 
 def last_paged(session: Session, *, staff_ids: Sequence[int]) -> dict[int | None, int]:
     """The id of each staff member's latest page attempt (higher = paged more recently)."""
     return {k: v for k, v in session.execute(
         select(EscalationAttempt.staff_id, func.max(EscalationAttempt.id))
-        .where(EscalationAttempt.staff_id.in_(staff_ids)).group_by(EscalationAttempt.staff_id)).tuples()}
+        .where(EscalationAttempt.staff_id.in_(staff_ids)).group_by(EscalationAttempt.staff_id)).all()}
 
 
 def region_supervisors(session: Session, *, region: str) -> list[Staff]:
