@@ -27,7 +27,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
-from hotline import metrics
+from core import metrics
 
 logger = logging.getLogger(__name__)
 

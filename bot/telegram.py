@@ -29,8 +29,8 @@ from telegram.request import HTTPXRequest
 from bot.edge import Quarantine, ReplyTimer, TooLarge, quarantine_for, read_limited, refuse
 from bot.models import TgUpdate
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
-from hotline import metrics
-from hotline.settings import Settings
+from core import metrics
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, f
 from bot.edge import ReplyTimer, TooLarge, read_limited, refuse
 from bot.models import clean_str
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
-from hotline import metrics
+from core import metrics
 
 logger = logging.getLogger(__name__)
 

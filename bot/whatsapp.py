@@ -27,8 +27,8 @@ from bot.edge import Quarantine, ReplyTimer, TooLarge, quarantine_for, read_limi
 from bot.models import WaForm
 from bot.telegram import PendingTasks
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
-from hotline import metrics
-from hotline.settings import Settings
+from core import metrics
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 
 from console import auth
 from console.web import Console, build_router
+from core.settings import Settings
 from handlers.staff import StaffDesk
 from handlers.store import Store
-from hotline.settings import Settings
 from storage import console as db
 from storage import crud
 from storage.db import make_engine, make_session_factory, migrate

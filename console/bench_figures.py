@@ -35,9 +35,9 @@ from console import auth, charts
 from console.bench import _free_port, _pct
 from console.figures import figures_router
 from console.web import Console, build_router
+from core.settings import Settings
 from handlers.staff import StaffDesk
 from handlers.store import Store
-from hotline.settings import Settings
 from storage import console as db
 from storage import crud
 from storage.db import make_engine, make_session_factory, migrate

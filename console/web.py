@@ -23,12 +23,12 @@ from sse_starlette.sse import EventSourceResponse
 
 from console import auth, canned, why
 from console.live import ChangeFeed
+from core.settings import Settings
 from handlers.escalation import AGE_LABEL, URGENCY_LABEL, VIOLENCE_LABEL, WIB, region_name
+from handlers.privacy import mask
 from handlers.regions import load_regions
 from handlers.staff import OUTCOMES, STATUS_LABEL, Outcome, StaffDesk
 from handlers.store import Store
-from hotline.settings import Settings
-from hotline.staff_cli import mask
 from storage import console as db
 from storage import crud, lookups
 from storage.models import ConsoleSession, Staff, utcnow

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import time
 
+from core.rasa_client import RasaClient, RasaUnavailable
 from handlers.triage import TriageResult, triage
-from hotline.rasa_client import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
 

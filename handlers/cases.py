@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
 from bot.types import Sender
+from core.settings import Settings
 from handlers import places
 from handlers.escalation import (
     PAGED_URGENCIES,
@@ -27,7 +28,6 @@ from handlers.escalation import (
     utc_now,
 )
 from handlers.store import Store
-from hotline.settings import Settings
 from storage import crud, lookups
 
 if TYPE_CHECKING:

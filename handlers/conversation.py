@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
+from core.rasa_client import RasaClient, RasaUnavailable
 from handlers import intake as intake_mod
 from handlers import places, texts
 from handlers.aid_ledger import AidLedger, LocalLedger, delivery_key
@@ -39,7 +40,6 @@ from handlers.safety import DangerReport, detect_danger
 from handlers.store import Spool, Store, StoreUnavailable, jsonable
 from handlers.texts import Lang
 from handlers.triage import TriageResult, detect_language
-from hotline.rasa_client import RasaClient, RasaUnavailable
 from storage import crud, lookups
 
 log = logging.getLogger(__name__)

@@ -42,10 +42,10 @@ from redis.exceptions import RedisError, ResponseError
 from sqlalchemy.orm import Session
 
 from bot.types import Button, OutgoingMessage, Sender
+from core.settings import Settings
 from handlers import places, texts
 from handlers.delivery import is_transient
 from handlers.store import Store
-from hotline.settings import Settings
 from storage import crud, lookups, paging
 from storage.models import Case, EscalationAttempt, Staff
 

@@ -24,3 +24,8 @@ def pseudonym(sender_id: str) -> str:
     """A short salted hash of a sender id ("tg:123", "wa:+62...") for logs: 12 hex chars, not reversible."""
     digest = hmac.new(_salt, sender_id.encode("utf-8"), hashlib.sha256).hexdigest()
     return digest[:12]
+
+
+def mask(contact: str) -> str:
+    """``+6281200000001`` → ``+62…0001``; chat ids likewise keep only the last 4 characters (staff screens)."""
+    return contact if len(contact) <= 4 else f"{contact[:3]}…{contact[-4:]}"

@@ -35,6 +35,8 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
+from core.rasa_client import RasaClient, RasaUnavailable
+from core.settings import Settings
 from handlers import texts
 from handlers.escalation import (
     AGE_LABEL,
@@ -49,8 +51,6 @@ from handlers.escalation import (
 from handlers.privacy import pseudonym
 from handlers.regions import load_regions, resolve_region_name
 from handlers.store import Store
-from hotline.rasa_client import RasaClient, RasaUnavailable
-from hotline.settings import Settings
 from storage import console as console_db
 from storage import crud, lookups
 from storage.models import Case, Staff

@@ -28,6 +28,9 @@ from bot.edge import TooLarge, read_limited, refuse
 from bot.models import NlgRequest
 from bot.types import IncomingMessage, OutgoingMessage, Sender
 from console import install_console
+from core import metrics
+from core.rasa_client import RasaClient
+from core.settings import Settings
 from handlers import places, privacy, text_model
 from handlers.aid_ledger import RedisLedger
 from handlers.cases import CaseService
@@ -37,12 +40,9 @@ from handlers.nlg import render
 from handlers.staff import StaffDesk
 from handlers.store import Journal, Spool, Store
 from handlers.texts import LiveTexts
-from hotline import metrics
 from hotline.erasure import RedisEraser
 from hotline.model_swap import ModelSwitch
-from hotline.rasa_client import RasaClient
 from hotline.rasa_route import RasaRoute
-from hotline.settings import Settings
 from storage import crud, lookups
 from storage.db import make_engine, make_session_factory, migrate
 

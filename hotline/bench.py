@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from hotline.settings import Settings
+from core.settings import Settings
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,8 +48,8 @@ def load_texts(path: Path) -> list[str]:
 
 async def bench_triage(rasa_url: str, texts: list[str], repeat: int) -> list[dict[str, Any]]:
     """Interleaved bare-parse and full-triage timings."""
+    from core.rasa_client import RasaClient
     from handlers.analysis import analyse
-    from hotline.rasa_client import RasaClient
 
     async with httpx.AsyncClient(timeout=10) as client:
         rasa = RasaClient(rasa_url, client=client, timeout=10)

@@ -23,8 +23,8 @@ from typing import Any
 
 import httpx
 
+from core.settings import PROJECT_ROOT, Settings
 from hotline.bench import load_texts, percentile, print_table, summarise
-from hotline.settings import PROJECT_ROOT, Settings
 
 SECRET = "bench-secret"
 

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from hotline.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 
 SECRET = "bench-edge-secret"
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import httpx
 
+from core.settings import PROJECT_ROOT, Settings
 from hotline.bench import print_table, summarise
-from hotline.settings import PROJECT_ROOT, Settings
 
 SECRET = "bench-paging-secret"
 EMERGENCIES = (

@@ -19,8 +19,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from core.settings import PROJECT_ROOT, Settings
 from hotline.bench import load_texts, summarise
-from hotline.settings import PROJECT_ROOT, Settings
 
 MENTIONS = PROJECT_ROOT / "tests" / "handlers" / "data" / "place_mentions.jsonl"
 

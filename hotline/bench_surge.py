@@ -27,10 +27,10 @@ from typing import Any
 
 import httpx
 
+from core.settings import Settings
 from hotline.bench import percentile
 from hotline.bench_e2e import SECRET, _RemoteFake, start_app
 from hotline.proxy import NginxProxy
-from hotline.settings import Settings
 
 CHATS = 200
 ERASE_OR_STOP = re.compile(r"\b(hapus|delete|berhenti|stop|unsubscribe)\b", re.I)

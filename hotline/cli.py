@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from hotline.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger("hotline")
 
@@ -46,8 +46,8 @@ def _result_row(row_id: Any, result: Any) -> dict[str, Any]:
 
 
 async def _triage_stream(rasa_url: str, lines: list[str]) -> AsyncIterator[dict[str, Any]]:
+    from core.rasa_client import RasaClient
     from handlers.analysis import analyse
-    from hotline.rasa_client import RasaClient
 
     rasa = RasaClient(rasa_url)
     try:

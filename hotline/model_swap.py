@@ -28,10 +28,10 @@ from pathlib import Path
 import httpx
 import yaml
 
+from core.settings import PROJECT_ROOT
 from hotline.rasa_route import RasaRoute
 from hotline.release_gate import GateReport, run_gate
 from hotline.services import RasaServer
-from hotline.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 

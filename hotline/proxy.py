@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.settings import PROJECT_ROOT
 from hotline.services import _die_with_parent, _terminate, free_port
-from hotline.settings import PROJECT_ROOT
 
 TEMPLATE = PROJECT_ROOT / "deploy" / "nginx" / "hotline.conf.template"
 

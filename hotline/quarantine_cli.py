@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from cryptography.fernet import InvalidToken
 
 from bot.edge import Quarantine
-from hotline.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from redis.asyncio import Redis
 
-from hotline.rasa_client import RasaClient
+from core.rasa_client import RasaClient
 
 log = logging.getLogger(__name__)
 

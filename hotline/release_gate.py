@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 
+from core.settings import PROJECT_ROOT
 from handlers.triage import TriageResult, triage
-from hotline.settings import PROJECT_ROOT
 
 LABELLED_DIR = PROJECT_ROOT / "nlu" / "tools" / "labelled"
 HOLDOUT_FILE = PROJECT_ROOT / "nlu" / "tools" / "holdout.py"

@@ -325,7 +325,7 @@ class Supervisor:
 
     def check_once(self) -> None:
         """One round: restart each dead service whose back-off has passed."""
-        from hotline import metrics
+        from core import metrics
 
         for svc in self.services:
             if self._stop.is_set():

@@ -17,7 +17,8 @@ from typing import TextIO
 
 from sqlalchemy.orm import Session
 
-from hotline.settings import Settings
+from core.settings import Settings
+from handlers.privacy import mask
 from storage import console as console_db
 from storage import crud, lookups
 from storage.db import make_engine, make_session_factory, migrate
@@ -44,11 +45,6 @@ def normalise_telegram(raw: str) -> str | None:
     """A Telegram chat id (digits, possibly negative for a group); None if invalid."""
     value = raw.strip()
     return value if re.fullmatch(r"-?\d{3,20}", value) else None
-
-
-def mask(contact: str) -> str:
-    """``+6281200000001`` → ``+62…0001``; chat ids likewise keep only the last 4 characters."""
-    return contact if len(contact) <= 4 else f"{contact[:3]}…{contact[-4:]}"
 
 
 def region_label(key: str) -> str:

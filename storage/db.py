@@ -1,6 +1,6 @@
 """Engines, sessions and migrations.
 
-Nothing here reads the environment: the database URL comes from ``hotline.settings.Settings`` via the caller.
+Nothing here reads the environment: the database URL comes from ``core.settings.Settings`` via the caller.
 """
 
 from __future__ import annotations

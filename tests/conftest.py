@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import PROJECT_ROOT
 from hotline.services import RasaServer, RedisServer, free_port
-from hotline.settings import PROJECT_ROOT
 
 IN_CI = bool(os.environ.get("CI"))
 # The token the session's Rasa sends with its NLG requests; the test apps' settings carry the same one.

@@ -55,7 +55,7 @@ async def _parses(texts: list[str], url: Callable[[], str] | None) -> list[dict[
     """Rasa's parse of each text, from the cache or from the server ``url()`` starts on first need."""
     if url is None:
         return [None] * len(texts)
-    from hotline.rasa_client import RasaClient
+    from core.rasa_client import RasaClient
 
     CACHE.mkdir(parents=True, exist_ok=True)
     cache_file = CACHE / f"{_model_hash()}.jsonl"
@@ -135,7 +135,7 @@ def main(argv: list[str]) -> int:
             return mode
         if not servers:
             from hotline.services import RasaServer
-            from hotline.settings import Settings
+            from core.settings import Settings
 
             s = Settings()
             servers.append(RasaServer(venv=s.rasa_venv, project=s.rasa_project, work_dir=s.var_dir / "rasa").start())

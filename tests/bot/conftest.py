@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from bot.types import IncomingMessage, OutgoingMessage, Sender
-from hotline.settings import Settings
+from core.settings import Settings
 from tests.fakes.telegram_api import FakeTelegramAPI, ServerThread
 from tests.fakes.twilio_api import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_WHATSAPP_FROM, FakeTwilioAPI
 

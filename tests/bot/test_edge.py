@@ -25,8 +25,8 @@ from bot.telegram import SECRET_HEADER, telegram_router
 from bot.types import IncomingMessage
 from bot.webchat import webchat_router
 from bot.whatsapp import whatsapp_router
-from hotline import metrics
-from hotline.settings import Settings
+from core import metrics
+from core.settings import Settings
 from tests.bot.conftest import PUBLIC_BASE_URL, WEBHOOK_SECRET, NullSender, RecordingHandle
 from tests.factories import telegram_callback_update, telegram_text_update
 from tests.fakes.twilio_api import TEST_AUTH_TOKEN, sign_twilio_request

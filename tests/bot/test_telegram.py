@@ -21,7 +21,7 @@ from bot.telegram import (
     update_to_incoming,
 )
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
-from hotline.settings import Settings
+from core.settings import Settings
 from tests.bot.conftest import PUBLIC_BASE_URL, WEBHOOK_SECRET, NullSender, RecordingHandle
 from tests.factories import (
     load_fixture,

@@ -23,7 +23,7 @@ from bot.whatsapp import (
     split_text,
     whatsapp_router,
 )
-from hotline.settings import Settings
+from core.settings import Settings
 from tests.bot.conftest import PUBLIC_BASE_URL, NullSender, RecordingHandle
 from tests.factories import TEST_PHONE, load_fixture, twilio_media_form, twilio_text_form
 from tests.fakes.twilio_api import TEST_AUTH_TOKEN, TEST_WHATSAPP_FROM, FakeTwilioAPI, sign_twilio_request

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 
 from console.figures import figures_router
 from console.web import Console, build_router
+from core.settings import Settings
 from handlers.staff import StaffDesk
 from handlers.store import Store
 from hotline.cli import build_parser
-from hotline.settings import Settings
 from hotline.staff_cli import main
 from storage.db import make_engine, make_session_factory
 

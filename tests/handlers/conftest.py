@@ -25,14 +25,14 @@ from starlette.routing import Route
 
 from bot.telegram import TelegramSender, build_bot
 from bot.types import IncomingMessage
+from core.rasa_client import RasaClient
+from core.settings import Settings
 from handlers.cases import CaseService
 from handlers.escalation import PagingConfig
 from handlers.staff import StaffDesk
 from handlers.store import Store
 from handlers.triage import TriageResult
-from hotline.rasa_client import RasaClient
 from hotline.services import RedisServer
-from hotline.settings import Settings
 from storage import crud
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import Staff

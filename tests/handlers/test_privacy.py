@@ -5,8 +5,8 @@ import hmac
 
 import pytest
 
+from core.settings import Settings
 from handlers import privacy
-from hotline.settings import Settings
 
 
 def test_configured_salt_makes_pseudonyms_stable_across_processes(monkeypatch: pytest.MonkeyPatch) -> None:

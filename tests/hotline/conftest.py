@@ -16,9 +16,9 @@ import httpx
 import pytest
 import uvicorn
 
+from core.settings import Settings
 from hotline.app import Runtime, build_app, build_runtime
 from hotline.services import RasaServer, RedisServer
-from hotline.settings import Settings
 from storage import crud
 from tests.conftest import NLG_TOKEN
 from tests.fakes.telegram_api import FakeTelegramAPI

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from core.rasa_client import RasaClient
 from handlers.analysis import analyse
-from hotline.rasa_client import RasaClient
 from hotline.services import RasaServer
 from storage.models import Case
 from tests.factories import telegram_callback_update, telegram_text_update

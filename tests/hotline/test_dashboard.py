@@ -8,8 +8,8 @@ import re
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from hotline import metrics
-from hotline.settings import PROJECT_ROOT
+from core import metrics
+from core.settings import PROJECT_ROOT
 
 
 def test_every_dashboard_query_uses_an_exposed_metric() -> None:

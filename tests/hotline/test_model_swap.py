@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console import auth
+from core.settings import PROJECT_ROOT
 from hotline.model_swap import ModelSwitch
 from hotline.release_gate import GateReport, run_gate
 from hotline.services import RasaServer, RedisServer
-from hotline.settings import PROJECT_ROOT
 from storage import console as console_db
 from storage import crud
 from storage.models import Message, utcnow

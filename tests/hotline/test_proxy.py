@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from core.settings import PROJECT_ROOT
 from hotline.proxy import main_conf, nginx_binary, render_env
-from hotline.settings import PROJECT_ROOT
 from tests.conftest import _missing
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bot.edge import Quarantine
-from hotline.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 CANARY = b'{"update_id": 7, "message": [], "text": "kanari-uji-karantina-0042"}'
 

@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from core.settings import PROJECT_ROOT
 from hotline.proxy import NginxProxy, nginx_binary
 from hotline.services import RasaServer, RedisServer, free_port
-from hotline.settings import PROJECT_ROOT
 from storage import crud
 from storage.models import AuditLog, Case, Message
 from tests.conftest import NLG_TOKEN, _missing

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
+from handlers.privacy import mask
 from hotline.cli import build_parser
-from hotline.settings import Settings
-from hotline.staff_cli import main, mask, normalise_whatsapp
+from hotline.staff_cli import main, normalise_whatsapp
 from storage import crud
 from storage.db import make_engine, make_session_factory
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.settings import PROJECT_ROOT
 from hotline.services import RasaServer, RedisServer, Supervisor, _children
-from hotline.settings import PROJECT_ROOT
 from tests.conftest import _missing
 
 pytestmark = pytest.mark.rasa

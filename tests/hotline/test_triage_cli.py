@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import PROJECT_ROOT
 from hotline.services import RasaServer
-from hotline.settings import PROJECT_ROOT
 
 HOTLINE = str(Path(sys.executable).parent / "hotline")
 

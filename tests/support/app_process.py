@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from hotline.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 
 class AppProcess:
