@@ -508,14 +508,7 @@ class StaffDesk:
     def _claim(self, session: Session, staff_id: int, raw_code: str) -> Outcome:
         code = normalise_code(raw_code) or raw_code.strip().upper()
         staff = _load_staff(session, staff_id)
-        case = lookups.case_by_code(session, code)
-        paged = case is not None and lookups.was_paged(session, case_id=case.id, staff_id=staff.id)
-        if case is not None and paged and not crud.can_view_case(staff, case):
-            # A page sent to this person (e.g. the national team) lets them see and claim the case.
-            crud.audit(session, actor=staff, action="read", entity="case", entity_id=case.id,
-                       detail={"via": "page"})
-        else:
-            case = _visible_case(session, staff, code)
+        case = crud.get_case_to_claim(session, code=code, viewer=staff)
         if case is None:
             return Outcome(_t("not_found", code=code), ok=False)
         if case.status == "closed":
@@ -540,9 +533,6 @@ class StaffDesk:
         return Outcome(view.detail() + "\n\n" + _t("claimed", code=code), case=view, citizen_id=conv.sender_id,
                        citizen_lang=_lang(conv.lang), citizen_text_key="counsellor_joined", rasa="pause")
 
-    def _may_manage(self, staff: Staff, case: Case) -> bool:
-        return staff.role in ("supervisor", "admin") or case.assigned_staff_id == staff.id
-
     def _note(self, session: Session, staff_id: int, code: str, note: str) -> Outcome:
         staff = _load_staff(session, staff_id)
         case = _visible_case(session, staff, code)
@@ -556,7 +546,7 @@ class StaffDesk:
         case = _visible_case(session, staff, code)
         if case is None:
             return Outcome(_t("not_found", code=code), ok=False)
-        if not self._may_manage(staff, case):
+        if not crud.can_manage_case(staff, case):
             return Outcome(_t("not_allowed", code=code), ok=False)
         target = lookups.staff_by_id(session, int(target_raw)) if target_raw.isdigit() else None
         if target is None or not target.active:
@@ -585,7 +575,7 @@ class StaffDesk:
         case = _visible_case(session, staff, code)
         if case is None:
             return Outcome(_t("not_found", code=code), ok=False)
-        if not self._may_manage(staff, case):
+        if not crud.can_manage_case(staff, case):
             return Outcome(_t("not_allowed", code=code), ok=False)
         if case.region == key:
             return Outcome(_t("same_region", code=code, region=region_name(key)), ok=False)
@@ -613,7 +603,7 @@ class StaffDesk:
         case = _visible_case(session, staff, code)
         if case is None:
             return Outcome(_t("not_found", code=code), ok=False)
-        if not self._may_manage(staff, case):
+        if not crud.can_manage_case(staff, case):
             return Outcome(_t("not_allowed", code=code), ok=False)
         try:
             case = crud.transition_case(session, case=case, to_status="closed", actor=staff, outcome=outcome)
@@ -640,7 +630,7 @@ class StaffDesk:
         case = _visible_case(session, staff, code)
         if case is None:
             return Outcome(_t("not_found", code=code), ok=False)
-        if not self._may_manage(staff, case):
+        if not crud.can_manage_case(staff, case):
             return Outcome(_t("not_allowed", code=code), ok=False)
         try:
             case = crud.reopen_case(session, case=case, staff=staff)

@@ -788,6 +788,27 @@ def can_view_case(viewer: Staff, case: Case) -> bool:
     return in_region(case.region, viewer.region) or case.assigned_staff_id == viewer.id
 
 
+def can_manage_case(viewer: Staff, case: Case) -> bool:
+    """Who may transfer, close or reopen a case they can see: its assignee, a supervisor or an admin."""
+    return viewer.active and (viewer.role in ("supervisor", "admin") or case.assigned_staff_id == viewer.id)
+
+
+def get_case_to_claim(session: Session, *, code: str, viewer: Staff) -> Case | None:
+    """The case ``viewer`` may claim: one they may see, or one they were paged for (a page sent to the national
+    team, say, lets its recipient see and claim that case). Audited like ``get_case_by_code``; None when missing
+    or denied."""
+    case = session.scalars(select(Case).where(Case.code == _normalise_code(code))).first()
+    if case is not None and not can_view_case(viewer, case) and viewer.active and session.scalars(
+            select(EscalationAttempt.id).where(EscalationAttempt.case_id == case.id,
+                                               EscalationAttempt.staff_id == viewer.id)).first() is not None:
+        audit(session, actor=viewer, action="read", entity="case", entity_id=case.id, detail={"via": "page"})
+        return case
+    try:
+        return get_case_by_code(session, code=code, viewer=viewer)
+    except AccessDenied:
+        return None
+
+
 def case_scope(viewer: Staff) -> ColumnElement[bool]:
     """SQL form of ``can_view_case``: the WHERE clause every staff read of cases goes through."""
     if not viewer.active or viewer.role not in CASE_ROLES:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from storage.models import Case, Conversation, EscalationAttempt, Shift, Staff
+from storage.models import Case, Conversation, Shift, Staff
 
 # Statuses of a case a counsellor is working on (mirrors crud.OPEN_STATUSES minus the unclaimed ones).
 WORKED_STATUSES = ("claimed", "in_progress")
@@ -42,12 +42,6 @@ def open_case_for(session: Session, *, conversation_id: int, staff_id: int, stat
         select(Case).where(Case.conversation_id == conversation_id, Case.assigned_staff_id == staff_id,
                            Case.status.in_(tuple(statuses))).order_by(Case.created_at.desc(), Case.id.desc())
     ).first()
-
-
-def was_paged(session: Session, *, case_id: int, staff_id: int) -> bool:
-    """Whether ``staff_id`` was paged for the case (a page lets its recipient see and claim it)."""
-    return session.scalars(select(EscalationAttempt.id).where(
-        EscalationAttempt.case_id == case_id, EscalationAttempt.staff_id == staff_id)).first() is not None
 
 
 def other_worked_case(session: Session, *, conversation_id: int, not_case_id: int) -> Case | None:
