@@ -18,6 +18,7 @@ import logging
 import os
 import socket
 import time
+from collections import OrderedDict
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -50,9 +51,33 @@ class AidLedger(Protocol):
         """Record that the numbers for ``key`` went out."""
         ...
 
+    async def once(self, key: str) -> bool:
+        """True the first time any process asks for ``key`` (a delivery not stored in the database, such as a
+        staff command or a claim button), False for a duplicate."""
+        ...
+
+
+class _Seen:
+    """The delivery keys this process has handled, the most recent ``limit`` of them."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._keys: OrderedDict[str, None] = OrderedDict()
+
+    def first(self, key: str) -> bool:
+        if key in self._keys:
+            return False
+        self._keys[key] = None
+        while len(self._keys) > self.limit:
+            self._keys.popitem(last=False)
+        return True
+
 
 class LocalLedger:
     """One process alone: every delivery it sees is its own (its in-memory de-duplication does the rest)."""
+
+    def __init__(self) -> None:
+        self._seen = _Seen()
 
     async def begin(self, key: str) -> bool:
         """Always this process's turn."""
@@ -60,6 +85,10 @@ class LocalLedger:
 
     async def sent(self, key: str) -> None:
         """Nothing to share."""
+
+    async def once(self, key: str) -> bool:
+        """First time this process sees ``key``."""
+        return self._seen.first(key)
 
 
 class RedisLedger:
@@ -72,6 +101,7 @@ class RedisLedger:
         self.poll_s = poll_s
         self.prefix = prefix
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self._seen = _Seen()
 
     @classmethod
     def from_url(cls, url: str, **kwargs: float) -> RedisLedger:
@@ -105,6 +135,17 @@ class RedisLedger:
             await asyncio.wait_for(self.redis.set(self.prefix + key, _SENT, ex=KEY_TTL_S), OP_TIMEOUT_S)
         except Exception as exc:
             log.warning("aid ledger not updated (%s)", type(exc).__name__)
+
+    async def once(self, key: str) -> bool:
+        """First time any process asks for ``key``; with Redis unreachable, first time this process sees it."""
+        if not self._seen.first(key):
+            return False
+        try:
+            return bool(await asyncio.wait_for(
+                self.redis.set(f"{self.prefix}once:{key}", "1", nx=True, ex=KEY_TTL_S), OP_TIMEOUT_S))
+        except Exception as exc:  # Redis down: handled at least once, by this process
+            log.warning("delivery ledger unavailable (%s); handled without it", type(exc).__name__)
+            return True
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -38,6 +38,7 @@ from bot.types import IncomingMessage, OutgoingMessage, Sender
 from core.rasa_client import RasaClient, RasaUnavailable
 from core.settings import Settings
 from handlers import texts
+from handlers.aid_ledger import delivery_key
 from handlers.escalation import (
     AGE_LABEL,
     URGENCY_LABEL,
@@ -256,8 +257,12 @@ class StaffDesk:
     """Implements ``handlers.conversation.StaffDesk``: commands, claim buttons, both sides of a handoff."""
 
     def __init__(self, *, store: Store, settings: Settings, rasa: RasaClient | None, cases: Any,
-                 sender: Sender | None = None, clock: Callable[[], datetime] | None = None) -> None:
+                 sender: Sender | None = None, clock: Callable[[], datetime] | None = None,
+                 once: Callable[[str], Awaitable[bool]] | None = None) -> None:
         self.store = store
+        # Whether a delivery is seen for the first time (``AidLedger.once``): staff deliveries are not stored, so
+        # the database cannot de-duplicate them as it does citizens' messages.
+        self.once = once
         self.settings = settings
         self.rasa = rasa
         self.cases = cases
@@ -299,6 +304,10 @@ class StaffDesk:
         ref = await self._staff_ref(msg)
         if ref is None:
             return False
+        if self.once is not None and msg.external_id and not await self.once(delivery_key(msg)):
+            # A channel's retry (possibly onto another app process): a command or a claim acts once.
+            log.info("duplicate staff delivery ignored (%s)", msg.channel)
+            return True
         out = self.sender or sender
         text = (msg.text or "").strip()
         data = msg.callback_data

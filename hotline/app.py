@@ -32,7 +32,7 @@ from core import metrics
 from core.rasa_client import RasaClient
 from core.settings import Settings
 from handlers import places, privacy, text_model
-from handlers.aid_ledger import RedisLedger
+from handlers.aid_ledger import LocalLedger, RedisLedger
 from handlers.cases import CaseService
 from handlers.conversation import Hotline
 from handlers.delivery import Delivery, RateLimits
@@ -118,7 +118,10 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
     rasa = RasaClient(rasa_url, client=http, timeout=settings.rasa_timeout_s) if rasa_url else None
     senders = ChannelSenders()
     cases = CaseService(store=store, settings=settings, redis_url=redis_url, sender=senders)
-    staff = StaffDesk(store=store, settings=settings, rasa=rasa, cases=cases, sender=senders)
+    # Several app processes behind a proxy agree through Redis on who sends a delivery's emergency numbers and
+    # on which one acts on a staff delivery; one process alone keeps the same promises in memory.
+    ledger: RedisLedger | LocalLedger = RedisLedger.from_url(redis_url) if redis_url else LocalLedger()
+    staff = StaffDesk(store=store, settings=settings, rasa=rasa, cases=cases, sender=senders, once=ledger.once)
     tracker_redis = settings.rasa_tracker_redis_url or redis_url
     eraser = RedisEraser(tracker_redis) if tracker_redis and rasa else None
     limits = RateLimits(
@@ -129,8 +132,6 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
     delivery = Delivery(limits=limits, on_retry=lambda recipient: metrics.count_retry(
         channels.get(recipient.split(":", 1)[0], "other")))
     metrics.track_queue("send_retry", lambda: delivery.waiting)
-    # Several app processes behind a proxy agree through Redis on who sends a delivery's emergency numbers.
-    ledger = RedisLedger.from_url(redis_url) if redis_url else None
     core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=staff, delete_chat_messages=None,
                    forget_elsewhere=[eraser] if eraser else [], delivery=delivery, aid_ledger=ledger)
     rt = Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
@@ -140,7 +141,7 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
         rt.closers.append(rt.route.close)
     if eraser is not None:
         rt.closers.append(eraser.close)
-    if ledger is not None:
+    if isinstance(ledger, RedisLedger):
         rt.closers.append(ledger.close)
     return rt
 

@@ -102,3 +102,29 @@ async def test_the_key_holds_no_sender_id(redis: Redis) -> None:
     key = delivery_key(phone_msg)
     assert "6281234500099" not in key and "wa:" not in key
     assert key != delivery_key(msg(4, chat="wa:+6281234500099", text=DANGER))  # per delivery, not per person
+
+
+async def test_a_staff_delivery_acts_once_across_processes(redis: Redis) -> None:
+    first = ledger(redis)
+    other = RedisLedger(redis, prefix=first.prefix)  # another process: its own memory, the same Redis
+    key = delivery_key(msg(5, chat="tg:4242", text="/ambil K-ABCDE"))
+    assert await first.once(key) is True
+    assert await first.once(key) is False  # the same process again
+    assert await other.once(key) is False  # the other process
+    assert await other.once(delivery_key(msg(6, chat="tg:4242", text="/ambil K-ABCDE"))) is True  # a new delivery
+
+
+async def test_one_process_alone_still_acts_once() -> None:
+    from handlers.aid_ledger import LocalLedger
+
+    local = LocalLedger()
+    assert await local.once("k") is True and await local.once("k") is False
+
+
+async def test_redis_down_a_staff_delivery_still_acts() -> None:
+    gone = RedisLedger.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        assert await asyncio.wait_for(gone.once("k"), 2) is True
+        assert await gone.once("k") is False  # and still once in this process
+    finally:
+        await gone.close()
