@@ -66,16 +66,23 @@ def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[byt
     """``hotline run`` as its own process (as in production); returns once it answers HTTP."""
     app = subprocess.Popen([sys.executable, "-m", "hotline.cli", "run"], env=env, cwd=PROJECT_ROOT,
                            stdout=subprocess.DEVNULL, stderr=open(log, "wb"))  # noqa: SIM115 (the child owns it)
-    deadline = time.monotonic() + 240  # a loaded 2-core machine takes a while to train the text heads
-    while True:
+    if not wait_app_ready(port, app):
+        raise RuntimeError(f"the app did not start; see {log}")
+    return app
+
+
+def wait_app_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 240) -> bool:
+    """Whether ``hotline run`` on ``port`` answers ``/healthz`` (200, or 503 while a service starts) before
+    ``timeout`` and while ``proc`` lives. A loaded 2-core machine takes a while to train the text heads."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
-                return app
+                return True
         except httpx.HTTPError:
             pass
-        if time.monotonic() > deadline or app.poll() is not None:
-            raise RuntimeError(f"the app did not start; see {log}")
-        time.sleep(0.2)
+        time.sleep(0.1)
+    return False
 
 
 async def _paced(texts: list[str], rate: float, send: Callable[[int, str], Coroutine[Any, Any, None]]) -> None:

@@ -6,12 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
 from core.settings import PROJECT_ROOT
+from hotline.bench_e2e import wait_app_ready
 
 
 class AppProcess:
@@ -36,16 +34,10 @@ class AppProcess:
 
     def wait_ready(self, timeout: float = 240) -> AppProcess:
         """Block until ``/healthz`` answers (a loaded 2-core machine can take a minute to train the text models)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code in (200, 503):
-                    return self
-            except httpx.HTTPError:
-                pass
-            assert self.proc is not None and self.proc.poll() is None, self.log.read_text()[-2000:]
-            assert time.monotonic() < deadline, "hotline run did not start"
-            time.sleep(0.1)
+        assert self.proc is not None
+        assert wait_app_ready(self.port, self.proc, timeout), "hotline run did not start: " + \
+            self.log.read_text()[-2000:]
+        return self
 
     def kill9(self) -> None:
         """``kill -9``: no shutdown, no flush, whatever was in flight stays where it was."""
