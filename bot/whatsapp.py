@@ -10,7 +10,6 @@ import dataclasses
 import json
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -28,6 +27,7 @@ from bot.models import WaForm
 from bot.telegram import PendingTasks
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
 from core import metrics
+from core.bounded import BoundedDict
 from core.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class WhatsAppSender:
         self._last_inbound_at = last_inbound_at
         self._now = now
         self._window = window
-        self._options: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
+        self._options: BoundedDict[str, tuple[Button, ...]] = BoundedDict(_MAX_REMEMBERED_OPTIONS)
 
     async def in_window(self, recipient_id: str, *, reply_to_at: datetime | None = None) -> bool:
         """Whether a free-form message to ``recipient_id`` is allowed now.
@@ -240,8 +240,6 @@ class WhatsAppSender:
         self._options.pop(recipient_id, None)
         if buttons:
             self._options[recipient_id] = tuple(buttons)
-            while len(self._options) > _MAX_REMEMBERED_OPTIONS:
-                self._options.popitem(last=False)
 
     def option_for(self, sender_id: str, text: str) -> str | None:
         """The ``Button.data`` chosen by a numbered reply such as ``"2"``, if the last message had options."""

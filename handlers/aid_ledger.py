@@ -18,12 +18,12 @@ import logging
 import os
 import socket
 import time
-from collections import OrderedDict
 from typing import Protocol
 
 from redis.asyncio import Redis
 
 from bot.types import IncomingMessage
+from core.bounded import BoundedDict
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +61,12 @@ class _Seen:
     """The delivery keys this process has handled, the most recent ``limit`` of them."""
 
     def __init__(self, limit: int = 10_000) -> None:
-        self.limit = limit
-        self._keys: OrderedDict[str, None] = OrderedDict()
+        self._keys: BoundedDict[str, None] = BoundedDict(limit)
 
     def first(self, key: str) -> bool:
         if key in self._keys:
             return False
         self._keys[key] = None
-        while len(self._keys) > self.limit:
-            self._keys.popitem(last=False)
         return True
 
 

@@ -21,12 +21,12 @@ import logging
 import re
 import time
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.types import Button, IncomingMessage, OutgoingMessage, Sender
+from core.bounded import BoundedDict
 from core.rasa_client import RasaClient, RasaUnavailable
 from handlers import intake as intake_mod
 from handlers import places, texts
@@ -55,6 +55,11 @@ STAFF_CHECK_WAIT_S = 0.5
 BUSY_AFTER_S = 10.0
 # Deliveries whose first aid is remembered (a retried webhook then gets no second copy of the numbers).
 FIRST_AID_REMEMBERED = 10_000
+
+
+def _cancel(task: asyncio.Future[bool]) -> None:
+    if not task.done():
+        task.cancel()
 
 
 class CaseDesk(Protocol):
@@ -129,8 +134,11 @@ class Hotline:
         self._waiting_since: dict[tuple[str, str], float] = {}
         self._busy_told: set[str] = set()
         # Emergency numbers started by ``first_aid`` for a delivery, by (sender id, delivery id), until handled.
-        self._first_aid: OrderedDict[tuple[str, str], asyncio.Future[bool]] = OrderedDict()
-        self._verdicts: OrderedDict[tuple[str, str], DangerReport] = OrderedDict()
+        # A future dropped unawaited (10,000 deliveries later) is cancelled rather than left running.
+        self._first_aid: BoundedDict[tuple[str, str], asyncio.Future[bool]] = BoundedDict(
+            FIRST_AID_REMEMBERED, on_evict=_cancel
+        )
+        self._verdicts: BoundedDict[tuple[str, str], DangerReport] = BoundedDict(FIRST_AID_REMEMBERED)
         # Shared with the other app processes: a delivery retried onto another process gets the numbers once.
         self.aid_ledger: AidLedger = aid_ledger if aid_ledger is not None else LocalLedger()
 
@@ -151,8 +159,6 @@ class Hotline:
         danger = detect_danger(text)
         # ``handle`` reuses the verdict: the safety net costs a millisecond or two, twice is a surge's worth.
         self._verdicts[key] = danger
-        while len(self._verdicts) > FIRST_AID_REMEMBERED:
-            self._verdicts.popitem(last=False)
         if danger.level != "emergency":
             # Not in danger by the safety net: if the turn has not started in ``busy_after_s`` (a surge), the
             # person is told once that the answer will take a while, with the numbers.
@@ -161,10 +167,6 @@ class Hotline:
                 asyncio.get_running_loop().call_later(self.busy_after_s, self._busy_check, key, msg, sender, text)
             return
         self._first_aid[key] = asyncio.ensure_future(self._send_first_aid(msg, sender, text))
-        while len(self._first_aid) > FIRST_AID_REMEMBERED:
-            _, stale = self._first_aid.popitem(last=False)
-            if not stale.done():
-                stale.cancel()
 
     def _busy_check(self, key: tuple[str, str], msg: IncomingMessage, sender: Sender, text: str) -> None:
         if self._waiting_since.pop(key, None) is None or msg.sender_id in self._busy_told:

@@ -10,10 +10,7 @@ from collections.abc import Iterable
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from storage.models import Case, Conversation, Shift, Staff
-
-# Statuses of a case a counsellor is working on (mirrors crud.OPEN_STATUSES minus the unclaimed ones).
-WORKED_STATUSES = ("claimed", "in_progress")
+from storage.models import WORKED_STATUSES, Case, Conversation, Shift, Staff
 
 
 def case_by_id(session: Session, case_id: int, *, fresh: bool = False) -> Case | None:

@@ -54,6 +54,8 @@ Urgency = Literal["emergency", "high", "normal"]
 URGENCIES: Final[tuple[str, ...]] = get_args(Urgency)
 CaseStatus = Literal["new", "paged", "claimed", "in_progress", "referred", "closed"]
 CASE_STATUSES: Final[tuple[str, ...]] = get_args(CaseStatus)
+# A counsellor is working on the case (claimed it, or talking with the citizen).
+WORKED_STATUSES: Final[tuple[str, ...]] = ("claimed", "in_progress")
 # Console roles: counsellors and supervisors work cases; content editors and statisticians never see case data;
 # admins manage accounts only.
 Role = Literal["counsellor", "supervisor", "content_editor", "statistician", "admin"]

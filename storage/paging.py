@@ -15,7 +15,7 @@ from sqlalchemy import String, cast, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import AuditLog, Case, EscalationAttempt, Outbox, Staff
+from storage.models import WORKED_STATUSES, AuditLog, Case, EscalationAttempt, Outbox, Staff
 
 
 def add_outbox_page(session: Session, *, case: Case, dedup_key: str, now: datetime,
@@ -71,7 +71,7 @@ def open_case_counts(session: Session, *, staff_ids: Sequence[int]) -> dict[int 
     """Cases claimed or in progress per staff member."""
     return {k: v for k, v in session.execute(
         select(Case.assigned_staff_id, func.count()).where(
-            Case.assigned_staff_id.in_(staff_ids), Case.status.in_(("claimed", "in_progress")))
+            Case.assigned_staff_id.in_(staff_ids), Case.status.in_(WORKED_STATUSES))
         .group_by(Case.assigned_staff_id)).all()}
 
 
