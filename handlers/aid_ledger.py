@@ -8,16 +8,23 @@ sends the numbers and marks them ``sent``.
 The rule is "at least once, normally exactly once": a process that finds the delivery begun elsewhere waits
 up to ``wait_s`` for it to be marked sent and sends the numbers itself if it is not (the other process may have
 died mid-way). With Redis unreachable every process sends: the numbers twice is better than not at all.
+
+The same ledger gives a chat one turn at a time across processes (``turn``): two messages of one person sent a
+moment apart may land on two processes, and handled at once they would race on the conversation's state (two
+cases for one report). Only the turn after the emergency numbers waits for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
 import socket
 import time
+import uuid
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -32,11 +39,22 @@ KEY_TTL_S = 24 * 3600
 # A Redis that answers slower than this is treated as down: the numbers are not held back for it.
 OP_TIMEOUT_S = 0.25
 _SENT = "sent"
+# A chat's turn: held at most this long (a process that died holding it frees it), waited for at most this long.
+TURN_TTL_MS = 60_000
+TURN_WAIT_S = 30.0
+# Delete the turn only if it is still ours (it may have expired and been taken by another process).
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
 
 def delivery_key(msg: IncomingMessage) -> str:
     """The ledger key of a delivery: a hash, so no sender id (a phone number) is written to Redis."""
     raw = f"{msg.channel}\x00{msg.sender_id}\x00{msg.external_id}".encode()
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def chat_key(msg: IncomingMessage) -> str:
+    """The ledger key of a chat (for its turn), hashed like :func:`delivery_key`."""
+    raw = f"{msg.channel}\x00{msg.sender_id}".encode()
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
@@ -54,6 +72,10 @@ class AidLedger(Protocol):
     async def once(self, key: str) -> bool:
         """True the first time any process asks for ``key`` (a delivery not stored in the database, such as a
         staff command or a claim button), False for a duplicate."""
+        ...
+
+    def turn(self, chat: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """Hold chat ``chat``'s turn (one message of a chat handled at a time across processes)."""
         ...
 
 
@@ -86,6 +108,11 @@ class LocalLedger:
     async def once(self, key: str) -> bool:
         """First time this process sees ``key``."""
         return self._seen.first(key)
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat: str) -> AsyncIterator[None]:
+        """Nothing to wait for: the adapters already run one chat's messages in order within the process."""
+        yield
 
 
 class RedisLedger:
@@ -143,6 +170,35 @@ class RedisLedger:
         except Exception as exc:  # Redis down: handled at least once, by this process
             log.warning("delivery ledger unavailable (%s); handled without it", type(exc).__name__)
             return True
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat: str, *, wait_s: float = TURN_WAIT_S) -> AsyncIterator[None]:
+        """Wait (at most ``wait_s``) until no other process is handling a message of ``chat``, and hold the turn.
+
+        Never blocks a turn for good: after ``wait_s``, or with Redis unreachable, the turn goes ahead without
+        it (a race on one chat's state is better than a message left unanswered).
+        """
+        name = f"{self.prefix}turn:{chat}"
+        token = f"{self.owner}:{uuid.uuid4().hex}"
+        held = False
+        try:
+            deadline = time.monotonic() + wait_s
+            while not (held := bool(await asyncio.wait_for(
+                    self.redis.set(name, token, nx=True, px=TURN_TTL_MS), OP_TIMEOUT_S))):
+                if time.monotonic() >= deadline:
+                    log.warning("chat turn not free after %.0f s; handled without it", wait_s)
+                    break
+                await asyncio.sleep(self.poll_s)
+        except Exception as exc:
+            log.warning("chat turn unavailable (%s); handled without it", type(exc).__name__)
+        try:
+            yield
+        finally:
+            if held:
+                try:
+                    await asyncio.wait_for(self.redis.eval(_RELEASE, 1, name, token), OP_TIMEOUT_S)
+                except Exception as exc:  # it expires by itself
+                    log.warning("chat turn not released (%s)", type(exc).__name__)
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -30,7 +30,7 @@ from core.bounded import BoundedDict
 from core.rasa_client import RasaClient, RasaUnavailable
 from handlers import intake as intake_mod
 from handlers import places, texts
-from handlers.aid_ledger import AidLedger, LocalLedger, delivery_key
+from handlers.aid_ledger import AidLedger, LocalLedger, chat_key, delivery_key
 from handlers.analysis import analyse
 from handlers.delivery import Delivery
 from handlers.intake import Intake
@@ -242,8 +242,10 @@ class Hotline:
             # if the message turns out to be a duplicate or part of a handoff.
             analysis = asyncio.create_task(analyse(text, self.rasa))
         try:
-            return await self._handle_stored(msg, text, truncated, danger.level, lang, turn, say, analysis, t0,
-                                             replay=replay)
+            # One message of a chat at a time across app processes (the numbers above never wait for it).
+            async with self.aid_ledger.turn(chat_key(msg)):
+                return await self._handle_stored(msg, text, truncated, danger.level, lang, turn, say, analysis, t0,
+                                                 replay=replay)
         finally:
             if analysis is not None and not analysis.done():
                 analysis.cancel()

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 
 from bot.telegram import PendingTasks
 from bot.types import OutgoingMessage
-from handlers.aid_ledger import RedisLedger, delivery_key
+from handlers.aid_ledger import RedisLedger, chat_key, delivery_key
 from handlers.conversation import Hotline
 from handlers.store import Spool
 from hotline.services import RedisServer, free_port
@@ -128,3 +128,86 @@ async def test_redis_down_a_staff_delivery_still_acts() -> None:
         assert await gone.once("k") is False  # and still once in this process
     finally:
         await gone.close()
+
+
+# ------------------------------------------------------------------------------------------------ a chat's turn
+async def test_one_chat_takes_turns_across_processes(redis: Redis) -> None:
+    a = ledger(redis)
+    b = RedisLedger(redis, prefix=a.prefix)
+    b.owner = "other-host:1"
+    chat = chat_key(msg(7, chat="tg:555", text="halo"))
+    order: list[str] = []
+    a_in, a_may_leave = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with a.turn(chat):
+            order.append("a in")
+            a_in.set()
+            await a_may_leave.wait()
+            order.append("a out")
+
+    async def second() -> None:
+        await a_in.wait()
+        async with b.turn(chat):
+            order.append("b in")
+
+    running = [asyncio.create_task(first()), asyncio.create_task(second())]
+    await a_in.wait()
+    await asyncio.sleep(0.3)  # B polls every 50 ms: give a wrong early entry the time to happen
+    assert order == ["a in"]
+    a_may_leave.set()
+    await asyncio.wait_for(asyncio.gather(*running), 5)
+    assert order == ["a in", "a out", "b in"]
+    assert await redis.exists(f"{a.prefix}turn:{chat}") == 0  # released
+
+
+async def test_other_chats_do_not_wait(redis: Redis) -> None:
+    a = ledger(redis)
+    b = RedisLedger(redis, prefix=a.prefix)
+    async with a.turn(chat_key(msg(8, chat="tg:1", text="x"))):
+        async with asyncio.timeout(1):
+            async with b.turn(chat_key(msg(9, chat="tg:2", text="x"))):
+                pass
+
+
+async def test_a_turn_left_by_a_dead_process_expires(redis: Redis) -> None:
+    live = ledger(redis)
+    chat = chat_key(msg(10, chat="tg:3", text="x"))
+    await redis.set(f"{live.prefix}turn:{chat}", "crashed-host:1:abc", px=300)  # died holding the turn
+    async with asyncio.timeout(3):
+        async with live.turn(chat):
+            assert await redis.get(f"{live.prefix}turn:{chat}") != "crashed-host:1:abc"
+
+
+async def test_a_turn_held_too_long_does_not_hold_the_message_for_good(redis: Redis) -> None:
+    live = ledger(redis)
+    chat = chat_key(msg(11, chat="tg:4", text="x"))
+    await redis.set(f"{live.prefix}turn:{chat}", "stuck-host:1:abc", px=60_000)
+    async with asyncio.timeout(3):
+        async with live.turn(chat, wait_s=0.2):
+            pass  # went ahead without it
+    assert await redis.get(f"{live.prefix}turn:{chat}") == "stuck-host:1:abc"  # and did not free another's turn
+
+
+async def test_a_turn_taken_over_after_expiry_is_not_released_by_its_former_holder(redis: Redis) -> None:
+    a = ledger(redis)
+    chat = chat_key(msg(12, chat="tg:5", text="x"))
+    async with a.turn(chat):
+        await redis.set(f"{a.prefix}turn:{chat}", "next-host:1:def")  # ours expired; another process took it
+    assert await redis.get(f"{a.prefix}turn:{chat}") == "next-host:1:def"
+
+
+async def test_redis_down_the_turn_goes_ahead() -> None:
+    gone = RedisLedger.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        async with asyncio.timeout(2):
+            async with gone.turn("k"):
+                pass
+    finally:
+        await gone.close()
+
+
+async def test_the_chat_key_holds_no_sender_id() -> None:
+    key = chat_key(msg(13, chat="wa:+6281234500098", text="x"))
+    assert "6281234500098" not in key and "wa:" not in key
+    assert key == chat_key(msg(14, chat="wa:+6281234500098", text="y"))  # per person, not per delivery

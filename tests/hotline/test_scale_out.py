@@ -3,6 +3,7 @@ one Redis (all started here from the project's own files, as ``deploy/`` and doc
 
 - a delivery that lands on both processes (a webhook retried onto the other one) is stored once, answered with
   the emergency numbers once, opens one case and pages once;
+- two messages of one person landing on the two processes at once take turns (one case, not two);
 - two counsellors claiming the same case through different processes: one wins;
 - ``kill -9`` of one process while deliveries stream in through nginx: every delivery that got a 200 is stored
   exactly once after the process is started again, every emergency got the numbers and a case.
@@ -163,6 +164,30 @@ def test_a_delivery_on_both_processes_is_handled_once(cluster: Cluster) -> None:
     cases = cluster.db(lambda s: list(s.scalars(select(Case.code).where(Case.urgency == "emergency"))))
     pages = [t for t in cluster.texts_to(counsellor) if any(code in t for code in cases)]
     assert len(pages) == 1, pages
+
+
+def test_two_messages_of_one_chat_on_two_processes_take_turns(cluster: Cluster) -> None:
+    """A person sends two messages a moment apart and each lands on another process: one case, not two."""
+    counsellor = next(_chats)
+    cluster.add_on_call(counsellor, "Konselor Uji Giliran")
+    chat = next(_chats)
+    updates = [telegram_text_update(DANGER, chat_id=chat),
+               telegram_text_update("tolong, suami saya masih memukuli saya sekarang", chat_id=chat)]
+    with httpx.Client(timeout=10) as client, concurrent.futures.ThreadPoolExecutor(2) as pool:
+        codes = list(pool.map(lambda pair: post(cluster.direct(pair[0]), pair[1], client), enumerate(updates)))
+    assert codes == [200, 200]
+
+    def handled(session: Session) -> int:
+        return session.scalar(select(func.count()).select_from(Message).where(
+            Message.direction == "in", Message.status != "received",
+            Message.external_id.in_([str(u["update_id"]) for u in updates]))) or 0
+
+    def cases_of_chat(session: Session) -> list[str]:
+        conv = crud.get_conversation(session, sender_id=f"tg:{chat}")
+        return [] if conv is None else list(session.scalars(select(Case.code).where(Case.conversation_id == conv.id)))
+
+    cluster.wait(lambda: cluster.db(handled) == 2, what="both messages handled")
+    assert len(cluster.db(cases_of_chat)) == 1
 
 
 def test_two_counsellors_claiming_through_two_processes_one_wins(cluster: Cluster) -> None:
