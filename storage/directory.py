@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import crud, revisions
@@ -71,12 +71,15 @@ def directory_version(session: Session) -> int:
     return revisions.version(session, DirectoryRevision)
 
 
-def current_entries(session: Session) -> tuple[int, list[EntryRevision]]:
-    """The version and the revision in force of every (region, entry) ever edited, in the order keys appeared."""
-    rows = revisions.newest_per_key(session, DirectoryRevision, KEY)
-    firsts = dict(((r, e), i) for r, e, i in session.execute(
+def current_entries(session: Session, region: str | None = None) -> tuple[int, list[EntryRevision]]:
+    """The version and the revision in force of every (region, entry) ever edited (of one region if given), in
+    the order keys appeared."""
+    where = {"region": region} if region is not None else {}
+    rows = revisions.newest_per_key(session, DirectoryRevision, KEY, where)
+    firsts = {(r, e): i for r, e, i in session.execute(
         select(DirectoryRevision.region, DirectoryRevision.entry, func.min(DirectoryRevision.id))
-        .group_by(DirectoryRevision.region, DirectoryRevision.entry)).tuples())
+        .where(*([DirectoryRevision.region == region] if region is not None else []))
+        .group_by(DirectoryRevision.region, DirectoryRevision.entry))}
     found = sorted((_revision(r, first_id=firsts.get((r.region, r.entry), r.id)) for r in rows),
                    key=lambda r: r.first_id)
     return max((r.id for r in found), default=0), found
@@ -84,7 +87,7 @@ def current_entries(session: Session) -> tuple[int, list[EntryRevision]]:
 
 def edited_regions(session: Session) -> list[str]:
     """The region codes that have any revision."""
-    return sorted(session.scalars(select(distinct(DirectoryRevision.region))).all())
+    return sorted(session.scalars(select(DirectoryRevision.region).distinct()).all())
 
 
 def latest(session: Session, *, region: str, entry: str) -> EntryRevision | None:

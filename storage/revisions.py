@@ -40,10 +40,12 @@ def version(session: Session, model: type[R]) -> int:
     return int(session.scalar(select(func.max(model.id))) or 0)
 
 
-def newest_per_key(session: Session, model: type[R], keys: Sequence[str]) -> list[R]:
-    """The row in force of every key ever edited (one per combination of ``keys`` columns)."""
+def newest_per_key(session: Session, model: type[R], keys: Sequence[str],
+                   where: Mapping[str, str] | None = None) -> list[R]:
+    """The row in force of every key ever edited (one per combination of ``keys`` columns), of those matching
+    ``where`` if given."""
     cols: list[InstrumentedAttribute[Any]] = [getattr(model, k) for k in keys]
-    newest = select(func.max(model.id)).group_by(*cols).scalar_subquery()
+    newest = select(func.max(model.id)).where(*_where(model, where or {})).group_by(*cols).scalar_subquery()
     stmt: Select[tuple[R]] = select(model).where(model.id.in_(newest)).order_by(model.id)
     return list(session.scalars(stmt).all())
 
