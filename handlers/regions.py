@@ -92,17 +92,22 @@ class Region:
     services: tuple[Service, ...]
 
 
+_SEED_FIELDS = ("name", "kind", "phone", "whatsapp", "address", "hours")
+
+
+def _seed_service(raw: dict[str, Any]) -> Service:
+    """One service of ``regions.yml`` (its ``id`` is the entry's key)."""
+    fields = {k: str(raw.get(k) or "") for k in _SEED_FIELDS}
+    return Service(**fields, entry=str(raw.get("id") or ""), active=bool(raw.get("active", True)))
+
+
 @lru_cache(maxsize=1)
 def load_regions(path: str | None = None) -> dict[str, Region]:
     """The seed regions by former key (once; cached). ``path`` overrides the packaged ``regions.yml`` for tests."""
     raw: dict[str, Any] = yaml.safe_load(Path(path or DATA_FILE).read_text(encoding="utf-8"))
     regions: dict[str, Region] = {}
     for key, r in (raw.get("regions") or {}).items():
-        services = tuple(
-            Service(**{("entry" if k == "id" else k): str(v or "") for k, v in s.items()
-                       if k == "id" or k in Service.__dataclass_fields__})
-            for s in r.get("services") or []
-        )
+        services = tuple(_seed_service(s) for s in r.get("services") or [])
         code = str(r.get("code") or key)
         if code != DEFAULT_REGION and not places.exists(code):
             raise ValueError(f"regions.yml: {key} has no Kemendagri code ({code!r})")
