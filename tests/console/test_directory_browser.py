@@ -32,8 +32,8 @@ def _ask(h: Harness, chat: int, text: str, count: int) -> tuple[str, float]:
 
 
 def test_editor_adds_a_phone_the_next_reply_has_it_and_a_revert_takes_it_back(
-        harness_factory: Callable[..., Harness], rasa_server: RasaServer, redis_server: RedisServer,
-        browser: Browser) -> None:  # noqa: F811
+        harness_factory: Callable[..., Harness], rasa_server: RasaServer,  # noqa: F811
+        redis_server: RedisServer, browser: Browser) -> None:  # noqa: F811
     h = harness_factory(redis_url=redis_server.url, rasa_url=rasa_server.url)
     add_account(h, role="content_editor", region="32.76", email="editor.direktori@contoh.test")
     depok, bogor = new_chat_id(), new_chat_id()
@@ -68,7 +68,8 @@ def test_editor_adds_a_phone_the_next_reply_has_it_and_a_revert_takes_it_back(
     took = time.monotonic() - saved_at
     assert f"UPTD PPA Kota Depok — telp {PHONE}" in reply, reply
     assert took < 1.0, took
-    print(f"\nsaved -> the next directory reply carries the number: {took * 1000:.0f} ms (the turn {turn * 1000:.0f} ms)")
+    print(f"\nsaved -> the next directory reply carries the number: {took * 1000:.0f} ms "
+          f"(the turn {turn * 1000:.0f} ms)")
 
     # The history shows the change; one click reverts it and the next reply has no number again.
     expect(page.locator("#history")).to_contain_text("nomor layanan dari dinas")
