@@ -239,12 +239,13 @@ def directory_router(console: Console) -> APIRouter:
         await _reload()
         return _see_other(f"/console/directory/{code}/{entry_key}?saved=1")
 
-    @r.post("/{code}/revert/{revision_id}")
-    async def revert(code: str, revision_id: int, request: Request) -> Response:
+    @r.post("/{code}/revert/{revision}")
+    async def revert(code: str, revision: str, request: Request) -> Response:
         viewer = await editor(request)
-        if viewer is None or editable_region(code) != code:
+        if viewer is None or editable_region(code) != code or not revision.isdigit() or len(revision) > 12:
             return await not_found(request, viewer)
         await console.form(request, viewer)
+        revision_id = int(revision)
 
         def undo(s: Any) -> str | None:
             rev = db.get_revision(s, revision_id=revision_id)

@@ -4,17 +4,21 @@ change at once (the process's ``LiveDirectory``), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from console.directory import directory_router
+from console.directory import EntryForm, directory_router
 from handlers import nlg
 from handlers.regions import LiveDirectory, directory_for
 from storage import crud
-from storage.models import AuditLog, DirectoryRevision
+from storage.models import SERVICE_KINDS, AuditLog, DirectoryRevision
 from tests.console.conftest import ConsoleHarness
 from tests.support.postgres import postgres_server  # noqa: F401  (fixture, for db_kind="postgres")
 
@@ -173,8 +177,10 @@ async def test_history_and_one_click_revert_back_to_the_seed(dc: ConsoleHarness)
     assert PHONE not in _reply("32.76") and "UPTD PPA Kota Depok — kontak lewat SAPA 129" in _reply("32.76")
     audit = await dc.db(lambda s: crud.list_audit(s, entity="directory_entry"))
     assert [a.action for a in audit] == ["revert", "revert", "update", "update"]
-    # A revision of another region cannot be reverted through this region's URL.
-    assert (await b.post(f"/console/directory/13.76/revert/{ids[0]}")).status_code == 404
+    # A revision of another region cannot be reverted through this region's URL; nor can a made-up one.
+    for bad in (f"/console/directory/13.76/revert/{ids[0]}", "/console/directory/32.76/revert/999999",
+                "/console/directory/32.76/revert/abc", "/console/directory/32.76/revert/-1"):
+        assert (await b.post(bad)).status_code == 404, bad
 
 
 async def test_a_new_region_falls_back_then_gets_its_own_entries(dc: ConsoleHarness) -> None:
@@ -218,3 +224,44 @@ async def test_a_new_region_falls_back_then_gets_its_own_entries(dc: ConsoleHarn
     assert [s.name for s in directory_for("32.71")] == ["UPTD PPA Kota Bogor", "UPTD PPA Provinsi Jawa Barat",
                                                         "SAPA 129 (KemenPPPA)"]
     assert not directory_for("32.71")[0].phone
+
+
+async def test_any_form_gets_a_clear_answer_never_a_5xx(dc: ConsoleHarness) -> None:
+    """Generated forms (any text, any kind, numbers of any shape): saved (303) exactly when the typed model
+    accepts them, else refused (400) with a message and nothing stored; stored text is always plain."""
+    b = await dc.signed_in(await dc.account(role="content_editor"))
+    await b.get(DEPOK_UPTD)
+    loop = asyncio.get_running_loop()
+    seen: set[int] = set()
+
+    async def check(form: dict[str, str]) -> None:
+        before = await _revisions(dc)
+        response = await b.post(DEPOK_UPTD, {**form, "note": "uji", "action": "save"})
+        seen.add(response.status_code)
+        try:
+            EntryForm.model_validate({**form, "active": form.get("active") == "on"})
+            valid = True
+        except ValidationError:
+            valid = False
+        assert response.status_code == (303 if valid else 400), (form, response.status_code)
+        assert await _revisions(dc) == before + (1 if valid else 0)
+        if not valid:
+            assert 'id="errors"' in response.text
+        else:
+            row = await dc.db(lambda s: s.scalars(select(DirectoryRevision).order_by(DirectoryRevision.id.desc())
+                                                   .limit(1)).one())
+            assert not any(c in (row.name or "") + row.address + row.hours for c in "<>\n")
+            assert row.phone == "" or row.phone.startswith("+62") or row.phone.isdigit()
+
+    text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=130)
+    number = st.one_of(st.from_regex(r"(\+62|62|0)?[0-9 ()\-.]{0,16}", fullmatch=True), text)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.fixed_dictionaries({"name": text, "kind": st.one_of(st.sampled_from(SERVICE_KINDS), text),
+                                  "address": text, "hours": text, "phone": number, "whatsapp": number,
+                                  "active": st.sampled_from(["on", ""])}))
+    def prop(form: dict[str, str]) -> None:
+        asyncio.run_coroutine_threadsafe(check(form), loop).result(timeout=30)
+
+    await asyncio.to_thread(prop)
+    assert seen == {303, 400}  # both answers were exercised
