@@ -112,6 +112,11 @@ def form_errors(exc: ValidationError) -> list[str]:
     return out
 
 
+def _region_code(code: str) -> bool:
+    """Whether ``code`` is exactly a regency/city or province code editors may edit (not "nasional")."""
+    return len(code) <= 16 and editable_region(code) == code
+
+
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -166,14 +171,14 @@ def directory_router(console: Console) -> APIRouter:
     @r.get("/{code}")
     async def region(code: str, request: Request) -> HTMLResponse:
         viewer = await editor(request)
-        if viewer is None or editable_region(code) != code:
+        if viewer is None or not _region_code(code):
             return await not_found(request, viewer)
         current = await entries(code)
         history = await console.run(lambda s: db.history(s, region=code))
         saved = request.query_params.get("saved")
         return console.render("directory_region.html", viewer=viewer, code=code, label=region_label(code),
                               services=current, reply=bot_reply(code, current), history=history, KIND=KIND_LABEL,
-                              names={s.entry: s.name for s in current}, flash=_flash(saved))
+                              flash=_flash(saved))
 
     async def edit_page(viewer: Viewer, code: str, key: str, *, values: dict[str, Any], note: str = "",
                         errors: list[str] | None = None, reply: str | None = None, status: int = 200,
@@ -196,7 +201,7 @@ def directory_router(console: Console) -> APIRouter:
     async def target(request: Request, code: str, key: str) -> tuple[Viewer | None, Service | None, bool]:
         """The editor, the entry in force (None for a new one) and whether the URL names a real entry."""
         viewer = await editor(request)
-        if viewer is None or editable_region(code) != code or not _ENTRY_KEY.match(key):
+        if viewer is None or not _region_code(code) or not _ENTRY_KEY.match(key):
             return viewer, None, False
         if key == NEW:
             return viewer, None, True
@@ -242,7 +247,7 @@ def directory_router(console: Console) -> APIRouter:
     @r.post("/{code}/revert/{revision}")
     async def revert(code: str, revision: str, request: Request) -> Response:
         viewer = await editor(request)
-        if viewer is None or editable_region(code) != code or not revision.isdigit() or len(revision) > 12:
+        if viewer is None or not _region_code(code) or not revision.isdigit() or len(revision) > 12:
             return await not_found(request, viewer)
         await console.form(request, viewer)
         revision_id = int(revision)
