@@ -14,6 +14,7 @@ from fastapi import FastAPI
 def install_console(app: FastAPI, runtime: Any) -> None:
     """Mount the console on ``app`` for a hotline ``Runtime`` (its store, staff desk and settings)."""
     from console.content import content_router
+    from console.directory import directory_router
     from console.figures import figures_router
     from console.models import SwapJobs, models_router
     from console.web import Console, build_router
@@ -25,6 +26,7 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     app.state.console = console
     app.include_router(build_router(console))
     app.include_router(content_router(console))  # bot texts, for content editors
+    app.include_router(directory_router(console))  # the services directory, for content editors
     jobs = SwapJobs()
     app.include_router(models_router(console, lambda: runtime.switch, runtime.settings.rasa_project / "models",
                                   jobs))

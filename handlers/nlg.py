@@ -6,10 +6,14 @@ edits to answers are live without retraining and every answer exists in Indonesi
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from handlers import texts
 from handlers.texts import Lang
+
+if TYPE_CHECKING:
+    from handlers.regions import Service
 
 # Which response Rasa's rules give to each intent; used when Rasa's dialogue cannot be reached.
 INTENT_RESPONSE = {
@@ -27,16 +31,18 @@ _SIMPLE = {"utter_greet": "greet", "utter_thanks": "thanks", "utter_goodbye": "g
 _FAQ_RESPONSES = ("utter_faq", "utter_faq_answer")
 
 
-def directory(region: str | None, lang: Lang, live: texts.LiveTexts | None = None) -> str:
-    """The services of ``region`` (national services when unknown)."""
+def directory(region: str | None, lang: Lang, live: texts.LiveTexts | None = None,
+              services: Sequence[Service] | None = None) -> str:
+    """The services of ``region`` (national services when unknown): the directory in force in this process
+    (``regions.LiveDirectory``), or ``services`` (the console's preview of an edit not saved yet)."""
     from handlers.regions import directory_for, region_label
 
     if not region or region in ("unknown", "nasional"):
         return (texts.text("directory_ask_region", lang, live=live) + "\n\n"
                 + str(texts.faq("sapa129", lang, live=live)))
     lines = [texts.text("directory_header", lang, live=live, region=region_label(region))]
-    for svc in directory_for(region):
-        lines.append(f"• {svc}")
+    for svc in directory_for(region) if services is None else services:
+        lines.append(f"• {svc.render(lang)}")
     return "\n".join(lines)
 
 

@@ -6,16 +6,15 @@ the abuser), and the emergency numbers here never depend on a server being up.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal
+
+from handlers.live import Live, Slot
 
 Lang = Literal["id", "en"]
-log = logging.getLogger(__name__)
 
 EMERGENCY_NUMBERS = {
     "id": ("Nomor darurat (gratis, 24 jam):\n"
@@ -332,82 +331,46 @@ FAQ: dict[str, dict[Lang, str]] = {
 # database that is down or slow never delays a reply, least of all the emergency numbers.
 
 
-class OverrideStore(Protocol):
-    """Where ``LiveTexts`` reads overrides from: ``handlers.store.Store`` (``run(fn)`` on a worker thread)."""
-
-    async def run(self, fn: Any) -> Any: ...
-
-
 @dataclass
-class LiveTexts:
+class LiveTexts(Live):
     """The texts in force in this process: the defaults above with the database's overrides on top."""
 
-    store: OverrideStore | None = None
-    interval_s: float = 1.0
-    version: int = -1
     overrides: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
-    # Set after every reload (for whoever waits on a change, e.g. a test).
-    reloaded: asyncio.Event = field(default_factory=asyncio.Event)
-    serving: bool = False
+
+    slot: ClassVar[Slot[LiveTexts]] = Slot()
+    label: ClassVar[str] = "bot texts"
 
     def get(self, kind: str, key: str, lang: str) -> str | None:
         """The override of one text, or None (use the default)."""
         return self.overrides.get((kind, key, lang))
 
-    async def refresh(self) -> bool:
-        """Reload the overrides if the database's version moved; True if it did."""
-        if self.store is None:
-            return False
+    def _version_query(self) -> Callable[[Any], int]:
         from storage import content
 
-        version = await self.store.run(content.overrides_version)
-        if version == self.version:
-            return False
-        new_version, overrides = await self.store.run(content.current_overrides)
-        # One assignment each: a lookup running meanwhile sees the old or the new snapshot, never a mix.
-        self.overrides = overrides
-        self.version = max(version, new_version)
-        self.reloaded.set()
-        log.info("bot texts reloaded (version %d, %d overrides)", self.version, len(overrides))
-        return True
+        return content.overrides_version
 
-    async def serve(self) -> None:
-        """Use these texts in this process and keep them fresh until cancelled (an app's background task)."""
-        previous = use(self)
-        self.serving = True
-        try:
-            while True:
-                try:
-                    await self.refresh()
-                except Exception as exc:  # a database outage keeps the last snapshot; the next pass retries
-                    log.warning("bot texts not refreshed (%s)", type(exc).__name__)
-                await asyncio.sleep(self.interval_s)
-        finally:
-            self.serving = False
-            if _active.live is self:
-                # Two apps in one process (tests): never fall back to one that has stopped meanwhile.
-                use(previous if previous is not None and previous.serving else None)
+    def _load_query(self) -> Callable[[Any], tuple[int, Any]]:
+        from storage import content
 
+        return content.current_overrides
 
-@dataclass
-class _Active:
-    live: LiveTexts | None = None
+    def _keep(self, loaded: Any) -> None:
+        self.overrides = loaded
 
 
 # The process's texts: installed by ``LiveTexts.serve`` when an app starts (never at import); None means the
 # repo's defaults only (tests, the CLI, an app whose database is not reachable yet).
-_active = _Active()
+_active = LiveTexts.slot
 
 
 def use(live: LiveTexts | None) -> LiveTexts | None:
     """Make ``live`` the texts of this process; returns the previous ones."""
-    previous, _active.live = _active.live, live
-    return previous
+    return _active.use(live)
 
 
 def active() -> LiveTexts | None:
     """The texts installed in this process, if any."""
-    return _active.live
+    return _active.active()
 
 
 def _lookup(kind: str, key: str, lang: Lang, default: str, live: LiveTexts | None) -> str:

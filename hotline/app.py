@@ -37,6 +37,7 @@ from handlers.cases import CaseService
 from handlers.conversation import Hotline
 from handlers.delivery import Delivery, RateLimits
 from handlers.nlg import render
+from handlers.regions import LiveDirectory
 from handlers.staff import StaffDesk
 from handlers.store import Journal, Spool, Store
 from handlers.texts import LiveTexts
@@ -247,6 +248,7 @@ def build_app(rt: Runtime) -> FastAPI:
             rt.recover_journal()
         rt.background.append(asyncio.create_task(_recovery_loop(rt)))
         rt.background.append(asyncio.create_task(LiveTexts(rt.store).serve()))  # editors' texts, ≤1 s old
+        rt.background.append(asyncio.create_task(LiveDirectory(rt.store).serve()))  # and directory, ≤1 s old
         if rt.route is not None:
             switch = rt.switch
             if switch is not None:  # this process owns the live Rasa server: it says where it is

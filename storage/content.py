@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import crud
-from storage.models import LANGS, TEXT_KINDS, Staff, TextRevision, utcnow
+from storage import crud, revisions
+from storage.models import LANGS, TEXT_KINDS, Staff, TextRevision
 
 __all__ = ["HistoryRow", "current_overrides", "history", "latest", "overrides_version", "save_revision",
            "get_revision", "previous_body"]
@@ -34,25 +33,24 @@ class HistoryRow:
     reverts_id: int | None
 
 
+KEY = ("kind", "key", "lang")
+
+
 def overrides_version(session: Session) -> int:
     """The newest revision id (0 when nothing was ever edited): it changes whenever any text changes."""
-    return int(session.scalar(select(func.max(TextRevision.id))) or 0)
+    return revisions.version(session, TextRevision)
 
 
 def current_overrides(session: Session) -> tuple[int, dict[tuple[str, str, str], str]]:
     """The version and the text in force for every edited (kind, key, lang) that is not back to its default."""
-    newest = (select(func.max(TextRevision.id)).group_by(TextRevision.kind, TextRevision.key, TextRevision.lang)
-              .scalar_subquery())
-    rows = session.scalars(select(TextRevision).where(TextRevision.id.in_(newest))).all()
+    rows = revisions.newest_per_key(session, TextRevision, KEY)
     version = max((r.id for r in rows), default=0)
     return version, {(r.kind, r.key, r.lang): r.body for r in rows if r.body is not None}
 
 
 def latest(session: Session, *, kind: str, key: str, lang: str) -> TextRevision | None:
     """The newest revision of one text, or None if it was never edited."""
-    return session.scalars(select(TextRevision).where(
-        TextRevision.kind == kind, TextRevision.key == key, TextRevision.lang == lang)
-        .order_by(TextRevision.id.desc()).limit(1)).first()
+    return revisions.latest(session, TextRevision, {"kind": kind, "key": key, "lang": lang})
 
 
 def get_revision(session: Session, *, revision_id: int) -> TextRevision | None:
@@ -62,17 +60,13 @@ def get_revision(session: Session, *, revision_id: int) -> TextRevision | None:
 
 def previous_body(session: Session, *, revision: TextRevision) -> str | None:
     """The text in force just before ``revision`` (None: the default)."""
-    before = session.scalars(select(TextRevision).where(
-        TextRevision.kind == revision.kind, TextRevision.key == revision.key, TextRevision.lang == revision.lang,
-        TextRevision.id < revision.id).order_by(TextRevision.id.desc()).limit(1)).first()
+    before = revisions.before(session, revision, KEY)
     return before.body if before is not None else None
 
 
 def history(session: Session, *, kind: str, key: str, limit: int = 50) -> list[HistoryRow]:
     """The revisions of ``key`` (both languages), newest first, with the editor's name."""
-    rows = session.execute(select(TextRevision, Staff.name).outerjoin(Staff, Staff.id == TextRevision.staff_id)
-                           .where(TextRevision.kind == kind, TextRevision.key == key)
-                           .order_by(TextRevision.id.desc()).limit(limit)).all()
+    rows = revisions.history(session, TextRevision, {"kind": kind, "key": key}, limit=limit)
     return [HistoryRow(r.id, r.lang, r.body, r.note, name, r.created_at, r.reverts_id) for r, name in rows]
 
 
@@ -84,15 +78,5 @@ def save_revision(session: Session, *, editor: Staff, kind: str, key: str, lang:
     """
     crud._check(kind, TEXT_KINDS, "kind")
     crud._check(lang, LANGS, "lang")
-    note = note.strip()
-    if not note:
-        raise ValueError("a change note is required")
-    with crud._unit_of_work(session):
-        row = TextRevision(kind=kind, key=key, lang=lang, body=body, note=note[:300], staff_id=editor.id,
-                           reverts_id=reverts_id, created_at=utcnow())
-        session.add(row)
-        session.flush()
-        crud._add_audit(session, actor=editor, action="revert" if reverts_id is not None else "update",
-                        entity="bot_text", entity_id=f"{kind}:{key}:{lang}",
-                        detail={"revision": row.id, **({"reverts": reverts_id} if reverts_id is not None else {})})
-    return row
+    return revisions.append(session, TextRevision(kind=kind, key=key, lang=lang, body=body), editor=editor,
+                            note=note, entity="bot_text", entity_id=f"{kind}:{key}:{lang}", reverts_id=reverts_id)

@@ -407,3 +407,40 @@ class TextRevision(Base):
     # The revision this one undid (one-click revert), else NULL.
     reverts_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Kinds of service in the directory (the console's choice list; the seed's kinds are the same).
+ServiceKind = Literal["uptd_ppa", "puspaga", "p2tp2a", "dinas", "police_ppa", "hospital", "shelter", "satgas",
+                      "other"]
+SERVICE_KINDS: Final[tuple[str, ...]] = get_args(ServiceKind)
+
+
+class DirectoryRevision(Base):
+    """One edit of a services-directory entry made in the console. ``handlers/data/regions.yml`` is the seed; the
+    newest revision per (region, entry) overrides the seed's entry of that key, or adds an entry the seed does not
+    have. ``name`` NULL means "as in the seed" (an entry the seed lacks is then gone). Rows are never updated: a
+    revert is a new row. Holds no case data; the contact fields are the services' own (never citizens')."""
+
+    __tablename__ = "directory_revisions"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SERVICE_KINDS), name="kind"),
+        Index("ix_directory_revisions_region_entry", "region", "entry"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Kemendagri code of a regency/city ("32.76") or a province ("32").
+    region: Mapped[str] = mapped_column(String(16))
+    # The entry's key within its region: the seed's id ("uptd_ppa") or a generated one ("e3f9a0c1").
+    entry: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    hours: Mapped[str] = mapped_column(String(100), default="")
+    # E.164 (+62...) or a short service number (129, 1500771); WhatsApp: E.164 of a mobile number.
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    whatsapp: Mapped[str] = mapped_column(String(20), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(String(300))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    reverts_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,6 +22,7 @@ TABLES = {
     "shifts",
     "outbox",
     "text_revisions",
+    "directory_revisions",
     "escalation_attempts",
     "audit_log",
     "case_notes",
