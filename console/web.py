@@ -27,7 +27,7 @@ from core.settings import Settings
 from handlers.escalation import AGE_LABEL, URGENCY_LABEL, VIOLENCE_LABEL, WIB, region_name
 from handlers.privacy import mask
 from handlers.regions import load_regions
-from handlers.staff import OUTCOMES, STATUS_LABEL, Outcome, StaffDesk
+from handlers.staff import OUTCOMES, STATUS_LABEL, Outcome, StaffDesk, resolve_region
 from handlers.store import Store
 from storage import console as db
 from storage import crud, lookups
@@ -347,7 +347,32 @@ def build_router(console: Console) -> APIRouter:
         rows = await console.run(db.list_console_staff)
         await console.run(lambda s: crud.audit(s, actor=viewer.staff, action="list", entity="staff",
                                                entity_id=None))
-        return console.render("accounts.html", viewer=viewer, staff=rows)
+        return console.take_flash(request, console.render("accounts.html", viewer=viewer, staff=rows,
+                                                          flash=console.read_flash(request)))
+
+    @r.post("/accounts/{staff_id}/regions")
+    async def account_regions(staff_id: int, request: Request) -> Response:
+        viewer = await console.viewer(request)
+        data = await console.form(request, viewer)
+        if viewer.staff.role != "admin":  # refused and audited in storage, like any other staff member
+            await console.run(lambda s: db.set_regions_by_admin(s, admin=viewer.staff, staff_id=staff_id,
+                                                                regions=[]))
+            return _not_found(console, viewer)
+        names = [n.strip() for n in data.get("regions", "").split(",") if n.strip()]
+        keys = [resolve_region(n) for n in names]
+        if not names or None in keys:
+            bad = next((n for n, k in zip(names, keys, strict=True) if k is None), "")
+            text = (f"Wilayah tidak dikenal atau ambigu: {bad[:40]}. Tulis kode Kemendagri (32.76) atau nama "
+                    "(Kota Depok, Kab. Pekalongan, Jawa Barat), pisahkan dengan koma." if bad
+                    else "Isi minimal satu wilayah.")
+            return console.flash(_see_other("/console/accounts"), Outcome(text, ok=False))
+        regions = [k for k in keys if k is not None]
+        done = await console.run(lambda s: db.set_regions_by_admin(s, admin=viewer.staff, staff_id=staff_id,
+                                                                   regions=regions))
+        if done is None:
+            return _not_found(console, viewer)
+        text = f"Wilayah #{done.id}: " + ", ".join(region_name(r) for r in done.regions) + "."
+        return console.flash(_see_other("/console/accounts"), Outcome(text))
 
     @r.get("/board")
     async def board(request: Request) -> HTMLResponse:
@@ -420,7 +445,8 @@ def build_router(console: Console) -> APIRouter:
         if file is None:
             return _not_found(console, viewer)
         peers = [s for s in await console.run(lambda s: crud.list_staff(s, active_only=True))
-                 if s.region == file.case.region and s.role in crud.CASE_ROLES and s.id != file.case.assigned_staff_id]
+                 if crud.in_regions(file.case.region, s.regions) and s.role in crud.CASE_ROLES
+                 and s.id != file.case.assigned_staff_id]
         others = [(r.code, r.label) for r in load_regions().values() if r.code != file.case.region]
         response = console.render("case.html", viewer=viewer, f=file, now=utcnow(), peers=peers,
                                   flash=console.read_flash(request), transcript=_transcript(console, file.messages),
