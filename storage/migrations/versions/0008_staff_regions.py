@@ -26,6 +26,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    # staff first: SQLite's batch mode re-creates the table, and dropping the old one would cascade into
+    # staff_regions if it already existed.
+    with op.batch_alter_table("staff") as batch:
+        batch.alter_column("channel", existing_type=sa.String(length=16), nullable=True)
+        batch.alter_column("contact_id", existing_type=sa.String(length=64), nullable=True)
     op.create_table(
         "staff_regions",
         sa.Column("staff_id", sa.Integer(), nullable=False),
@@ -36,18 +41,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_staff_regions_region"), "staff_regions", ["region"], unique=False)
     op.execute("INSERT INTO staff_regions (staff_id, region) SELECT id, region FROM staff")
-    with op.batch_alter_table("staff") as batch:
-        batch.alter_column("channel", existing_type=sa.String(length=16), nullable=True)
-        batch.alter_column("contact_id", existing_type=sa.String(length=64), nullable=True)
 
 
 def downgrade() -> None:
     """Downgrade schema. Staff without a contact get a placeholder that matches no Telegram chat (a chat id is
     digits), so their rows, cases and audit trail stay."""
+    op.drop_index(op.f("ix_staff_regions_region"), table_name="staff_regions")
+    op.drop_table("staff_regions")
     op.execute("UPDATE staff SET channel = 'telegram', contact_id = 'none-' || CAST(id AS VARCHAR(20)) "
                "WHERE channel IS NULL OR contact_id IS NULL")
     with op.batch_alter_table("staff") as batch:
         batch.alter_column("contact_id", existing_type=sa.String(length=64), nullable=False)
         batch.alter_column("channel", existing_type=sa.String(length=16), nullable=False)
-    op.drop_index(op.f("ix_staff_regions_region"), table_name="staff_regions")
-    op.drop_table("staff_regions")
