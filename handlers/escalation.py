@@ -300,10 +300,12 @@ def _chain(session: Session, *, case: Case, now: datetime) -> tuple[list[Staff],
 def _team_chain(session: Session, *, region: str, case: Case, now: datetime) -> tuple[list[Staff], bool]:
     """The chain of one team: on-call counsellors (fewest open cases first), then the team's supervisors.
 
-    Staff without a Telegram or WhatsApp contact are left out (they see the case in the console queue): a team
-    whose only on-shift counsellor works in the console goes on to its supervisors, then the national fallback.
+    Staff without a Telegram or WhatsApp contact are never paged (they see the case in the console queue), but
+    they count as on shift: a team whose only on-shift counsellor works in the console pages its supervisors
+    next, then the national fallback.
     """
-    on_call = [s for s in crud.on_call_staff(session, region=region, at=now) if s.pageable]
+    everyone = crud.on_call_staff(session, region=region, at=now)
+    on_call = [s for s in everyone if s.pageable]
     counsellors = [s for s in on_call if s.role == "counsellor"]
     if len(counsellors) > 1:
         # Spread the load: fewest open cases first, then the one paged longest ago (a round robin).
@@ -315,7 +317,7 @@ def _team_chain(session: Session, *, region: str, case: Case, now: datetime) -> 
     # A supervisor off shift is still the escalation point for an unclaimed emergency of their region.
     supervisors += [s for s in paging.region_supervisors(session, region=region)
                     if s not in supervisors and s.pageable]
-    anyone_on_shift = bool(counsellors or [s for s in on_call if s.role == "supervisor"])
+    anyone_on_shift = any(s.role in ("counsellor", "supervisor") for s in everyone)
     return counsellors + supervisors, anyone_on_shift
 
 

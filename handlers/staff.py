@@ -493,7 +493,7 @@ class StaffDesk:
                 staff = _load_staff(session, ref.id)
                 if on:
                     crud.start_shift(session, staff=staff, at=now)
-                    return Outcome(_t("shift_on", region=region_name(staff.region)))
+                    return Outcome(_t("shift_on", region=", ".join(region_name(r) for r in staff.regions)))
                 crud.end_shift(session, staff=staff, at=now)
                 return Outcome(_t("shift_off"))
 
