@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
 
+from bot.edge import load_key
 from console import auth, canned, why
 from console.live import ChangeFeed
 from core.settings import Settings
@@ -73,6 +74,7 @@ class Console:
         self.desk = desk
         self.settings = settings
         self.signer = auth.CookieSigner(settings.console_secret_key())
+        self.vault = auth.TotpVault(load_key(settings.poison_key, settings.var_dir / "poison.key"))
         self.feed = ChangeFeed(store)
         self.session_s = settings.console_session_hours * 3600
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
@@ -245,12 +247,14 @@ def build_router(console: Console) -> APIRouter:
 
     async def _totp_render(viewer: Viewer, error: str | None, status: int) -> HTMLResponse:
         cred = await console.run(lambda s: db.get_credential(s, staff_id=viewer.staff.id))
-        secret = cred.totp_secret if cred is not None else None
-        enrolled = bool(cred is not None and cred.totp_enabled and secret)
+        # Enrolled is what is stored, not what opens: a secret the key no longer opens fails closed (no
+        # re-enrolment with the password alone).
+        enrolled = bool(cred is not None and cred.totp_enabled and cred.totp_secret)
+        secret = console.vault.open(cred.totp_secret) if cred is not None else None
         if not enrolled and secret is None:
             secret = auth.new_totp_secret()
-            new_secret = secret
-            await console.run(lambda s: db.set_totp_secret(s, staff_id=viewer.staff.id, secret=new_secret))
+            sealed = console.vault.seal(secret)
+            await console.run(lambda s: db.set_totp_secret(s, staff_id=viewer.staff.id, secret=sealed))
         uri = None if enrolled or secret is None else auth.totp_uri(secret, viewer.staff.email or "staf")
         return console.render("totp.html", status, viewer=None, csrf=viewer.csrf, enrolled=enrolled,
                               secret=None if enrolled else secret, uri=uri, error=error)
@@ -266,7 +270,8 @@ def build_router(console: Console) -> APIRouter:
         if cred.locked_until is not None and cred.locked_until > now:
             await console.run(lambda s: db.record_login_refused_locked(s, staff_id=viewer.staff.id))
             return await _totp_render(viewer, "Akun dikunci sementara. Coba lagi nanti.", 423)
-        step = auth.totp_step(cred.totp_secret, data.get("code", ""), now)
+        secret = console.vault.open(cred.totp_secret)
+        step = auth.totp_step(secret, data.get("code", ""), now) if secret is not None else None
         enrol = not cred.totp_enabled
         ok = step is not None and await console.run(
             lambda s: db.use_totp_step(s, staff_id=viewer.staff.id, step=step, enable=enrol))

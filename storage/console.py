@@ -177,7 +177,8 @@ def record_login_success(session: Session, *, staff_id: int, now: datetime) -> N
 
 
 def set_totp_secret(session: Session, *, staff_id: int, secret: str) -> None:
-    """Keep a new (not yet confirmed) TOTP secret for enrolment."""
+    """Keep a new (not yet confirmed) TOTP secret for enrolment: ``secret`` is the sealed (encrypted) form
+    (``console.auth.TotpVault.seal``), never the base32 secret itself."""
     cred = _credential(session, staff_id)
     cred.totp_secret = secret
     cred.totp_enabled = False

@@ -359,7 +359,8 @@ class StaffCredential(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted (a Fernet token of the base32 secret, console.auth.TotpVault), never the secret itself.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a TOTP code is accepted once
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -194,3 +194,33 @@ def test_existing_staff_keep_their_region_in_the_set_and_email_only_accounts_com
             assert conn.execute(text("SELECT staff_id FROM staff_credentials")).scalars().all() == [1001]
     finally:
         engine.dispose()
+
+
+def test_existing_totp_secrets_are_encrypted_and_a_downgrade_decrypts_them(
+        empty_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key()
+    monkeypatch.setenv("POISON_KEY", key.decode())  # the app's key for encrypted files, as the app reads it
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # invented
+    migrate(empty_db_url, "0007")
+    engine = make_engine(empty_db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO staff (id, name, role, region, channel, contact_id, active, created_at) "
+                              "VALUES (2001, 'Petugas Uji', 'supervisor', '32.76', 'telegram', '333', true, :t)"),
+                         {"t": datetime(2026, 12, 1, tzinfo=UTC)})
+            conn.execute(text("INSERT INTO staff_credentials (staff_id, totp_secret, totp_enabled, failed_logins) "
+                              "VALUES (2001, :s, true, 0)"), {"s": secret})
+        migrate(empty_db_url)
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT totp_secret FROM staff_credentials")).scalar_one()
+        assert secret not in stored and Fernet(key).decrypt(stored.encode()).decode() == secret
+        migrate(empty_db_url)  # at head already: nothing encrypted twice
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT totp_secret FROM staff_credentials")).scalar_one() == stored
+        downgrade(empty_db_url, "0007")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT totp_secret FROM staff_credentials")).scalar_one() == secret
+    finally:
+        engine.dispose()
