@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -93,9 +93,19 @@ async def test_no_role_reaches_a_case_outside_its_scope_by_any_route(ch: Console
 
     # Hypothesis drives (and shrinks) from a worker thread; each example runs on the test's event loop, where
     # the database, the fake Telegram sender and the app live.
+    # Besides the random ones, always: a case in a viewer's second region (reachable) and one in neither of
+    # their regions (refused). Viewers are role-major in REGION_SETS order; codes two per CASE_REGIONS entry.
+    counsellor_two = ROLES.index("counsellor") * len(REGION_SETS) + REGION_SETS.index(("32.76", "13.76"))
+    supervisor_two = ROLES.index("supervisor") * len(REGION_SETS) + REGION_SETS.index(("13.71", "32.75"))
+
     @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(st.integers(0, len(viewers) - 1), st.integers(0, len(codes) - 1), st.sampled_from(ROUTES),
            st.sampled_from(staff_ids))
+    @example(counsellor_two, 2, "page", staff_ids[0])  # Payakumbuh: the counsellor's second region
+    @example(counsellor_two, 3, "claim", staff_ids[0])
+    @example(counsellor_two, 4, "note", staff_ids[0])  # Bekasi: neither of theirs
+    @example(supervisor_two, 5, "close", staff_ids[0])  # Bekasi: the supervisor's second region
+    @example(supervisor_two, 0, "page", staff_ids[0])  # Depok: neither of theirs
     def prop(v: int, c: int, route: str, target: int) -> None:
         asyncio.run_coroutine_threadsafe(check(v, c, route, target), loop).result(timeout=30)
 
@@ -106,6 +116,10 @@ async def test_no_role_reaches_a_case_outside_its_scope_by_any_route(ch: Console
     assert denied and all(r.actor.startswith("staff:") for r in denied)
     assert {t[0] for t in tried} == set(ROLES) and {t[3] for t in tried} >= {"page", "claim", "note", "reveal"}
     assert len(tried) >= 50 and any(t[4] == 404 for t in tried) and any(t[4] != 404 for t in tried)
+    # Reached through a second region, and refused outside all of them.
+    assert ("counsellor", "32.76,13.76", "13.76", "page", 200) in tried
+    assert ("supervisor", "13.71,32.75", "32.75", "close", 303) in tried
+    assert ("counsellor", "32.76,13.76", "32.75", "note", 404) in tried
 
 
 async def test_a_province_supervisor_sees_its_regencies_and_a_regency_counsellor_only_its_own(
