@@ -167,3 +167,4 @@ async def test_staff_of_several_regions_reach_the_cases_of_each_and_no_other(ch:
     roster = board.split('id="roster"')[1].split("</table>")[0]
     assert f'data-staff="{both.staff_id}"' in roster  # a Depok counsellor is on the Jawa Barat supervisor's roster
     assert (await s.get(f"/console/cases/{payakumbuh}")).status_code == 404
+    assert "Kota Padang, Jawa Barat" in (await s.get("/console/queue")).text  # the header names both regions
