@@ -782,8 +782,9 @@ def in_regions(case_region: str, staff_regions: Iterable[str]) -> bool:
     return any(in_region(case_region, r) for r in staff_regions)
 
 
-def _region_clause(staff_region: str) -> ColumnElement[bool]:
-    return or_(Case.region == staff_region, Case.region.startswith(staff_region + ".", autoescape=True))
+def _region_clause(staff_region: str, column: Any = Case.region) -> ColumnElement[bool]:
+    """SQL form of ``in_region`` for ``column`` (a case's region, or a staff member's)."""
+    return or_(column == staff_region, column.startswith(staff_region + ".", autoescape=True))
 
 
 def _regions_clause(viewer: Staff) -> ColumnElement[bool]:
@@ -818,9 +819,8 @@ def roster_scope(supervisor: Staff) -> ColumnElement[bool]:
     """SQL form of ``supervises``: the staff rows on ``supervisor``'s board."""
     if not supervisor.active or supervisor.role != "supervisor":
         return false()
-    return exists().where(StaffRegion.staff_id == Staff.id, or_(*(
-        or_(StaffRegion.region == r, StaffRegion.region.startswith(r + ".", autoescape=True))
-        for r in supervisor.regions)))
+    return exists().where(StaffRegion.staff_id == Staff.id,
+                          or_(*(_region_clause(r, StaffRegion.region) for r in supervisor.regions)))
 
 
 def can_manage_case(viewer: Staff, case: Case) -> bool:
