@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.fernet import Fernet, InvalidToken
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from storage.models import utcnow
@@ -71,6 +72,31 @@ def totp_step(secret: str, code: str, now: datetime | None = None) -> int | None
         if hmac.compare_digest(totp.at(moment), code):
             return int(moment.timestamp()) // 30
     return None
+
+
+class TotpVault:
+    """TOTP secrets encrypted at rest with the project's Fernet key (the one of the encrypted quarantine,
+    ``Settings.poison_key`` or ``var/poison.key``): a copied database alone does not give anyone's second factor.
+
+    ``staff_credentials.totp_secret`` only ever holds ``seal``'s token; migration 0008 sealed the older rows.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._fernet = Fernet(key)
+
+    def seal(self, secret: str) -> str:
+        """The stored form of a base32 secret."""
+        return self._fernet.encrypt(secret.encode()).decode()
+
+    def open(self, stored: str | None) -> str | None:
+        """The secret behind a stored token; None when there is none or it does not open with this key (a
+        changed key: the member enrols again, a supervisor's ``hotline staff link`` resets the password)."""
+        if not stored:
+            return None
+        try:
+            return self._fernet.decrypt(stored.encode()).decode()
+        except InvalidToken:
+            return None
 
 
 def new_token() -> str:

@@ -6,7 +6,9 @@ measures, as a signed-in supervisor of one region:
 
 * the queue page and the case page (p50, p95 over ``--repeat`` requests);
 * a new emergency case written to the database until it arrives on an open queue stream (server-sent events),
-  p50 / p99: the console's share of "webhook to emergency visible".
+  p50 / p99: the console's share of "webhook to emergency visible";
+* then the whole path (``console/bench_live.py``): a Telegram webhook → the emergency in an open console queue,
+  beside webhook → the Telegram page, for the same emergencies in the same run (goal p99 <= 1 s).
 """
 
 from __future__ import annotations
@@ -157,4 +159,11 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     print(f"case page:  p50 {figures['case_ms'][0]:.1f} ms, p95 {figures['case_ms'][1]:.1f} ms")
     print(f"new emergency -> open queue stream: p50 {figures['live_ms'][0]:.0f} ms, "
           f"p99 {figures['live_ms'][1]:.0f} ms")
+    from console.bench_live import webhook_to_console
+    from hotline.bench import print_table
+
+    rows = webhook_to_console(settings, n=getattr(args, "emergencies", None) or 100)
+    print("whole app (hotline run's app, SQLite, real Redis, fake Telegram Bot API), the same emergencies:")
+    print_table(rows)
+    print(f"goal p99 <= 1000 ms: console p99 {rows[0]['p99_ms']} ms, Telegram page p99 {rows[1]['p99_ms']} ms")
     return 0

@@ -21,13 +21,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
 
+from bot.edge import load_key
 from console import auth, canned, why
 from console.live import ChangeFeed
 from core.settings import Settings
 from handlers.escalation import AGE_LABEL, URGENCY_LABEL, VIOLENCE_LABEL, WIB, region_name
 from handlers.privacy import mask
 from handlers.regions import load_regions
-from handlers.staff import OUTCOMES, STATUS_LABEL, Outcome, StaffDesk
+from handlers.staff import OUTCOMES, STATUS_LABEL, Outcome, StaffDesk, resolve_region
 from handlers.store import Store
 from storage import console as db
 from storage import crud, lookups
@@ -73,6 +74,7 @@ class Console:
         self.desk = desk
         self.settings = settings
         self.signer = auth.CookieSigner(settings.console_secret_key())
+        self.vault = auth.TotpVault(load_key(settings.poison_key, settings.var_dir / "poison.key"))
         self.feed = ChangeFeed(store)
         self.session_s = settings.console_session_hours * 3600
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
@@ -245,12 +247,14 @@ def build_router(console: Console) -> APIRouter:
 
     async def _totp_render(viewer: Viewer, error: str | None, status: int) -> HTMLResponse:
         cred = await console.run(lambda s: db.get_credential(s, staff_id=viewer.staff.id))
-        secret = cred.totp_secret if cred is not None else None
-        enrolled = bool(cred is not None and cred.totp_enabled and secret)
+        # Enrolled is what is stored, not what opens: a secret the key no longer opens fails closed (no
+        # re-enrolment with the password alone).
+        enrolled = bool(cred is not None and cred.totp_enabled and cred.totp_secret)
+        secret = console.vault.open(cred.totp_secret) if cred is not None else None
         if not enrolled and secret is None:
             secret = auth.new_totp_secret()
-            new_secret = secret
-            await console.run(lambda s: db.set_totp_secret(s, staff_id=viewer.staff.id, secret=new_secret))
+            sealed = console.vault.seal(secret)
+            await console.run(lambda s: db.set_totp_secret(s, staff_id=viewer.staff.id, secret=sealed))
         uri = None if enrolled or secret is None else auth.totp_uri(secret, viewer.staff.email or "staf")
         return console.render("totp.html", status, viewer=None, csrf=viewer.csrf, enrolled=enrolled,
                               secret=None if enrolled else secret, uri=uri, error=error)
@@ -266,7 +270,8 @@ def build_router(console: Console) -> APIRouter:
         if cred.locked_until is not None and cred.locked_until > now:
             await console.run(lambda s: db.record_login_refused_locked(s, staff_id=viewer.staff.id))
             return await _totp_render(viewer, "Akun dikunci sementara. Coba lagi nanti.", 423)
-        step = auth.totp_step(cred.totp_secret, data.get("code", ""), now)
+        secret = console.vault.open(cred.totp_secret)
+        step = auth.totp_step(secret, data.get("code", ""), now) if secret is not None else None
         enrol = not cred.totp_enabled
         ok = step is not None and await console.run(
             lambda s: db.use_totp_step(s, staff_id=viewer.staff.id, step=step, enable=enrol))
@@ -347,7 +352,32 @@ def build_router(console: Console) -> APIRouter:
         rows = await console.run(db.list_console_staff)
         await console.run(lambda s: crud.audit(s, actor=viewer.staff, action="list", entity="staff",
                                                entity_id=None))
-        return console.render("accounts.html", viewer=viewer, staff=rows)
+        return console.take_flash(request, console.render("accounts.html", viewer=viewer, staff=rows,
+                                                          flash=console.read_flash(request)))
+
+    @r.post("/accounts/{staff_id}/regions")
+    async def account_regions(staff_id: int, request: Request) -> Response:
+        viewer = await console.viewer(request)
+        data = await console.form(request, viewer)
+        if viewer.staff.role != "admin":  # refused and audited in storage, like any other staff member
+            await console.run(lambda s: db.set_regions_by_admin(s, admin=viewer.staff, staff_id=staff_id,
+                                                                regions=[]))
+            return _not_found(console, viewer)
+        names = [n.strip() for n in data.get("regions", "").split(",") if n.strip()]
+        keys = [resolve_region(n) for n in names]
+        if not names or None in keys:
+            bad = next((n for n, k in zip(names, keys, strict=True) if k is None), "")
+            text = (f"Wilayah tidak dikenal atau ambigu: {bad[:40]}. Tulis kode Kemendagri (32.76) atau nama "
+                    "(Kota Depok, Kab. Pekalongan, Jawa Barat), pisahkan dengan koma." if bad
+                    else "Isi minimal satu wilayah.")
+            return console.flash(_see_other("/console/accounts"), Outcome(text, ok=False))
+        regions = [k for k in keys if k is not None]
+        done = await console.run(lambda s: db.set_regions_by_admin(s, admin=viewer.staff, staff_id=staff_id,
+                                                                   regions=regions))
+        if done is None:
+            return _not_found(console, viewer)
+        text = f"Wilayah #{done.id}: " + ", ".join(region_name(r) for r in done.regions) + "."
+        return console.flash(_see_other("/console/accounts"), Outcome(text))
 
     @r.get("/board")
     async def board(request: Request) -> HTMLResponse:
@@ -420,7 +450,8 @@ def build_router(console: Console) -> APIRouter:
         if file is None:
             return _not_found(console, viewer)
         peers = [s for s in await console.run(lambda s: crud.list_staff(s, active_only=True))
-                 if s.region == file.case.region and s.role in crud.CASE_ROLES and s.id != file.case.assigned_staff_id]
+                 if crud.in_regions(file.case.region, s.regions) and s.role in crud.CASE_ROLES
+                 and s.id != file.case.assigned_staff_id]
         others = [(r.code, r.label) for r in load_regions().values() if r.code != file.case.region]
         response = console.render("case.html", viewer=viewer, f=file, now=utcnow(), peers=peers,
                                   flash=console.read_flash(request), transcript=_transcript(console, file.messages),

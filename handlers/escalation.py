@@ -258,6 +258,13 @@ class Recipient:
     channel: str
     contact_id: str
 
+    @classmethod
+    def of(cls, staff: Staff) -> Recipient | None:
+        """The page address of ``staff``; None for an account with an e-mail only (console only, never paged)."""
+        if not staff.channel or not staff.contact_id:
+            return None
+        return cls(staff.id, staff.channel, staff.contact_id)
+
 
 @dataclass
 class PagePlan:
@@ -291,8 +298,14 @@ def _chain(session: Session, *, case: Case, now: datetime) -> tuple[list[Staff],
 
 
 def _team_chain(session: Session, *, region: str, case: Case, now: datetime) -> tuple[list[Staff], bool]:
-    """The chain of one team: on-call counsellors (fewest open cases first), then the team's supervisors."""
-    on_call = crud.on_call_staff(session, region=region, at=now)
+    """The chain of one team: on-call counsellors (fewest open cases first), then the team's supervisors.
+
+    Staff without a Telegram or WhatsApp contact are never paged (they see the case in the console queue), but
+    they count as on shift: a team whose only on-shift counsellor works in the console pages its supervisors
+    next, then the national fallback.
+    """
+    everyone = crud.on_call_staff(session, region=region, at=now)
+    on_call = [s for s in everyone if s.pageable]
     counsellors = [s for s in on_call if s.role == "counsellor"]
     if len(counsellors) > 1:
         # Spread the load: fewest open cases first, then the one paged longest ago (a round robin).
@@ -302,8 +315,9 @@ def _team_chain(session: Session, *, region: str, case: Case, now: datetime) -> 
         counsellors.sort(key=lambda s: (open_cases.get(s.id, 0), last_paged.get(s.id, 0), s.id))
     supervisors = [s for s in on_call if s.role == "supervisor"]
     # A supervisor off shift is still the escalation point for an unclaimed emergency of their region.
-    supervisors += [s for s in paging.region_supervisors(session, region=region) if s not in supervisors]
-    anyone_on_shift = bool(counsellors or [s for s in on_call if s.role == "supervisor"])
+    supervisors += [s for s in paging.region_supervisors(session, region=region)
+                    if s not in supervisors and s.pageable]
+    anyone_on_shift = any(s.role in ("counsellor", "supervisor") for s in everyone)
     return counsellors + supervisors, anyone_on_shift
 
 
@@ -344,7 +358,7 @@ def plan_page(session: Session, *, outbox_id: int, case_id: int, step: int, now:
             plan.action, plan.reason = "wait", "in_flight"  # another worker recorded this very page
             return plan
         plan.action, plan.reason = "send", "staff"
-        plan.recipients = [Recipient(target.id, target.channel, target.contact_id)]
+        plan.recipients = [r for r in (Recipient.of(target),) if r is not None]
         if target.role == "supervisor" and case.urgency == "emergency":
             _tell_citizen(session, plan, case)  # past the counsellors: give the citizen SAPA 129 now
         return plan
@@ -358,9 +372,10 @@ def plan_page(session: Session, *, outbox_id: int, case_id: int, step: int, now:
     plan.action, plan.reason, plan.fallback = "send", "fallback", True
     if case.region != config.default_region:
         for s in crud.on_call_staff(session, region=config.default_region, at=now):
-            if s.role in ("counsellor", "supervisor") and s.id not in paged:
+            recipient = Recipient.of(s)
+            if s.role in ("counsellor", "supervisor") and s.id not in paged and recipient is not None:
                 if crud.record_escalation_attempt(session, case=case, staff=s, attempt_no=step, sent_at=now):
-                    plan.recipients.append(Recipient(s.id, s.channel, s.contact_id))
+                    plan.recipients.append(recipient)
     _tell_citizen(session, plan, case)
     return plan
 
@@ -373,8 +388,9 @@ def _resend(session: Session, plan: PagePlan, case: Case, mine: Sequence[Escalat
             _tell_citizen(session, plan, case)
             continue
         staff = lookups.staff_by_id(session, a.staff_id)
-        if staff is not None and staff.active:
-            plan.recipients.append(Recipient(staff.id, staff.channel, staff.contact_id))
+        recipient = Recipient.of(staff) if staff is not None and staff.active else None
+        if recipient is not None:
+            plan.recipients.append(recipient)
     return plan
 
 

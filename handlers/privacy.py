@@ -26,6 +26,9 @@ def pseudonym(sender_id: str) -> str:
     return digest[:12]
 
 
-def mask(contact: str) -> str:
-    """``+6281200000001`` → ``+62…0001``; chat ids likewise keep only the last 4 characters (staff screens)."""
+def mask(contact: str | None) -> str:
+    """``+6281200000001`` → ``+62…0001``; chat ids likewise keep only the last 4 characters (staff screens);
+    no contact (an e-mail-only account) is ``—``."""
+    if not contact:
+        return "—"
     return contact if len(contact) <= 4 else f"{contact[:3]}…{contact[-4:]}"

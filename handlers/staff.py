@@ -201,7 +201,7 @@ class Outcome:
     citizen_text_key: str | None = None  # "counsellor_joined" / "counsellor_left"
     citizen_text: str | None = None  # a text of this module instead of a ``texts`` key
     rasa: Literal["pause", "resume"] | None = None
-    notify_staff: tuple[str, str] | None = None  # (recipient id, text) for a transfer
+    notify_staff: tuple[str | None, str] | None = None  # (recipient id, text) for a transfer; None: console only
 
 
 def contact_of(msg: IncomingMessage) -> tuple[str, str] | None:
@@ -213,8 +213,10 @@ def contact_of(msg: IncomingMessage) -> tuple[str, str] | None:
     return None  # the web chat has no staff
 
 
-def recipient_of(staff: Staff) -> str:
-    """The sender id to reach a staff member on their channel."""
+def recipient_of(staff: Staff) -> str | None:
+    """The sender id to reach a staff member on their channel; None for an e-mail-only account (console only)."""
+    if not staff.channel or not staff.contact_id:
+        return None
     return f"tg:{staff.contact_id}" if staff.channel == "telegram" else f"wa:{staff.contact_id}"
 
 
@@ -323,7 +325,7 @@ class StaffDesk:
 
     async def relay_to_staff(self, *, conversation_id: int, sender_id: str, text: str) -> bool:
         """Citizen → counsellor during a handoff, under the case code (never the citizen's number)."""
-        def target(session: Session) -> tuple[str, str] | None:
+        def target(session: Session) -> tuple[str | None, str] | None:
             conv = lookups.conversation_by_id(session, conversation_id)
             if conv is None or conv.handoff_staff_id is None:
                 return None
@@ -336,9 +338,12 @@ class StaffDesk:
             return recipient_of(staff), case.code
 
         found = await self.store.run(target)
+        if found is not None and found[0] is None:
+            return True  # a console-only counsellor: the stored message reaches them in the case page's chat
         if found is None or self._sender_or_none() is None:
             return False
         recipient, code = found
+        assert recipient is not None
         try:
             await self._out().send(OutgoingMessage(recipient_id=recipient, text=_t("from_citizen", code=code,
                                                                                    text=text)))
@@ -380,7 +385,7 @@ class StaffDesk:
                 await out.send(OutgoingMessage(recipient_id=result.citizen_id, text=body))
             except Exception as exc:
                 log.warning("message to citizen %s failed: %s", pseudonym(result.citizen_id), type(exc).__name__)
-        if result.notify_staff is not None:
+        if result.notify_staff is not None and result.notify_staff[0] is not None:
             try:
                 await out.send(OutgoingMessage(recipient_id=result.notify_staff[0], text=result.notify_staff[1]))
             except Exception as exc:
@@ -488,7 +493,7 @@ class StaffDesk:
                 staff = _load_staff(session, ref.id)
                 if on:
                     crud.start_shift(session, staff=staff, at=now)
-                    return Outcome(_t("shift_on", region=region_name(staff.region)))
+                    return Outcome(_t("shift_on", region=", ".join(region_name(r) for r in staff.regions)))
                 crud.end_shift(session, staff=staff, at=now)
                 return Outcome(_t("shift_off"))
 

@@ -162,9 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True,
                      choices=["counsellor", "supervisor", "content_editor", "statistician", "admin"])
-    add.add_argument("--email", help="console sign-in address; prints a one-time set-password link")
-    add.add_argument("--region", required=True, help="as people write it: Depok, Kota Payakumbuh, Kukar")
-    who = add.add_mutually_exclusive_group(required=True)
+    add.add_argument("--email", help="console sign-in address; prints a one-time set-password link. With no "
+                                     "--telegram-id / --whatsapp the account is console-only (never paged)")
+    add.add_argument("--region", required=True, action="append",
+                     help="as people write it: Depok, Kota Payakumbuh, Kukar; more than one: repeat it or separate "
+                          "with commas (the first is the primary region)")
+    who = add.add_mutually_exclusive_group()
     who.add_argument("--telegram-id")
     who.add_argument("--whatsapp")
     staff_sub.add_parser("list")

@@ -12,6 +12,7 @@ import argparse
 import re
 import secrets
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
@@ -63,28 +64,51 @@ def resolve_region(name: str, default_region: str) -> str | None:
     return resolve_region_name(name)
 
 
+def resolve_regions(raw: Sequence[str] | str, default_region: str) -> tuple[list[str], str | None]:
+    """The region keys of ``--region`` values (repeated and/or comma-separated), in order without repeats; and
+    the first name that does not resolve (else None)."""
+    names = [raw] if isinstance(raw, str) else list(raw)
+    keys: list[str] = []
+    for name in (part.strip() for value in names for part in value.split(",")):
+        if not name:
+            continue
+        key = resolve_region(name, default_region)
+        if key is None:
+            return keys, name
+        if key not in keys:
+            keys.append(key)
+    return keys, None if keys else ""
+
+
 def add(session: Session, args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """Register one staff member; prints its id."""
-    region = resolve_region(args.region, settings.default_region)
-    if region is None:
-        print(f"unknown or ambiguous region: {args.region!r} (a Kemendagri code such as 32.76 or 32, or a name "
+    regions, bad = resolve_regions(args.region, settings.default_region)
+    if bad is not None:
+        print(f"unknown or ambiguous region: {bad!r} (a Kemendagri code such as 32.76 or 32, or a name "
               f"such as Kota Depok, Kab. Pekalongan, Kukar, Jawa Barat; or {settings.default_region})", file=err)
         return 2
+    email = getattr(args, "email", None)
+    channel: str | None
+    contact: str | None
     if getattr(args, "whatsapp", None):
         channel, contact = "whatsapp", normalise_whatsapp(args.whatsapp)
         if contact is None:
             print("invalid WhatsApp number (use +62… or 08…)", file=err)
             return 2
-    else:
+    elif getattr(args, "telegram_id", None) is not None:
         channel, contact = "telegram", normalise_telegram(args.telegram_id or "")
         if contact is None:
             print("invalid Telegram id (a number: the staff member's chat id with the bot)", file=err)
             return 2
+    elif email is not None:
+        channel, contact = None, None  # console only: signs in with the e-mail, never paged
+    else:
+        print("give --telegram-id, --whatsapp or --email (a console-only account)", file=err)
+        return 2
     name = args.name.strip()
     if not name:
         print("--name must not be empty", file=err)
         return 2
-    email = getattr(args, "email", None)
     if email is not None and "@" not in email:
         print("invalid e-mail address", file=err)
         return 2
@@ -92,13 +116,14 @@ def add(session: Session, args: argparse.Namespace, settings: Settings, out: Tex
         print("another account uses this e-mail address", file=err)
         return 1
     try:
-        staff = crud.add_staff(session, name=name, role=args.role, region=region, channel=channel,
-                               contact_id=contact, actor="cli")
+        staff = crud.add_staff(session, name=name, role=args.role, region=regions[0], regions=regions[1:],
+                               channel=channel, contact_id=contact, actor="cli")
     except crud.DuplicateStaff:
         print(f"a staff member already uses this {channel} contact", file=err)
         return 1
-    print(f"added staff #{staff.id}: {staff.name} ({staff.role}, {region} {region_label(region)}, {channel} "
-          f"{mask(contact)})", file=out)
+    where = ", ".join(f"{r} {region_label(r)}" for r in regions)
+    reach = f"{channel} {mask(contact)}" if channel else "console only, never paged"
+    print(f"added staff #{staff.id}: {staff.name} ({staff.role}, {where}, {reach})", file=out)
     if email is not None:
         console_db.set_staff_email(session, staff=staff, email=email, actor="cli")
         print_setup_link(session, staff, settings, out)
@@ -134,8 +159,8 @@ def list_all(session: Session, out: TextIO) -> int:
         print("no staff registered (hotline staff add --help)", file=out)
         return 0
     rows = [("id", "name", "role", "region", "channel", "contact", "active", "on shift")]
-    rows += [(str(s.id), s.name, s.role, s.region, s.channel, mask(s.contact_id), "yes" if s.active else "no",
-              "yes" if s.id in on_shift else "no") for s in staff]
+    rows += [(str(s.id), s.name, s.role, ",".join(s.regions), s.channel or "console", mask(s.contact_id),
+              "yes" if s.active else "no", "yes" if s.id in on_shift else "no") for s in staff]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip(), file=out)
@@ -163,4 +188,4 @@ def main(args: argparse.Namespace, settings: Settings, *, out: TextIO | None = N
         engine.dispose()
 
 
-__all__ = ["main", "mask", "normalise_telegram", "normalise_whatsapp", "resolve_region"]
+__all__ = ["main", "mask", "normalise_telegram", "normalise_whatsapp", "resolve_region", "resolve_regions"]

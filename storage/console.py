@@ -177,7 +177,8 @@ def record_login_success(session: Session, *, staff_id: int, now: datetime) -> N
 
 
 def set_totp_secret(session: Session, *, staff_id: int, secret: str) -> None:
-    """Keep a new (not yet confirmed) TOTP secret for enrolment."""
+    """Keep a new (not yet confirmed) TOTP secret for enrolment: ``secret`` is the sealed (encrypted) form
+    (``console.auth.TotpVault.seal``), never the base32 secret itself."""
     cred = _credential(session, staff_id)
     cred.totp_secret = secret
     cred.totp_enabled = False
@@ -396,28 +397,40 @@ def list_console_staff(session: Session) -> list[Staff]:
     return crud.list_staff(session)
 
 
+def set_regions_by_admin(session: Session, *, admin: Staff, staff_id: int, regions: list[str]) -> Staff | None:
+    """An admin replaces a staff member's regions (the first is the primary one); audited as ``set_regions``
+    with the codes and ids only. None (and a ``set_regions_denied`` audit row) when ``admin`` is not an active
+    admin or the staff member does not exist."""
+    target = session.get(Staff, staff_id)
+    if not admin.active or admin.role != "admin" or target is None:
+        crud.audit(session, actor=admin, action="set_regions_denied", entity="staff", entity_id=staff_id)
+        return None
+    return crud.set_staff_regions(session, staff=target, regions=regions, actor=admin)
+
+
 # ------------------------------------------------------------------------------------------ supervisor
 
 
 @dataclass
 class Board:
-    """A supervisor's view of their region: the roster with who is on shift, unclaimed cases, missed pages."""
+    """A supervisor's view of their regions: the roster with who is on shift, unclaimed cases, missed pages."""
 
-    region: str
-    roster: list[tuple[Staff, bool]]  # staff of the region (active first), on shift now
+    regions: tuple[str, ...]
+    roster: list[tuple[Staff, bool]]  # staff of the regions (active first), on shift now
     unclaimed: list[Case]  # new / paged, by risk then waiting time
     timed_out: list[tuple[EscalationAttempt, str, str | None]]  # page, case code, staff name; last 24 h
 
 
 def supervisor_board(session: Session, *, viewer: Staff, now: datetime) -> Board | None:
-    """The board of ``viewer``'s region (supervisors only; None for anyone else); audited as one listing."""
+    """The board of all of ``viewer``'s regions (supervisors only; None for anyone else); audited as one
+    listing. The roster is ``crud.roster_scope``; cases are ``crud.case_scope``."""
     if not viewer.active or viewer.role != "supervisor":
         crud.audit(session, actor=viewer, action="board_denied", entity="staff", entity_id=None)
         return None
     on_shift = set(session.scalars(select(Shift.staff_id).where(Shift.starts_at <= now, (Shift.ends_at.is_(None))
                                                                 | (Shift.ends_at > now))))
     roster = [(s, s.id in on_shift) for s in session.scalars(
-        select(Staff).where(Staff.region == viewer.region).order_by(Staff.active.desc(), Staff.role, Staff.id))]
+        select(Staff).where(crud.roster_scope(viewer)).order_by(Staff.active.desc(), Staff.role, Staff.id))]
     rank = sql_case((Case.urgency == "emergency", 0), (Case.urgency == "high", 1), else_=2)
     unclaimed = list(session.scalars(
         select(Case).where(Case.status.in_(("new", "paged")), crud.case_scope(viewer))
@@ -432,17 +445,17 @@ def supervisor_board(session: Session, *, viewer: Staff, now: datetime) -> Board
         .order_by(EscalationAttempt.timed_out_at.desc()).limit(50))]
     crud.audit(session, actor=viewer, action="board", entity="case", entity_id=None,
                detail={"case_ids": [c.id for c in unclaimed]})
-    return Board(viewer.region, roster, unclaimed, timed_out)
+    return Board(viewer.regions, roster, unclaimed, timed_out)
 
 
 def set_shift_for(session: Session, *, supervisor: Staff, staff_id: int, on: bool, now: datetime) -> Staff | None:
-    """A supervisor starts or ends the shift of an active staff member of their own region; audited.
+    """A supervisor starts or ends the shift of an active staff member of their roster (``crud.supervises``);
+    audited.
 
     None when the supervisor may not (another region, not a supervisor, unknown or inactive staff).
     """
     target = session.get(Staff, staff_id)
-    if (not supervisor.active or supervisor.role != "supervisor" or target is None or not target.active
-            or target.region != supervisor.region):
+    if target is None or not target.active or not crud.supervises(supervisor, target):
         crud.audit(session, actor=supervisor, action="shift_denied", entity="staff", entity_id=staff_id)
         return None
     if on:

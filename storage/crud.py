@@ -49,6 +49,7 @@ from storage.models import (
     Outbox,
     Shift,
     Staff,
+    StaffRegion,
     utcnow,
 )
 
@@ -106,6 +107,11 @@ __all__ = [
     "set_message_status",
     "set_opted_out",
     "set_staff_active",
+    "set_staff_regions",
+    "supervises",
+    "roster_scope",
+    "covers_region",
+    "in_regions",
     "start_shift",
     "transition_case",
     "update_case_details",
@@ -766,26 +772,55 @@ CASE_ROLES: Final[frozenset[str]] = frozenset({"counsellor", "supervisor"})
 
 def in_region(case_region: str, staff_region: str) -> bool:
     """Whether a case of ``case_region`` belongs to the team of ``staff_region``: the same key, or a regency of
-    the staff's province ("32.76" is in "32"). Keys are Kemendagri codes (or ``nasional``)."""
+    the staff's province ("32.76" is in "32"). Keys are Kemendagri codes (or ``nasional``, which matches only
+    itself: national staff see national cases, and a case elsewhere through its page)."""
     return case_region == staff_region or case_region.startswith(staff_region + ".")
 
 
-def _region_clause(staff_region: str) -> ColumnElement[bool]:
-    return or_(Case.region == staff_region, Case.region.startswith(staff_region + ".", autoescape=True))
+def in_regions(case_region: str, staff_regions: Iterable[str]) -> bool:
+    """Whether a case of ``case_region`` belongs to any of ``staff_regions`` (the ``in_region`` rule for each)."""
+    return any(in_region(case_region, r) for r in staff_regions)
+
+
+def _region_clause(staff_region: str, column: Any = Case.region) -> ColumnElement[bool]:
+    """SQL form of ``in_region`` for ``column`` (a case's region, or a staff member's)."""
+    return or_(column == staff_region, column.startswith(staff_region + ".", autoescape=True))
+
+
+def _regions_clause(viewer: Staff) -> ColumnElement[bool]:
+    """SQL form of ``in_regions`` over every region of ``viewer``."""
+    return or_(*(_region_clause(r) for r in viewer.regions))
 
 
 def can_view_case(viewer: Staff, case: Case) -> bool:
     """Who may see a case, the one rule (``case_scope`` is its SQL form; both paths use them).
 
-    Counsellor: own region or assigned to them; supervisor: own region; every other role and inactive staff:
-    nothing (deny by default). A region is a regency/city code, and a province's staff see its regencies'
-    cases too (a supervisor of "32" sees the cases of "32.76").
+    Counsellor: a case in any of their regions, or assigned to them; supervisor: a case in any of their regions;
+    every other role and inactive staff: nothing (deny by default). A region is a regency/city code, and a
+    province's staff see its regencies' cases too (a supervisor of "32" sees the cases of "32.76"); a staff
+    member of several regions (``Staff.regions``) sees the cases of each.
     """
     if not viewer.active or viewer.role not in CASE_ROLES:
         return False
     if viewer.role == "supervisor":
-        return in_region(case.region, viewer.region)
-    return in_region(case.region, viewer.region) or case.assigned_staff_id == viewer.id
+        return in_regions(case.region, viewer.regions)
+    return in_regions(case.region, viewer.regions) or case.assigned_staff_id == viewer.id
+
+
+def supervises(supervisor: Staff, target: Staff) -> bool:
+    """Whether ``target`` is on ``supervisor``'s roster (board, shifts): an active supervisor, and one of the
+    target's regions in one of the supervisor's (the ``in_region`` rule: a province's supervisor has its
+    regencies' staff)."""
+    return (supervisor.active and supervisor.role == "supervisor"
+            and any(in_regions(r, supervisor.regions) for r in target.regions))
+
+
+def roster_scope(supervisor: Staff) -> ColumnElement[bool]:
+    """SQL form of ``supervises``: the staff rows on ``supervisor``'s board."""
+    if not supervisor.active or supervisor.role != "supervisor":
+        return false()
+    return exists().where(StaffRegion.staff_id == Staff.id,
+                          or_(*(_region_clause(r, StaffRegion.region) for r in supervisor.regions)))
 
 
 def can_manage_case(viewer: Staff, case: Case) -> bool:
@@ -814,8 +849,8 @@ def case_scope(viewer: Staff) -> ColumnElement[bool]:
     if not viewer.active or viewer.role not in CASE_ROLES:
         return false()
     if viewer.role == "supervisor":
-        return _region_clause(viewer.region)
-    return or_(_region_clause(viewer.region), Case.assigned_staff_id == viewer.id)
+        return _regions_clause(viewer)
+    return or_(_regions_clause(viewer), Case.assigned_staff_id == viewer.id)
 
 
 #: Roles that see figures: supervisors (their region; they see its cases anyway) and statisticians (the region
@@ -825,13 +860,13 @@ FIGURES_ROLES: Final[frozenset[str]] = frozenset({"supervisor", "statistician"})
 
 def aggregate_scope(viewer: Staff) -> ColumnElement[bool]:
     """The WHERE clause of every aggregate over cases (figures, exports): the one rule of whose counts a viewer
-    may see. Supervisors: exactly ``case_scope``; statisticians: their account's region (a province's statistician
-    its regencies too, as for case staff); anyone else: nothing."""
+    may see. Supervisors: exactly ``case_scope``; statisticians: their account's regions (a province's
+    statistician its regencies too, as for case staff); anyone else: nothing."""
     if not viewer.active or viewer.role not in FIGURES_ROLES:
         return false()
     if viewer.role == "supervisor":
         return case_scope(viewer)
-    return _region_clause(viewer.region)
+    return _regions_clause(viewer)
 
 
 def get_case_by_code(session: Session, *, code: str, viewer: Staff) -> Case | None:
@@ -1155,16 +1190,26 @@ def add_staff(
     name: str,
     role: str,
     region: str,
-    channel: str,
-    contact_id: str,
+    channel: str | None,
+    contact_id: str | None,
     actor: Staff | str = "system",
+    regions: Sequence[str] = (),
 ) -> Staff:
-    """Add a staff member (audited, without name or contact); ``DuplicateStaff`` if the contact is taken."""
+    """Add a staff member (audited, without name or contact); ``DuplicateStaff`` if the contact is taken.
+
+    ``region`` is the primary region, ``regions`` any further ones. ``channel`` and ``contact_id`` are both None
+    for an account with an e-mail only (never paged), else both set.
+    """
     _check(role, ROLES, "role")
-    _check(channel, STAFF_CHANNELS, "channel")
-    if not region:
+    if (channel is None) != (contact_id is None):
+        raise ValueError("channel and contact_id go together (both None: an e-mail-only account)")
+    if channel is not None:
+        _check(channel, STAFF_CHANNELS, "channel")
+    if not region or any(not r for r in regions):
         raise ValueError("region must not be empty")
-    staff = Staff(name=name, role=role, region=region, channel=channel, contact_id=contact_id, active=True)
+    covered = list(dict.fromkeys([region, *regions]))
+    staff = Staff(name=name, role=role, region=region, channel=channel, contact_id=contact_id, active=True,
+                  region_rows=[StaffRegion(region=r) for r in covered])
     try:
         session.add(staff)
         session.flush()
@@ -1174,7 +1219,7 @@ def add_staff(
             action="create",
             entity="staff",
             entity_id=staff.id,
-            detail={"role": role, "region": region, "channel": channel},
+            detail={"role": role, "region": region, "regions": covered, "channel": channel},
         )
         session.commit()
     except IntegrityError as exc:
@@ -1184,6 +1229,24 @@ def add_staff(
         session.rollback()
         raise
     return staff
+
+
+def set_staff_regions(session: Session, *, staff: Staff, regions: Sequence[str], actor: Staff | str) -> Staff:
+    """Replace the regions a staff member covers; the first becomes the primary region. Audited with the codes
+    before and after (region codes and ids only). ``ValueError`` for an empty list or an empty code."""
+    covered = list(dict.fromkeys(r.strip() for r in regions))
+    if not covered or any(not r for r in covered):
+        raise ValueError("a staff member needs at least one region")
+    with _unit_of_work(session):
+        row = _load(session, Staff, staff.id)
+        before = list(row.regions)
+        row.region = covered[0]
+        row.region_rows = [r for r in row.region_rows if r.region in covered]
+        have = {r.region for r in row.region_rows}
+        row.region_rows.extend(StaffRegion(region=r) for r in covered if r not in have)
+        _add_audit(session, actor=actor, action="set_regions", entity="staff", entity_id=row.id,
+                   detail={"from": before, "to": covered})
+    return _load(session, Staff, staff.id)
 
 
 def list_staff(session: Session, *, active_only: bool = False) -> list[Staff]:
@@ -1248,8 +1311,14 @@ def end_shift(session: Session, *, staff: Staff, at: datetime | None = None) -> 
     return ended
 
 
+def covers_region(region: str) -> ColumnElement[bool]:
+    """Staff whose regions include exactly ``region`` (a team's key: paging walks regency, then province)."""
+    return exists().where(StaffRegion.staff_id == Staff.id, StaffRegion.region == region)
+
+
 def on_call_staff(session: Session, *, region: str, at: datetime | None = None) -> list[Staff]:
-    """Active staff of ``region`` on shift at ``at`` (now): counsellors, then supervisors, then admins."""
+    """Active staff covering ``region`` (primary or another of their regions) on shift at ``at`` (now):
+    counsellors, then supervisors, then admins."""
     when = at or utcnow()
     on_shift = exists().where(
         Shift.staff_id == Staff.id,
@@ -1257,7 +1326,7 @@ def on_call_staff(session: Session, *, region: str, at: datetime | None = None) 
         or_(Shift.ends_at.is_(None), Shift.ends_at > when),
     )
     stmt = (
-        select(Staff).where(Staff.region == region, Staff.active.is_(True), on_shift).order_by(_role_rank(), Staff.id)
+        select(Staff).where(covers_region(region), Staff.active.is_(True), on_shift).order_by(_role_rank(), Staff.id)
     )
     return list(session.scalars(stmt))
 

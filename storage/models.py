@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import relationship as orm_relationship
 from sqlalchemy.types import TypeDecorator
 
 # Allowed values. The database enforces them with CHECK constraints (named by the convention below, so the
@@ -120,7 +121,12 @@ class Base(DeclarativeBase):
 
 
 class Staff(Base):
-    """A counsellor, supervisor or admin who receives pages and handles cases."""
+    """A staff member: counsellor, supervisor, content editor, statistician or admin.
+
+    ``region`` is the primary region; ``region_rows`` holds every region covered (the primary one included),
+    loaded with the row so a viewer's scope never needs another query. ``channel`` / ``contact_id`` are NULL for
+    an account with an e-mail only (console sign-in, never paged).
+    """
 
     __tablename__ = "staff"
     __table_args__ = (
@@ -133,13 +139,35 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(16))
     region: Mapped[str] = mapped_column(String(64), index=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    # Telegram chat id or a +62 number: personal data, never logged.
-    contact_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    # Telegram chat id or a +62 number: personal data, never logged. NULL: console only, never paged.
+    contact_id: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Console sign-in name (lower-case); NULL for staff who only use the Telegram / WhatsApp commands.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    region_rows: Mapped[list[StaffRegion]] = orm_relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="StaffRegion.region")
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region this staff member covers: the primary one first, then the others (sorted)."""
+        others = sorted({r.region for r in self.region_rows} - {self.region})
+        return (self.region, *others)
+
+    @property
+    def pageable(self) -> bool:
+        """Whether a page can reach this person (a Telegram or WhatsApp contact is on file)."""
+        return bool(self.channel and self.contact_id)
+
+
+class StaffRegion(Base):
+    """One region a staff member covers (a regency/city or province code, or ``nasional``)."""
+
+    __tablename__ = "staff_regions"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class Conversation(Base):
@@ -333,7 +361,8 @@ class StaffCredential(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted (a Fernet token of the base32 secret, console.auth.TotpVault), never the secret itself.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a TOTP code is accepted once
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

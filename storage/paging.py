@@ -15,6 +15,7 @@ from sqlalchemy import String, cast, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage import crud
 from storage.models import WORKED_STATUSES, AuditLog, Case, EscalationAttempt, Outbox, Staff
 
 
@@ -83,9 +84,10 @@ def last_paged(session: Session, *, staff_ids: Sequence[int]) -> dict[int | None
 
 
 def region_supervisors(session: Session, *, region: str) -> list[Staff]:
-    """Active supervisors of a region, on shift or not (the escalation point of its unclaimed emergencies)."""
+    """Active supervisors covering a region (primary or another of theirs), on shift or not: the escalation
+    point of its unclaimed emergencies."""
     return list(session.scalars(select(Staff).where(
-        Staff.region == region, Staff.role == "supervisor", Staff.active.is_(True)).order_by(Staff.id)))
+        crud.covers_region(region), Staff.role == "supervisor", Staff.active.is_(True)).order_by(Staff.id)))
 
 
 def mark_published(session: Session, *, outbox_ids: Iterable[int], now: datetime, first_only: bool = True) -> None:

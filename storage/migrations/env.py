@@ -58,10 +58,23 @@ def run_migrations_online() -> None:
     engine = make_engine(_url(), poolclass=pool.NullPool)
     try:
         with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                # Batch mode re-creates a table (copy, drop the old one, rename). With foreign keys on, that DROP
+                # is a DELETE that cascades into every row pointing at the table (credentials, shifts, cases'
+                # assignees). Off for the migrations (it must be set outside a transaction), checked after.
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
             # render_as_batch: SQLite cannot ALTER constraints; future migrations copy-and-move tables there.
             context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                conn.commit()
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                if broken:
+                    raise RuntimeError(f"migration left {len(broken)} rows pointing at missing rows")
     finally:
         engine.dispose()
 

@@ -51,6 +51,10 @@ class Account:
     region: str
     password: str = PASSWORD
     totp_secret: str | None = None
+    regions: tuple[str, ...] = ()  # every region covered, the primary one first
+
+    def __post_init__(self) -> None:
+        self.regions = self.regions or (self.region,)
 
 
 @dataclass
@@ -100,9 +104,10 @@ class ConsoleHarness:
     app: FastAPI
     console: Console
 
-    async def account(self, *, role: str = "counsellor", region: str = "32.76",
-                      on_shift: bool = False) -> Account:
-        staff_id, chat = await self.desk.add_staff(role=role, region=region, on_shift=on_shift)
+    async def account(self, *, role: str = "counsellor", region: str = "32.76", on_shift: bool = False,
+                      regions: tuple[str, ...] = (), telegram: bool = True) -> Account:
+        staff_id, chat = await self.desk.add_staff(role=role, region=region, on_shift=on_shift, regions=regions,
+                                                   telegram=telegram)
         email = f"petugas{next(_emails)}@contoh.test"
         hashed = auth.hash_password(PASSWORD)
 
@@ -115,7 +120,7 @@ class ConsoleHarness:
             assert db.redeem_setup_token(s, token_hash=db.token_digest(email), password_hash=hashed, now=utcnow())
 
         await self.desk.store.run(make)
-        return Account(staff_id, chat, email, role, region)
+        return Account(staff_id, chat, email, role, region, regions=(region, *regions))
 
     def browser(self) -> Browser:
         return Browser(httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"))

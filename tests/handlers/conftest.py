@@ -189,13 +189,16 @@ class Desk:
 
     # -- data ------------------------------------------------------------------------------------------
     async def add_staff(self, *, role: str = "counsellor", region: str = "32.76", on_shift: bool = True,
-                        name: str | None = None) -> tuple[int, int]:
-        """Register invented staff; returns (staff id, Telegram chat id)."""
+                        name: str | None = None, regions: tuple[str, ...] = (),
+                        telegram: bool = True) -> tuple[int, int]:
+        """Register invented staff (``regions``: more besides the primary ``region``; ``telegram=False``: an
+        e-mail-only account without a contact); returns (staff id, Telegram chat id, unused without one)."""
         chat = new_chat_id()
 
         def add(session: Session) -> int:
             staff = crud.add_staff(session, name=name or f"Petugas Uji {chat}", role=role, region=region,
-                                   channel="telegram", contact_id=str(chat))
+                                   regions=regions, channel="telegram" if telegram else None,
+                                   contact_id=str(chat) if telegram else None)
             if on_shift:
                 crud.start_shift(session, staff=staff, at=self.clock() - timedelta(minutes=5))
             return staff.id

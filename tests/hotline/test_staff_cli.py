@@ -106,3 +106,23 @@ def test_helpers() -> None:
     assert normalise_whatsapp("+62 812-0000-0001") == "+6281200000001"
     assert normalise_whatsapp("abc") is None
     assert mask("900777") == "900…0777"
+
+
+def test_several_regions_repeated_or_comma_separated_the_first_primary(settings: Settings) -> None:
+    code, out, err = run(settings, "add", "--name", "Uji Dua Wilayah", "--role", "counsellor",
+                         "--region", "Kota Depok, Kota Payakumbuh", "--region", "32.76", "--region", "Jawa Barat",
+                         "--telegram-id", "900790")
+    assert code == 0, err
+    assert "32.76 Kota Depok, 13.76 Kota Payakumbuh, 32 " in out  # in order, the repeated one once
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as s:
+        (staff,) = crud.list_staff(s)
+        assert staff.region == "32.76" and staff.regions == ("32.76", "13.76", "32")
+    engine.dispose()
+    code, out, _ = run(settings, "list")
+    assert "32.76,13.76,32" in out
+    # One unknown or ambiguous name refuses the whole command; nothing is stored.
+    code, _, err = run(settings, "add", "--name", "Uji Salah", "--role", "counsellor",
+                       "--region", "Kota Depok,Pekalongan", "--telegram-id", "900791")
+    assert code == 2 and "'Pekalongan'" in err
+    assert len(staff_rows(settings)) == 1

@@ -29,6 +29,7 @@ TABLES = {
     "staff_credentials",
     "console_sessions",
     "triage_corrections",
+    "staff_regions",
 }
 
 
@@ -144,5 +145,83 @@ def test_region_keys_become_codes(empty_db_url: str) -> None:
         with engine.connect() as conn:
             assert conn.execute(text("SELECT region FROM staff ORDER BY id")).scalars().all() == ["depok", "nasional"]
             assert conn.execute(text("SELECT region FROM cases ORDER BY id")).scalars().all() == ["kukar", "nasional"]
+    finally:
+        engine.dispose()
+
+
+def test_existing_staff_keep_their_region_in_the_set_and_email_only_accounts_come_and_go(empty_db_url: str) -> None:
+    # Staff written before 0009 have one region: after it, that region is their set (and still the primary one);
+    # an account without a contact can then be stored, and a downgrade keeps its row with a placeholder contact.
+    migrate(empty_db_url, "0007")
+    engine = make_engine(empty_db_url)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO staff (id, name, role, region, channel, contact_id, active, created_at) "
+                              "VALUES (1001, 'Petugas Uji', 'counsellor', '32.76', 'telegram', '111', true, :t), "
+                              "(1002, 'Petugas Dua', 'supervisor', '32', 'telegram', '222', true, :t)"), {"t": now})
+            # Rows that point at staff: none may be lost or unlinked when the staff table is rebuilt (SQLite).
+            conn.execute(text("INSERT INTO staff_credentials (staff_id, totp_enabled, failed_logins) "
+                              "VALUES (1001, false, 0)"))
+            conn.execute(text("INSERT INTO shifts (staff_id, starts_at) VALUES (1001, :t)"), {"t": now})
+            conn.execute(text("INSERT INTO cases (id, code, region, violence_type, victim_age_group, urgency, "
+                              "status, created_at, updated_at, assigned_staff_id) VALUES "
+                              "(1, 'K-AAAAA', '32.76', 'physical', 'adult', 'high', 'claimed', :t, :t, 1001)"),
+                         {"t": now})
+        migrate(empty_db_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT staff_id, region FROM staff_regions ORDER BY staff_id")).all() == [
+                (1001, "32.76"), (1002, "32")]
+            assert conn.execute(text("SELECT staff_id FROM staff_credentials")).scalars().all() == [1001]
+            assert conn.execute(text("SELECT staff_id FROM shifts")).scalars().all() == [1001]
+            assert conn.execute(text("SELECT assigned_staff_id FROM cases")).scalars().all() == [1001]
+        with Session(engine) as s:
+            first = crud.get_staff(s, staff_id=1001)
+            assert first is not None and first.regions == ("32.76",) and first.pageable
+            crud.set_staff_regions(s, staff=first, regions=["32.76", "13.76"], actor="system")
+            solo = crud.add_staff(s, name="Statistik Uji", role="statistician", region="32", channel=None,
+                                  contact_id=None)
+            assert not solo.pageable and solo.regions == ("32",)
+            solo_id = solo.id
+        with Session(engine) as s:
+            again = crud.get_staff(s, staff_id=1001)
+            assert again is not None and again.regions == ("32.76", "13.76")
+        downgrade(empty_db_url, "0007")
+        with engine.connect() as conn:
+            assert "staff_regions" not in _tables(empty_db_url)
+            rows = {r[0]: r[1:] for r in conn.execute(text("SELECT id, region, channel, contact_id FROM staff"))}
+            assert rows == {1001: ("32.76", "telegram", "111"), 1002: ("32", "telegram", "222"),
+                            solo_id: ("32", "telegram", f"none-{solo_id}")}
+            assert conn.execute(text("SELECT staff_id FROM staff_credentials")).scalars().all() == [1001]
+    finally:
+        engine.dispose()
+
+
+def test_existing_totp_secrets_are_encrypted_and_a_downgrade_decrypts_them(
+        empty_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key()
+    monkeypatch.setenv("POISON_KEY", key.decode())  # the app's key for encrypted files, as the app reads it
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # invented
+    migrate(empty_db_url, "0007")
+    engine = make_engine(empty_db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO staff (id, name, role, region, channel, contact_id, active, created_at) "
+                              "VALUES (2001, 'Petugas Uji', 'supervisor', '32.76', 'telegram', '333', true, :t)"),
+                         {"t": datetime(2026, 12, 1, tzinfo=UTC)})
+            conn.execute(text("INSERT INTO staff_credentials (staff_id, totp_secret, totp_enabled, failed_logins) "
+                              "VALUES (2001, :s, true, 0)"), {"s": secret})
+        migrate(empty_db_url)
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT totp_secret FROM staff_credentials")).scalar_one()
+        assert secret not in stored and Fernet(key).decrypt(stored.encode()).decode() == secret
+        migrate(empty_db_url)  # at head already: nothing encrypted twice
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT totp_secret FROM staff_credentials")).scalar_one() == stored
+        downgrade(empty_db_url, "0007")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT totp_secret FROM staff_credentials")).scalar_one() == secret
     finally:
         engine.dispose()
