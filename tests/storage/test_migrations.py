@@ -28,6 +28,7 @@ TABLES = {
     "staff_credentials",
     "console_sessions",
     "triage_corrections",
+    "review_items",
 }
 
 
