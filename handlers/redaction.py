@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from lokal.samaran import Samaran
+from lokal.samaran import PiiType, Samaran
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "redaction.yml"
 # Identifiers stay masked; attributes that only describe (and that the labels depend on) stay readable.
-KEPT_ATTRIBUTES = ("GENDER", "RELIGION", "MARITAL_STATUS", "NATIONALITY", "HEALTH", "FINANCIAL",
+KEPT_ATTRIBUTES: tuple[PiiType, ...] = ("GENDER", "RELIGION", "MARITAL_STATUS", "NATIONALITY", "HEALTH", "FINANCIAL",
                    "CRIMINAL_RECORD", "BIOMETRIC")
 _MARK = re.compile(r"«([^»]*)»")
 _WORD = re.compile(r"\S+")
@@ -106,8 +106,10 @@ class _Numbering:
 
     def placeholder(self, kind: str, value: str) -> str:
         self.counts[kind] += 1
-        if kind in ("NAME", "ADDRESS"):  # Samaran's own kinds continue its numbering
-            return self.samaran.placeholder(kind, value)  # type: ignore[arg-type]
+        if kind == "NAME":  # Samaran's own kinds continue its numbering ([NAME_2] after its [NAME_1])
+            return self.samaran.placeholder("NAME", value)
+        if kind == "ADDRESS":
+            return self.samaran.placeholder("ADDRESS", value)
         key = (kind, value.lower())
         if key not in self.own:
             self.own[key] = f"[{kind}_{sum(1 for k, _ in self.own if k == kind) + 1}]"
