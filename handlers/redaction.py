@@ -18,10 +18,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
-from lokal.samaran import PiiType, Samaran
+from lokal.samaran import PII_TYPES, PiiType, Samaran
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "redaction.yml"
 # Identifiers stay masked; attributes that only describe (and that the labels depend on) stay readable.
@@ -106,10 +106,8 @@ class _Numbering:
 
     def placeholder(self, kind: str, value: str) -> str:
         self.counts[kind] += 1
-        if kind == "NAME":  # Samaran's own kinds continue its numbering ([NAME_2] after its [NAME_1])
-            return self.samaran.placeholder("NAME", value)
-        if kind == "ADDRESS":
-            return self.samaran.placeholder("ADDRESS", value)
+        if kind in PII_TYPES:  # Samaran's own kinds continue its numbering ([NAME_2] after its [NAME_1])
+            return self.samaran.placeholder(cast(PiiType, kind), value)
         key = (kind, value.lower())
         if key not in self.own:
             self.own[key] = f"[{kind}_{sum(1 for k, _ in self.own if k == kind) + 1}]"

@@ -61,12 +61,15 @@ def test_miss_rate_before_and_after_on_the_invented_corpus() -> None:
     assert after[2] <= 2  # the rules may not eat the words the labels rest on
 
 
-def test_held_out_messages_written_after_the_rules() -> None:
-    before = _score(DATA / "redaction_heldout.jsonl", redaction.samaran_only)
-    after = _score(DATA / "redaction_heldout.jsonl", lambda t: redaction.redact(t).text)
-    print(f"\nheld-out: Samaran alone misses {before[0]}/{before[1]}, with the rules {after[0]}/{after[1]}")
-    assert after[0] < before[0]
-    assert after[0] <= 3
+@pytest.mark.parametrize("name", ["redaction_heldout.jsonl", "redaction_heldout2.jsonl"])
+def test_held_out_messages_written_after_the_rules(name: str) -> None:
+    # Round 1 was written after the first rules (it missed 3/24 with them: a landline, an RT alone, a name after
+    # "Pak RW"; those three rules came from it). Round 2 was written after that and measured once, untuned.
+    before = _score(DATA / name, redaction.samaran_only)
+    after = _score(DATA / name, lambda t: redaction.redact(t).text)
+    print(f"\n{name}: Samaran alone misses {before[0]}/{before[1]}, with the rules {after[0]}/{after[1]}; "
+          f"over-masked: {before[2]}/{before[3]} -> {after[2]}/{after[3]}")
+    assert before[0] > 0 and after[0] == 0 and after[2] <= before[2]  # the rules add no over-masking
 
 
 def test_redact_keeps_labels_words_and_reports_kinds_only() -> None:
