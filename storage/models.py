@@ -3,7 +3,8 @@
 The schema itself is created by the Alembic migrations in ``storage/migrations`` (never by ``create_all`` in
 production); ``tests/storage`` checks that the models and the migrations agree.
 
-Privacy: message text lives only in ``messages.text`` (erased by ``hapus`` and purged by age). Everything
+Privacy: message text lives only in ``messages.text`` (erased by ``hapus`` and purged by age), and redacted in
+``review_items.text`` (the review inbox; erased by ``hapus``). Everything
 else (triage JSON, audit details, outbox payloads) must stay free of message text, names and phone numbers;
 the only phone numbers held are ``conversations.sender_id`` (the conversation key) and ``staff.contact_id``.
 """
