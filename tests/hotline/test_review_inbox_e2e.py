@@ -5,6 +5,8 @@ citizen answers "tidak"; that earlier message is in the inbox, redacted, with th
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 
 import httpx
 import pytest
@@ -12,8 +14,9 @@ from sqlalchemy import select
 
 from core.rasa_client import RasaClient
 from handlers.analysis import analyse
+from hotline.app import quiet_libraries
 from hotline.services import RasaServer
-from storage.models import Case, Conversation, ReviewItem
+from storage.models import AuditLog, Case, Conversation, ReviewItem
 from tests.factories import telegram_text_update
 from tests.hotline.conftest import Harness, new_chat_id
 
@@ -30,7 +33,10 @@ def items_of(h: Harness, sender_id: str) -> list[ReviewItem]:
     ).all()))
 
 
-def test_no_to_the_violence_question_lands_the_message_redacted(hotline: Harness, rasa_server: RasaServer) -> None:
+def test_no_to_the_violence_question_lands_the_message_redacted(hotline: Harness, rasa_server: RasaServer,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    quiet_libraries()  # the libraries at the level production sets
     async def triaged() -> bool:
         async with httpx.AsyncClient() as client:
             result, ok = await analyse(VAGUE, RasaClient(rasa_server.url, client=client, timeout=10))
@@ -57,3 +63,7 @@ def test_no_to_the_violence_question_lands_the_message_redacted(hotline: Harness
     assert item.verdict["urgency"] in ("normal", "high") and item.verdict["intent"]
     assert [i.id for i in items_of(hotline, f"tg:{chat}")] == [item.id]
     assert hotline.db(lambda s: s.scalars(select(Case)).all()) == []  # and still no case opened on a guess
+    # No word of the message in the logs or the audit rows.
+    audit = hotline.db(lambda s: [json.dumps(a.detail or {}) for a in s.scalars(select(AuditLog))])
+    for word in ("Siti", "Sukatani", "keluarga"):
+        assert word not in caplog.text and not any(word in a for a in audit)
