@@ -21,7 +21,7 @@ from handlers.review import ReviewInbox
 from hotline.services import RedisServer
 from storage import review as review_db
 from storage.models import Message
-from tests.console.test_browser import add_account, browser, sign_in  # noqa: F401  (fixture)
+from tests.console.test_browser import SCREENSHOTS, add_account, browser, sign_in  # noqa: F401  (fixture)
 from tests.factories import telegram_text_update
 from tests.hotline.conftest import Harness, harness_factory, new_chat_id  # noqa: F401  (fixture)
 
@@ -89,6 +89,9 @@ def test_editor_reviews_with_the_keyboard_only_and_sees_redacted_text(
     expect(page.locator("#review-text")).to_contain_text("desa [VILLAGE_1]")
     expect(page.locator("#shortcuts")).to_contain_text("darurat")  # the keys are shown on the page
     no_raw_words(page)
+    if SCREENSHOTS is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "console-review.png"), full_page=True)
 
     # Labels by single keys, announced; Enter confirms and the next open message opens.
     page.keyboard.press("2")
