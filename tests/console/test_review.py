@@ -100,8 +100,10 @@ async def test_other_roles_cannot_open_the_inbox(ch: ConsoleHarness, role: str) 
     assert (await ch.db(lambda s: s.get(ReviewItem, item_id))).status == "open"
 
 
-async def test_a_missing_item_and_a_forged_token(ch: ConsoleHarness) -> None:
+async def test_no_session_a_missing_item_and_a_forged_token(ch: ConsoleHarness) -> None:
     ch.app.include_router(review_router(ch.console))
+    anonymous = await ch.browser().get("/console/review")
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/console/login"
     editor = await ch.account(role="content_editor", region="32.76")
     b = await ch.signed_in(editor)
     empty = await b.get("/console/review")
