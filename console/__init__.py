@@ -17,6 +17,7 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     from console.directory import directory_router
     from console.figures import figures_router
     from console.models import SwapJobs, models_router
+    from console.review import review_router
     from console.web import Console, build_router
 
     desk = runtime.core.staff
@@ -27,6 +28,7 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     app.include_router(build_router(console))
     app.include_router(content_router(console))  # bot texts, for content editors
     app.include_router(directory_router(console))  # the services directory, for content editors
+    app.include_router(review_router(console))  # the review inbox, for content editors
     jobs = SwapJobs()
     app.include_router(models_router(console, lambda: runtime.switch, runtime.settings.rasa_project / "models",
                                   jobs))

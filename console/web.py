@@ -28,6 +28,7 @@ from core.settings import Settings
 from handlers.escalation import AGE_LABEL, URGENCY_LABEL, VIOLENCE_LABEL, WIB, region_name
 from handlers.privacy import mask
 from handlers.regions import load_regions
+from handlers.review import ReviewInbox
 from handlers.staff import OUTCOMES, STATUS_LABEL, Outcome, StaffDesk, resolve_region
 from handlers.store import Store
 from storage import console as db
@@ -76,6 +77,7 @@ class Console:
         self.signer = auth.CookieSigner(settings.console_secret_key())
         self.vault = auth.TotpVault(load_key(settings.poison_key, settings.var_dir / "poison.key"))
         self.feed = ChangeFeed(store)
+        self.review = ReviewInbox(store)  # a corrected triage lands in the editors' review inbox
         self.session_s = settings.console_session_hours * 3600
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
         self.env.globals.update(URGENCY=URGENCY_LABEL, VIOLENCE=VIOLENCE_LABEL, AGE=AGE_LABEL,
@@ -551,6 +553,8 @@ def build_router(console: Console) -> APIRouter:
                     violence_type=d.get("violence_type", ""), victim_age_group=d.get("victim_age_group", "")))
             except ValueError:
                 return Outcome("Pilihan triase tidak valid.", ok=False)
+            if row is not None:
+                await console.review.correction(row.id)
             return Outcome("Koreksi triase tersimpan." if row else "Kasus tidak ditemukan.", ok=row is not None)
 
         return await _act(code, request, "console_correct", op)

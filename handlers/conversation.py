@@ -36,6 +36,7 @@ from handlers.delivery import Delivery
 from handlers.intake import Intake
 from handlers.nlg import INTENT_RESPONSE, render
 from handlers.privacy import pseudonym
+from handlers.review import ReviewInbox, reasons_for, verdict_of
 from handlers.safety import DangerReport, detect_danger
 from handlers.store import Spool, Store, StoreUnavailable, jsonable
 from handlers.texts import Lang
@@ -116,8 +117,11 @@ class Hotline:
                  delete_chat_messages: Callable[[str, list[int]], Awaitable[int]] | None = None,
                  delivery: Delivery | None = None, staff_wait_s: float = STAFF_CHECK_WAIT_S,
                  forget_elsewhere: Sequence[Callable[[str], Awaitable[None]]] = (),
-                 busy_after_s: float = BUSY_AFTER_S, aid_ledger: AidLedger | None = None) -> None:
+                 busy_after_s: float = BUSY_AFTER_S, aid_ledger: AidLedger | None = None,
+                 review: ReviewInbox | None = None) -> None:
         self.store = store
+        # Messages the triage was unsure of go to the editors' review inbox (redacted there).
+        self.review = review if review is not None else ReviewInbox(store)
         self.spool = spool
         self.rasa = rasa
         self.cases = cases
@@ -354,6 +358,10 @@ class Hotline:
                 else:
                     await say(texts.text("confirm_report_no", lang))
                 await self._finish(conv_id, state, lang, message_id, "processed", None)
+                if not answer and isinstance(pending.get("message_id"), int):
+                    # The earlier message only Rasa read as a report, and the citizen says it is not one.
+                    await self.review.land(message_id=pending["message_id"], reasons=["not_violence"],
+                                           verdict=verdict_of(_result_from_state(pending)))
                 return
 
         current = Intake.from_state(state.get("intake"))
@@ -377,12 +385,15 @@ class Hotline:
             await say(texts.emergency_block(lang), urgent=True)
             turn.emergency_sent = True
 
+        if result.intent == "delete_data":
+            await self._erase(msg, lang, say)
+            return
+        # Where the triage was unsure, the message goes to the review inbox once the turn has answered.
+        doubts = reasons_for(result, in_intake=current is not None)
         if welcomed_now and result.urgency == "none" and result.intent == "greet":
             # The welcome already greeted; a second "halo" would only push the numbers off the screen.
             await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
-            return
-        if result.intent == "delete_data":
-            await self._erase(msg, lang, say)
+            await self._land(message_id, doubts, result)
             return
 
         if current is not None and result.urgency == "none" and _side_question(result, text):
@@ -395,11 +406,13 @@ class Hotline:
         if current is None and result.uncertain_report and result.urgency in ("normal", "high"):
             # Nothing in the words marks this as a report (only Rasa's reading): ask before opening a case.
             # An emergency never gets here: its numbers went out and its page fired above.
-            state["confirm_report"] = _result_to_state(result)
+            # The message id travels with the question: a "no" sends that message to the review inbox.
+            state["confirm_report"] = {**_result_to_state(result), "message_id": message_id}
             await say(texts.text("confirm_report", lang), buttons=(
                 Button(texts.text("confirm_yes", lang), CONFIRM_YES), Button(texts.text("confirm_no", lang),
                                                                              CONFIRM_NO)))
             await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
+            await self._land(message_id, doubts, result)
             return
         if result.urgency != "none" or current is not None:
             await self._intake(msg, text, lang, conv_id, state, current, result, turn, say)
@@ -407,6 +420,12 @@ class Hotline:
             await self._dialogue(msg, lang, result, rasa_ok, say)
         # Without Rasa, the rules-only answer stands but the message is re-read when Rasa is back.
         await self._finish(conv_id, state, lang, message_id, _status(rasa_ok), result)
+        await self._land(message_id, doubts, result)
+
+    async def _land(self, message_id: int, reasons: list[str], result: TriageResult) -> None:
+        """The review inbox takes the message for ``reasons`` (nothing when there are none; never raises)."""
+        if reasons:
+            await self.review.land(message_id=message_id, reasons=reasons, verdict=verdict_of(result))
 
     # ------------------------------------------------------------------------------------------------ intake
     async def _intake(self, msg: IncomingMessage, text: str, lang: Lang, conv_id: int, state: dict[str, Any],

@@ -47,6 +47,7 @@ from storage.models import (
     EscalationAttempt,
     Message,
     Outbox,
+    ReviewItem,
     Shift,
     Staff,
     StaffRegion,
@@ -73,6 +74,8 @@ __all__ = [
     "in_region",
     "audit",
     "CASE_ROLES",
+    "REVIEW_ROLES",
+    "can_review",
     "FIGURES_ROLES",
     "note_staff_reply",
     "aggregate_scope",
@@ -419,6 +422,8 @@ def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
             )
             if v is not None
         )
+        # The review inbox and its training examples hold the person's words (redacted): they go first.
+        review_deleted = _rowcount(session.execute(delete(ReviewItem).where(ReviewItem.conversation_id == conv_id)))
         messages_deleted = _rowcount(session.execute(delete(Message).where(Message.conversation_id == conv_id)))
         case_ids = list(session.scalars(select(Case.id).where(Case.conversation_id == conv_id)))
         if case_ids:
@@ -439,7 +444,7 @@ def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
             action="erase",
             entity="conversation",
             entity_id=conv_id,
-            detail={"messages_deleted": messages_deleted, "case_ids": case_ids},
+            detail={"messages_deleted": messages_deleted, "case_ids": case_ids, "review_items_deleted": review_deleted},
             at=now,
         )
     return ErasureReport(
@@ -768,6 +773,15 @@ def get_case(session: Session, *, case_id: int) -> Case | None:
 
 #: Roles that work cases. Content editors and statisticians never see case data; admins manage accounts only.
 CASE_ROLES: Final[frozenset[str]] = frozenset({"counsellor", "supervisor"})
+
+
+#: Roles that label the review inbox (redacted messages, no case data): content editors and admins.
+REVIEW_ROLES: Final[frozenset[str]] = frozenset({"content_editor", "admin"})
+
+
+def can_review(viewer: Staff) -> bool:
+    """Who may open the review inbox and its training examples (deny by default; no case role may)."""
+    return viewer.active and viewer.role in REVIEW_ROLES
 
 
 def in_region(case_region: str, staff_region: str) -> bool:

@@ -3,7 +3,8 @@
 The schema itself is created by the Alembic migrations in ``storage/migrations`` (never by ``create_all`` in
 production); ``tests/storage`` checks that the models and the migrations agree.
 
-Privacy: message text lives only in ``messages.text`` (erased by ``hapus`` and purged by age). Everything
+Privacy: message text lives only in ``messages.text`` (erased by ``hapus`` and purged by age), and redacted in
+``review_items.text`` (the review inbox; erased by ``hapus``). Everything
 else (triage JSON, audit details, outbox payloads) must stay free of message text, names and phone numbers;
 the only phone numbers held are ``conversations.sender_id`` (the conversation key) and ``staff.contact_id``.
 """
@@ -472,4 +473,58 @@ class DirectoryRevision(Base):
     note: Mapped[str] = mapped_column(String(300))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     reverts_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Why a message landed in the review inbox (handlers/review.py decides; the order is the page's).
+ReviewReason = Literal["weak_intent", "report_vetoed", "emergency_by_model", "category_overruled", "victim_by_model",
+                       "not_violence", "corrected"]
+REVIEW_REASONS: Final[tuple[str, ...]] = get_args(ReviewReason)
+ReviewStatus = Literal["open", "confirmed", "discarded"]
+REVIEW_STATUSES: Final[tuple[str, ...]] = get_args(ReviewStatus)
+# The labels an editor gives (the triage's own values, "none" included: "not a report" is a label too).
+LabelUrgency = Literal["emergency", "high", "normal", "none"]
+LABEL_URGENCIES: Final[tuple[str, ...]] = get_args(LabelUrgency)
+LabelCategory = Literal["physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other",
+                        "none"]
+LABEL_CATEGORIES: Final[tuple[str, ...]] = get_args(LabelCategory)
+
+
+class ReviewItem(Base):
+    """A citizen message the triage was unsure of (or a counsellor corrected), for a content editor to label.
+
+    ``text`` is the message already redacted (handlers/redaction.py): the raw text stays only in ``messages``.
+    A confirmed item is a training example (``storage.review.confirmed_examples``). Every item belongs to its
+    conversation and goes with it on ``hapus`` (deleted by ``crud.erase_conversation``, and by the foreign key).
+    """
+
+    __tablename__ = "review_items"
+    __table_args__ = (
+        CheckConstraint(_in("status", REVIEW_STATUSES), name="status"),
+        CheckConstraint(f"urgency IS NULL OR {_in('urgency', LABEL_URGENCIES)}", name="urgency"),
+        CheckConstraint(f"category IS NULL OR {_in('category', LABEL_CATEGORIES)}", name="category"),
+        CheckConstraint(f"victim IS NULL OR {_in('victim', AGE_GROUPS)}", name="victim"),
+        Index("ix_review_items_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    # The message it came from; NULL once that message is purged by age (the redacted text stays).
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    reasons: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    text: Mapped[str] = mapped_column(Text)  # redacted
+    # How many values of each kind redaction replaced ({"NAME": 1}); kinds and counts, never values.
+    redactions: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    # The bot's triage: {"urgency", "category", "victim", "intent", "confidence"}; labels only.
+    verdict: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # A counsellor's correction on the case: {"urgency", "category", "victim"}, else NULL.
+    correction: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    urgency: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(16))
+    victim: Mapped[str | None] = mapped_column(String(8))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

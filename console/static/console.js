@@ -184,6 +184,51 @@
     text.setAttribute("data-canned", String(canned.length));  // ready (the script is deferred)
   }
 
+  // ---- review inbox: one key per label outside fields (the selects carry their keys in data-keys), Enter
+  // confirms, x discards, i goes to the intent, j / k next / previous; the list takes j / k and Enter.
+  var reviewForm = document.getElementById("review-form");
+  if (reviewForm) {
+    var said = document.getElementById("review-status");
+    var keyed = Array.prototype.slice.call(reviewForm.querySelectorAll("select[data-keys]"));
+    document.addEventListener("keydown", function (e) {
+      if (e.target.matches("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) { return; }
+      if (e.key === "Enter") {
+        if (e.target.matches("a, button, summary")) { return; }  // their own Enter
+        e.preventDefault(); document.getElementById("confirm").click(); return;
+      }
+      if (e.key === "j" || e.key === "k") {
+        var go = document.getElementById(e.key === "j" ? "next" : "prev");
+        if (go) { e.preventDefault(); go.click(); }
+        return;
+      }
+      if (e.key === "x") { e.preventDefault(); document.getElementById("discard").click(); return; }
+      if (e.key === "i") { e.preventDefault(); document.getElementById("intent").focus(); return; }
+      keyed.forEach(function (sel) {
+        var value = JSON.parse(sel.getAttribute("data-keys"))[e.key];
+        if (value) {
+          e.preventDefault();
+          sel.value = value;
+          var label = document.querySelector("label[for='" + sel.id + "']");
+          said.textContent = (label ? label.textContent : sel.name) + ": " + sel.options[sel.selectedIndex].text;
+        }
+      });
+    });
+    reviewForm.setAttribute("data-ready", "1");  // the script is deferred: tests wait for this
+  }
+  var reviewRows = document.getElementById("review-items");
+  if (reviewRows) {
+    var at = -1;
+    document.addEventListener("keydown", function (e) {
+      if (e.target.matches("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) { return; }
+      var list = Array.prototype.slice.call(reviewRows.querySelectorAll("tr[data-id]"));
+      if (e.key !== "j" && e.key !== "k") { return; }
+      at = e.key === "j" ? Math.min(list.length - 1, at + 1) : Math.max(0, at - 1);
+      list.forEach(function (tr) { tr.classList.remove("selected"); });
+      if (list[at]) { list[at].classList.add("selected"); list[at].querySelector("a").focus(); }
+    });
+    reviewRows.setAttribute("data-ready", "1");
+  }
+
   // ---- UU TPKS countdowns
   function tick() {
     document.querySelectorAll(".countdown").forEach(function (el) {

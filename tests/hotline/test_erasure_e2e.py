@@ -1,6 +1,7 @@
 """``hapus`` leaves nothing: after it, a canary the person wrote and their sender id are found in no store the
 hotline writes: the SQLite file and its WAL, Redis's keys and its append-only file after the rewrite ``hapus``
-starts, the app's log and the audit rows. And the erasure is confirmed, on Telegram and on WhatsApp."""
+starts, the app's log and the audit rows; the review inbox no longer holds their message. And the erasure is
+confirmed, on Telegram and on WhatsApp."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from sqlalchemy import select
 
 from hotline.app import quiet_libraries
 from hotline.services import RasaServer, RedisServer
-from storage.models import AuditLog, Message
+from storage.models import AuditLog, Message, ReviewItem
 from tests.factories import telegram_text_update, twilio_text_form
 from tests.hotline.conftest import Harness, new_chat_id, new_phone
+from tests.hotline.test_review_inbox_e2e import REDACTED, VAGUE, items_of
 
 pytestmark = pytest.mark.rasa
 
@@ -68,6 +70,15 @@ def test_hapus_leaves_no_trace(harness_factory: Callable[..., Harness], rasa_ser
     while not r3.exists(f"hotline:tracker:{sender_id}"):  # the dialogue turn wrote Rasa's tracker
         assert time.monotonic() < deadline, "no Rasa tracker was written (the test would prove nothing)"
         time.sleep(0.05)
+    # A message only Rasa reads as a report, then "tidak" to the question it brings: it is in the review inbox.
+    n = len(texts())
+    send(VAGUE)
+    fake.wait_until(lambda _: len(texts()) > n and "kekerasan" in texts()[-1], 15)
+    n = len(texts())
+    send("tidak")
+    fake.wait_until(lambda _: len(texts()) > n, 15)
+    landed = h.wait_db(lambda s: [i.id for i in items_of(h, sender_id)])
+    assert landed, "nothing landed in the review inbox (the test would prove nothing)"
     send(f"nama saya {CANARY}, saya mau cerita soal suami saya")
     fake.wait_until(lambda _: any(CANARY in (m or "") for m in h.db(
         lambda s: list(s.scalars(select(Message.text))))), 15)
@@ -77,6 +88,7 @@ def test_hapus_leaves_no_trace(harness_factory: Callable[..., Harness], rasa_ser
 
     wait_for_aof_rewrite(r3)
     assert not r3.exists(f"hotline:tracker:{sender_id}") and not r3.exists(f"hotline:lock:{sender_id}")
+    assert h.db(lambda s: [s.get(ReviewItem, i) for i in landed]) == [None] * len(landed)
     for db in range(16):
         keys = redis.Redis.from_url(redis_server.url.replace("/0", f"/{db}")).keys(f"*{sender_id}*")
         assert keys == [], f"redis db {db} still has keys of the sender"
@@ -88,6 +100,7 @@ def test_hapus_leaves_no_trace(harness_factory: Callable[..., Harness], rasa_ser
     for path in stores:
         data = path.read_bytes()
         assert CANARY.encode() not in data, f"the canary is still in {path.name}"
+        assert REDACTED.encode() not in data and VAGUE.encode() not in data, f"the inbox item is in {path.name}"
         assert sender_id.encode() not in data, f"the sender id is still in {path.name}"
         digits = str(chat) if channel == "telegram" else phone
         assert f'"{digits}"'.encode() not in data and f":{digits}".encode() not in data, path.name

@@ -30,6 +30,7 @@ TABLES = {
     "console_sessions",
     "triage_corrections",
     "staff_regions",
+    "review_items",
 }
 
 
