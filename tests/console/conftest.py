@@ -34,6 +34,7 @@ from tests.handlers.conftest import (  # noqa: F401  (fixtures)
     store,
     tg_sender,
 )
+from tests.support.postgres import postgres_server  # noqa: F401  (fixture: one server for every console test)
 
 PASSWORD = "kata-sandi-uji-yang-panjang"
 _emails = itertools.count(1)

@@ -17,7 +17,6 @@ from hotline.cli import build_parser
 from hotline.staff_cli import main
 from storage.models import Case, EscalationAttempt, Staff
 from tests.console.conftest import PASSWORD, Account, Browser, ConsoleHarness
-from tests.support.postgres import postgres_server  # noqa: F401  (fixture)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 LINK = re.compile(r"https://hotline\.contoh\.test(/console/set-password/\S+)")

@@ -20,7 +20,6 @@ from handlers.regions import LiveDirectory, directory_for
 from storage import crud
 from storage.models import SERVICE_KINDS, AuditLog, DirectoryRevision
 from tests.console.conftest import ConsoleHarness
-from tests.support.postgres import postgres_server  # noqa: F401  (fixture, for db_kind="postgres")
 
 DEPOK_UPTD = "/console/directory/32.76/uptd_ppa"
 PHONE = "0812-3456-7890"  # invented
