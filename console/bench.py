@@ -21,12 +21,13 @@ import random
 import socket
 import statistics
 import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import uvicorn
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from sqlalchemy.orm import Session
 
 from console import auth
@@ -74,56 +75,71 @@ async def _bench(settings: Settings, n_cases: int, repeat: int) -> dict[str, Any
     await store.run(lambda s: _seed(s, n_cases, rng))
     seeded_s = time.monotonic() - started
 
-    token = auth.new_token()
+    out: dict[str, Any] = {"cases": n_cases, "seed_s": seeded_s}
+    try:
+        async with serve_console(store, settings, region="depok", roles=("supervisor",)) as (base_url, cookies):
+            async with httpx.AsyncClient(base_url=base_url, cookies=cookies["supervisor"], timeout=30) as http:
+                queue_ms = []
+                for _ in range(repeat):
+                    t = time.perf_counter()
+                    r = await http.get("/console/queue")
+                    queue_ms.append((time.perf_counter() - t) * 1000)
+                    assert r.status_code == 200
+                codes = [c.code for c in await store.run(lambda s: db.visible_cases(s, viewer=_viewer(s), audit=False))]
+                case_ms = []
+                for i in range(repeat):
+                    t = time.perf_counter()
+                    r = await http.get(f"/console/cases/{codes[i % len(codes)]}")
+                    case_ms.append((time.perf_counter() - t) * 1000)
+                    assert r.status_code == 200
+                out["queue_open_rows"] = len(codes)
+                out["queue_ms"] = (statistics.median(queue_ms), _pct(queue_ms, 0.95))
+                out["case_ms"] = (statistics.median(case_ms), _pct(case_ms, 0.95))
+                out["live_ms"] = await _live(http, store, max(20, repeat // 5))
+    finally:
+        engine.dispose()
+    return out
+
+
+def _viewer(s: Session) -> Any:
+    return next(x for x in crud.list_staff(s) if x.name == "Bench supervisor")
+
+
+@contextlib.asynccontextmanager
+async def serve_console(store: Store, settings: Settings, *, region: str, roles: Sequence[str],
+                        routers: Sequence[Callable[[Console], APIRouter]] = ()
+                        ) -> AsyncIterator[tuple[str, dict[str, dict[str, str]]]]:
+    """The console over real HTTP for a benchmark: its base URL and, per role, the cookies of a signed-in member
+    of ``region`` named "Bench <role>" (a console session made directly: no password, no TOTP)."""
+    tokens = {role: auth.new_token() for role in roles}
 
     def login(s: Session) -> None:
-        staff = crud.add_staff(s, name="Supervisor Bench", role="supervisor", region="depok", channel="telegram",
-                               contact_id=str(rng.randrange(10**9, 10**10)))
-        db.create_console_session(s, staff_id=staff.id, token_hash=db.token_digest(token), csrf_token="x",
-                                  stage="full", expires_at=utcnow() + timedelta(hours=1))
+        for role, token in tokens.items():
+            staff = crud.add_staff(s, name=f"Bench {role}", role=role, region=region, channel=None, contact_id=None)
+            db.create_console_session(s, staff_id=staff.id, token_hash=db.token_digest(token), csrf_token="x",
+                                      stage="full", expires_at=utcnow() + timedelta(hours=1))
 
     await store.run(login)
     console = Console(store=store, settings=settings,
                       desk=StaffDesk(store=store, settings=settings, rasa=None, cases=None))
     app = FastAPI()
     app.include_router(build_router(console))
+    for router in routers:
+        app.include_router(router(console))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110  (uvicorn offers no start event)
         await asyncio.sleep(0.01)
-    cookies = {auth.SESSION_COOKIE: console.signer.sign(token, purpose="session")}
-    out: dict[str, Any] = {"cases": n_cases, "seed_s": seeded_s}
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", cookies=cookies, timeout=30) as http:
-            queue_ms = []
-            for _ in range(repeat):
-                t = time.perf_counter()
-                r = await http.get("/console/queue")
-                queue_ms.append((time.perf_counter() - t) * 1000)
-                assert r.status_code == 200
-            codes = [c.code for c in await store.run(lambda s: db.visible_cases(s, viewer=_viewer(s), audit=False))]
-            case_ms = []
-            for i in range(repeat):
-                t = time.perf_counter()
-                r = await http.get(f"/console/cases/{codes[i % len(codes)]}")
-                case_ms.append((time.perf_counter() - t) * 1000)
-                assert r.status_code == 200
-            out["queue_open_rows"] = len(codes)
-            out["queue_ms"] = (statistics.median(queue_ms), _pct(queue_ms, 0.95))
-            out["case_ms"] = (statistics.median(case_ms), _pct(case_ms, 0.95))
-            out["live_ms"] = await _live(http, store, max(20, repeat // 5))
+        cookies = {role: {auth.SESSION_COOKIE: console.signer.sign(token, purpose="session")}
+                   for role, token in tokens.items()}
+        yield f"http://127.0.0.1:{port}", cookies
     finally:
         server.should_exit = True
         await console.feed.stop()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(serving, 10)
-        engine.dispose()
-    return out
-
-
-def _viewer(s: Session) -> Any:
-    return next(x for x in crud.list_staff(s) if x.name == "Supervisor Bench")
 
 
 async def _live(http: httpx.AsyncClient, store: Store, n: int) -> tuple[float, float]:

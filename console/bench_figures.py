@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import statistics
@@ -26,20 +25,14 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from console import auth, charts
-from console.bench import _free_port, _pct
+from console import charts
+from console.bench import _pct, serve_console
 from console.figures import figures_router
-from console.web import Console, build_router
 from core.settings import Settings
-from handlers.staff import StaffDesk
 from handlers.store import Store
-from storage import console as db
-from storage import crud
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import (
     AGE_GROUPS,
@@ -135,44 +128,21 @@ async def _bench(settings: Settings, n_cases: int, repeat: int) -> dict[str, Any
     await store.run(lambda s: _seed(s, n_cases, rng))
     await asyncio.to_thread(_settle, engine)
     seeded_s = time.monotonic() - started
-    tokens = {"supervisor": auth.new_token(), "statistician": auth.new_token()}
-
-    def login(s: Session) -> None:
-        for role, token in tokens.items():
-            staff = crud.add_staff(s, name=f"Bench {role}", role=role, region=REGION, channel="telegram",
-                                   contact_id=str(rng.randrange(10**9, 10**10)))
-            db.create_console_session(s, staff_id=staff.id, token_hash=db.token_digest(token), csrf_token="x",
-                                      stage="full", expires_at=utcnow() + timedelta(hours=1))
-
-    await store.run(login)
-    console = Console(store=store, settings=settings,
-                      desk=StaffDesk(store=store, settings=settings, rasa=None, cases=None))
-    app = FastAPI()
-    app.include_router(build_router(console))
-    app.include_router(figures_router(console))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110  (uvicorn offers no start event)
-        await asyncio.sleep(0.01)
     out: dict[str, Any] = {"cases": n_cases, "seed_s": seeded_s}
     url = f"/console/figures?regency={REGENCY}"
     try:
-        for role, token in tokens.items():
-            cookies = {auth.SESSION_COOKIE: console.signer.sign(token, purpose="session")}
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", cookies=cookies, timeout=60) as http:
-                await _timed(http, url, 2)  # warm-up: the chart renderer starts once per process
-                out[f"{role}_cold"] = await _timed(http, url, repeat, cold=True)
-                out[role] = await _timed(http, url, repeat)
-                out[f"{role}_reference"] = await _timed(http, "/console/login", repeat)
+        async with serve_console(store, settings, region=REGION, roles=("supervisor", "statistician"),
+                                 routers=(figures_router,)) as (base_url, cookies):
+            for role, jar in cookies.items():
+                async with httpx.AsyncClient(base_url=base_url, cookies=jar, timeout=60) as http:
+                    await _timed(http, url, 2)  # warm-up: the chart renderer starts once per process
+                    out[f"{role}_cold"] = await _timed(http, url, repeat, cold=True)
+                    out[role] = await _timed(http, url, repeat)
+                    out[f"{role}_reference"] = await _timed(http, "/console/login", repeat)
         out["load"] = os.getloadavg()[0]
         out["in_regency"] = await store.run(lambda s: s.scalar(select(func.count(Case.id)).where(
             Case.region == REGION, Case.created_at >= utcnow() - timedelta(days=365))))
     finally:
-        server.should_exit = True
-        await console.feed.stop()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(serving, 10)
         engine.dispose()
     return out
 

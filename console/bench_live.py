@@ -19,7 +19,6 @@ import re
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +27,6 @@ import httpx
 from core.settings import Settings
 
 _CODE = re.compile(r"K-[0-9A-Z]{5}")
-
-
-def _seed(database_url: str, chats: list[int], token_hash: str) -> None:
-    """Three on-call Depok counsellors and a signed-in Depok supervisor (a console session, no password)."""
-    from storage import console as db
-    from storage import crud
-    from storage.db import make_engine, make_session_factory
-    from storage.models import utcnow
-
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as s:
-        for i, chat in enumerate(chats):
-            staff = crud.add_staff(s, name=f"Bench {i}", role="counsellor", region="32.76", channel="telegram",
-                                   contact_id=str(chat))
-            crud.start_shift(s, staff=staff)
-        supervisor = crud.add_staff(s, name="Bench supervisor", role="supervisor", region="32.76", channel=None,
-                                    contact_id=None)
-        db.create_console_session(s, staff_id=supervisor.id, token_hash=token_hash, csrf_token="x", stage="full",
-                                  expires_at=utcnow() + timedelta(hours=1))
-    engine.dispose()
 
 
 async def _watch(http: httpx.AsyncClient, seen: dict[str, float], ready: asyncio.Event) -> None:
@@ -92,7 +71,7 @@ def webhook_to_console(settings: Settings, *, n: int = 100, rate: float = 5.0) -
     from console import auth
     from hotline.app import build_app, build_runtime, configure_logging
     from hotline.bench import summarise
-    from hotline.bench_paging import SECRET, _case_chats, _fakes, _latencies, _post_all, _wait_pages
+    from hotline.bench_paging import SECRET, _case_chats, _fakes, _latencies, _post_all, _wait_pages, add_bench_staff
     from hotline.services import RedisServer, free_port
     from storage import console as db
     from storage.db import migrate
@@ -114,7 +93,7 @@ def webhook_to_console(settings: Settings, *, n: int = 100, rate: float = 5.0) -
             "telegram_webhook_secret": SECRET, "twilio_account_sid": None, "port": port,
             "database_url": database_url, "var_dir": tmp / "var"})
         migrate(database_url)
-        _seed(database_url, staff_chats, db.token_digest(token))
+        add_bench_staff(database_url, staff_chats, console_token_hash=db.token_digest(token))
         app = build_app(build_runtime(s, rasa_url=settings.rasa_url, redis_url=redis.url))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)

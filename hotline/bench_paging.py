@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,13 @@ def _fakes() -> Any:
     return telegram_api
 
 
-def _add_staff(database_url: str, chats: list[int]) -> None:
+def add_bench_staff(database_url: str, chats: list[int], *, console_token_hash: str | None = None) -> None:
+    """On-call Depok counsellors (one per chat) and a Depok supervisor; with ``console_token_hash`` the supervisor
+    is also signed in to the console (a session with that token, no password)."""
+    from storage import console as db
     from storage import crud
     from storage.db import make_engine, make_session_factory
+    from storage.models import utcnow
 
     engine = make_engine(database_url)
     with make_session_factory(engine)() as s:
@@ -55,8 +60,11 @@ def _add_staff(database_url: str, chats: list[int]) -> None:
             staff = crud.add_staff(s, name=f"Bench {i}", role="counsellor", region="32.76", channel="telegram",
                                    contact_id=str(chat))
             crud.start_shift(s, staff=staff)
-        crud.add_staff(s, name="Bench supervisor", role="supervisor", region="32.76", channel="telegram",
-                       contact_id=str(chats[0] + 1000))
+        supervisor = crud.add_staff(s, name="Bench supervisor", role="supervisor", region="32.76",
+                                    channel="telegram", contact_id=str(chats[0] + 1000))
+        if console_token_hash is not None:
+            db.create_console_session(s, staff_id=supervisor.id, token_hash=console_token_hash, csrf_token="x",
+                                      stage="full", expires_at=utcnow() + timedelta(hours=1))
     engine.dispose()
 
 
@@ -179,7 +187,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             "telegram_webhook_secret": SECRET, "twilio_account_sid": None, "port": port,
             "database_url": database_url, "var_dir": tmp / "var"})
         migrate(database_url)
-        _add_staff(database_url, staff_chats)
+        add_bench_staff(database_url, staff_chats)
         rt = build_runtime(s, rasa_url=settings.rasa_url, redis_url=redis.url)
         server = uvicorn.Server(uvicorn.Config(build_app(rt), host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
