@@ -59,6 +59,10 @@ class TriageResult:
     place_code: str | None = None
     place_candidates: list[str] = field(default_factory=list)
     abroad: bool = False
+    # Which component made the message a report or an emergency, to explain a verdict and to measure where false
+    # alarms come from: "safety_net" (a danger cue), "emergency_model" (the statistical emergency head), "rules"
+    # (an act word or own situation), "rasa" (Rasa's report intent alone), "short_alarm"; None when not a report.
+    raised_by: str | None = None
 
 
 REPORT_INTENTS: dict[str, Category] = {
@@ -1078,6 +1082,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     # for a message that only arranges contact ("telpon aja besok pagi", "lewat chat ini aja sore jam 4"):
     # it shares its time words with "dia pulang besok pagi mau bunuh saya" and nothing else.
     # Nor when the writer says where they are safe now ("skrg aku di rumah ortu") and the net found no danger.
+    raised_by_model = False
     safe_elsewhere = not danger.level and bool(_SAFE_PLACE_NOW.search(norm))
     # Nor when neither the rules nor Rasa see a report and Rasa is sure of another intent ("tolong data sy
     # dihapus semua": a deletion request whose "tolong" the model reads as a plea).
@@ -1088,11 +1093,21 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             and not _logistics_only(norm, danger.cues) and not not_own_death(norm)):
         p_emergency = text_model.emergency_probability(norm)
         if p_emergency is not None and p_emergency >= text_model.EMERGENCY_THRESHOLD:
+            raised_by_model = True
             urgency = "emergency"
             is_report = True
             if category == "none":
                 category = rule_cat or intent_cat or "other"
 
+    raised_by: str | None = None
+    if danger.level == "emergency" or (danger.level == "high" and urgency != "none"):
+        raised_by = "safety_net"
+    elif raised_by_model:
+        raised_by = "emergency_model"
+    elif short_alarm:
+        raised_by = "short_alarm"
+    elif urgency != "none":
+        raised_by = "rules" if rules_report or strength >= 2.0 else "rasa"
     uncertain = (urgency in ("high", "normal") and not danger.level and strength < 2.0 and not short_alarm
                  and not rules_report)
 
@@ -1123,4 +1138,5 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         age=age,
         victim_evidence=victim_evidence,
         uncertain_report=uncertain,
+        raised_by=raised_by,
     )

@@ -68,7 +68,7 @@ def test_result_shape_matches_contract() -> None:
     names = [f.name for f in dataclasses.fields(TriageResult)]
     assert names == ["urgency", "category", "victim", "language", "intent", "confidence", "faq_key",
                      "entities", "danger_cues", "region", "relationship", "age", "victim_evidence",
-                     "uncertain_report", "place_code", "place_candidates", "abroad"]
+                     "uncertain_report", "place_code", "place_candidates", "abroad", "raised_by"]
 
 
 def test_rules_only_emergency_fields() -> None:
