@@ -655,6 +655,14 @@ _EVENT = _rx(
     r"majikan|atasan|bos"
 )
 _FIRST_PERSON = _rx(r"saya|kami|my|me|i")
+# Someone concrete is at stake: the writer harmed ("saya dipukul"), a person of the writer's, a neighbour, a
+# pupil, a child, anyone named by role. Without one, an act word is about a public figure, a story, a thing or
+# a topic ("isu pelecehan lagi marak", "makanannya dibuang"), and the bot asks before opening a case.
+_AT_STAKE = _rx(r"(?:saya|aku|kami|sy|aq|i) (?:\S+ ){0,2}(?:di[a-z]{3,}|was|am|m|got)|"
+                r"(?:suami|istri|anak|adik|adek|kakak|kak|ibu|mama|mamah|bapak|ayah|papa|pacar|mantan|keponakan|"
+                r"cucu|teman|temen|tetangga|mertua|majikan|bos|atasan|guru|dosen|murid|siswa|siswi|santri|bayi|"
+                r"balita|nenek|kakek|paman|om|tante|bibi|sepupu|ipar|bojo|salaki|laki|pasangan|korban|pelaku|"
+                r"husband|wife|boyfriend|girlfriend|child|son|daughter|mother|mom|father|dad|friend|boss)\w*")
 
 
 _NEGATED_ACT = re.compile(r"\b(?:tidak|belum|bukan|never|hasn t|hasnt|doesn t|didn t) (?:pernah |ever )?"
@@ -1108,8 +1116,12 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         raised_by = "short_alarm"
     elif urgency != "none":
         raised_by = "rules" if rules_report or strength >= 2.0 else "rasa"
-    uncertain = (urgency in ("high", "normal") and not danger.level and strength < 2.0 and not short_alarm
-                 and not rules_report)
+    # Ask first when nothing in the words marks a report (only Rasa's reading), or when the act words concern
+    # nobody concrete (a topic, a public figure, a thing). An emergency never waits for the answer.
+    uncertain = (urgency in ("high", "normal") and not danger.level and not short_alarm
+                 and ((strength < 2.0 and not rules_report)
+                      or not (_AT_STAKE.search(norm) or _OWN_EXPERIENCE.search(norm) or _WANT_REPORT.search(norm)
+                              or _WANTS_TO_TELL.search(norm))))
 
     # "Bu, saya tadi diperkosa": the counsellor addressed, normalised to "ibu saya", is not the writer's mother.
     victim_norm = norm[len("ibu "):] if _ADDRESSED.match(text) and norm.startswith("ibu ") else norm
