@@ -648,6 +648,32 @@ def test_uncertain_report_when_only_rasa_sees_a_report() -> None:
     assert hot.urgency == "emergency" and not hot.uncertain_report
 
 
+@pytest.mark.parametrize("text", [
+    "penyanyi itu dapat pelecehan seksual lewat dm, netizen malah nyalahin",  # a public figure's case
+    "nasi sisa semalam dibuang aja, udah basi",  # a thing, not a child, "dibuang"
+])
+def test_a_report_about_nobody_concrete_is_asked_about_first(text: str) -> None:
+    # Invented. The act words concern a topic, a public figure or a thing: the bot asks before opening a case.
+    r = triage(text, None)
+    assert r.urgency in ("high", "normal") and r.uncertain_report and r.raised_by == "rules"
+
+
+@pytest.mark.parametrize("text", [
+    "saya dilecehkan atasan di kantor minggu lalu",  # the writer harmed
+    "tetangga saya sering mukulin anaknya",  # a witness, a child named
+    "suami saya sering mukul",  # someone of the writer's
+])
+def test_a_report_with_someone_at_stake_opens_a_case_at_once(text: str) -> None:
+    r = triage(text, None)
+    assert r.urgency == "high" and not r.uncertain_report and r.raised_by == "rules"
+
+
+def test_raised_by_names_the_component() -> None:
+    assert triage("tolong suami lagi mukulin saya sekarang", None).raised_by == "safety_net"
+    assert triage("saya mau cerita soal keluarga", _parse("report_psychological", 0.9)).raised_by == "rasa"
+    assert triage("makasih infonya kak", None).raised_by is None
+
+
 def test_a_death_wished_on_someone_else_is_not_the_writers_intent() -> None:
     # Invented: a curse at the reader, a death penalty called for, an idiom of devotion; and the real thing.
     for text in ("udah kamu mati aja sana, nyebelin", "koruptor kayak gitu hukum mati aja",
