@@ -107,11 +107,11 @@ def lower(family: str, norm: str, found: dict[str, Any], predicates: dict[str, C
     ``predicates`` maps the names an entry may list under ``unless`` to a test of the message; an unknown name
     is an error in the data (the test of the data calls this with every name).
     """
-    for cue in load()[family]:
+    for cue, (_, rx) in zip(load()[family], _compiled(family), strict=True):
         hit = [c for c in found if "*" in cue.lowers or c in cue.lowers]
         if not hit or (cue.alone and len(hit) < len(found)):
             continue
-        if not re.search(cue.pattern, norm) or any(predicates[name]() for name in cue.unless):
+        if not rx.search(norm) or any(predicates[name]() for name in cue.unless):
             continue
         for c in hit:
             if cue.to == "none":
