@@ -655,6 +655,9 @@ _EVENT = _rx(
     r"majikan|atasan|bos"
 )
 _FIRST_PERSON = _rx(r"saya|kami|my|me|i")
+# The writer, in a clause that also names a concrete act ("saya ... cerai karena KDRT", "saya kerja ... gaji
+# tidak dibayar"): the writer's own case.
+_WRITER = _rx(r"saya|aku|kami|sy|aq|i|my|me")
 # Someone concrete is at stake: the writer harmed ("saya dipukul"), a person of the writer's, a neighbour, a
 # pupil, a child, anyone named by role. Without one, an act word is about a public figure, a story, a thing or
 # a topic ("isu pelecehan lagi marak", "makanannya dibuang"), and the bot asks before opening a case.
@@ -1121,7 +1124,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     uncertain = (urgency in ("high", "normal") and not danger.level and not short_alarm
                  and ((strength < 2.0 and not rules_report)
                       or not (_AT_STAKE.search(norm) or _OWN_EXPERIENCE.search(norm) or _WANT_REPORT.search(norm)
-                              or _WANTS_TO_TELL.search(norm))))
+                              or _WANTS_TO_TELL.search(norm) or _clause_has(_WRITER, norm))))
 
     # "Bu, saya tadi diperkosa": the counsellor addressed, normalised to "ibu saya", is not the writer's mother.
     victim_norm = norm[len("ibu "):] if _ADDRESSED.match(text) and norm.startswith("ibu ") else norm
