@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, Literal
 
 from handlers import places, text_model
+from handlers.rules import cues as cue_data
 from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, harm_family, normalise, not_own_death
 
 Urgency = Literal["emergency", "high", "normal", "none"]
@@ -676,6 +677,8 @@ _NEGATED_ACT = re.compile(r"\b(?:tidak|belum|bukan|never|hasn t|hasnt|doesn t|di
 def _score(norm: str, cues: list[str] | None = None) -> dict[Category, float]:
     """Lexicon scores per category (each pattern counted once), plus stem families and safety cues."""
     norm = _NEGATED_ACT.sub(" ", norm)  # "suami tidak pernah memukul, tapi ...": the denied act is not the type
+    # Words that only look like acts ("roti yang dibakar", "terikat kontrak"): the safety net's not_danger data.
+    norm = cue_data.mask("not_danger", norm)
     scores: dict[Category, float] = {}
     for cat, rules in _LEXICON.items():
         total = sum(weight for rx, weight in rules if rx.search(norm))

@@ -650,10 +650,10 @@ def test_uncertain_report_when_only_rasa_sees_a_report() -> None:
 
 @pytest.mark.parametrize("text", [
     "penyanyi itu dapat pelecehan seksual lewat dm, netizen malah nyalahin",  # a public figure's case
-    "nasi sisa semalam dibuang aja, udah basi",  # a thing, not a child, "dibuang"
+    "pemain bola itu dihajar suporter lawan sampai lebam",  # a public quarrel, nobody of the writer's
 ])
 def test_a_report_about_nobody_concrete_is_asked_about_first(text: str) -> None:
-    # Invented. The act words concern a topic, a public figure or a thing: the bot asks before opening a case.
+    # Invented. The act words concern a topic or a public figure: the bot asks before opening a case.
     r = triage(text, None)
     assert r.urgency in ("high", "normal") and r.uncertain_report and r.raised_by == "rules"
 
@@ -666,6 +666,13 @@ def test_a_report_about_nobody_concrete_is_asked_about_first(text: str) -> None:
 def test_a_report_with_someone_at_stake_opens_a_case_at_once(text: str) -> None:
     r = triage(text, None)
     assert r.urgency == "high" and not r.uncertain_report and r.raised_by == "rules"
+
+
+def test_a_thing_as_the_object_of_an_act_is_no_report() -> None:
+    # Invented: food burnt or thrown away (not_danger data, read by the lexicon too); a baby thrown away is.
+    assert triage("nasi sisa semalam dibuang aja, udah basi", None).urgency == "none"
+    assert triage("roti tawar yang dibakar pakai mentega enak banget", None).urgency == "none"
+    assert triage("bayinya dibuang di tempat sampah tadi pagi", None).urgency == "emergency"
 
 
 def test_raised_by_names_the_component() -> None:
