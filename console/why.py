@@ -89,6 +89,9 @@ def explain(triage: dict[str, Any] | None) -> Why | None:
     why.cues = [CUE_LABEL.get(c, c) for c in cues]
     if cues:
         why.urgency = "tanda bahaya dari jaring pengaman: " + ", ".join(why.cues)
+    elif recorded and triage.get("raised_by") == "emergency_model" and triage.get("urgency") == "emergency":
+        # A page with no cue of the safety net: the counsellor should know only the statistical model saw danger.
+        why.urgency = "tanpa tanda bahaya langsung: model statistik menilai darurat"
     elif recorded:
         why.urgency = "tanpa tanda bahaya langsung: dari isi laporan dan model"
     intent, confidence = triage.get("intent"), triage.get("confidence")

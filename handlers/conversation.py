@@ -679,7 +679,8 @@ def _summary(result: TriageResult | None) -> dict[str, Any] | None:
                      "danger_cues": [c for c in result.danger_cues if _LABEL.match(c)],
                      "victim_evidence": result.victim_evidence if result.victim_evidence
                      and _LABEL.match(result.victim_evidence) else None,
-                     "uncertain_report": bool(result.uncertain_report)})
+                     "uncertain_report": bool(result.uncertain_report),
+                     "raised_by": result.raised_by if result.raised_by and _LABEL.match(result.raised_by) else None})
 
 
 _QUESTION = re.compile(r"\?|^\s*(apa|apakah|gimana|bagaimana|berapa|di ?mana|kapan|siapa|bisa(kah)?|boleh(kah)?|"

@@ -913,15 +913,6 @@ _RE_AWAY = re.compile(
     r"|\b(?:he|she) (?:s|is) (?:not (?:here|home|around)|away)\b"
     r"|\bsekarang (?:lagi |sedang )?tidak (?:ada )?di rumah\b"
 )
-# Someone else's suicide threat used to control the writer ("bilang mau bunuh diri kalo gw pergi").
-_RE_SUICIDE_LEVERAGE = re.compile(r"\b(?:dia|pacar\w*|cowok\w*|cowo\w*|suami\w*|istri\w*|mantan\w*) (?:\S+ ){0,3}"
-                                  r"(?:bilang|ngancam|mengancam|ancam)\w* (?:\S+ ){0,2}(?:mau |akan |bakal )?"
-                                  r"bunuh diri (?:\S+ ){0,2}"
-                                  r"(?:kalau|kalo|jika|klo) (?:saya|aku|gue|gw)\b")
-_RE_GAME_WEAPON = re.compile(r"\b(?:" + _GAME_TITLES + r"|ff|avatar|skin|karakter|mainan)\b")
-_RE_ANIMAL_HURT_ME = re.compile(r"\b(?:kucing|anjing|hamster|kelinci|ayam|monyet)\w* (?:\S+ ){0,2}(?:nyakar|mencakar|"
-                                r"gigit|menggigit|nggigit|nyerang|mematuk|matuk)\w*")
-_RE_WEEKDAY_GONE = re.compile(r"\b(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu) (?:kemarin|kemaren|lalu)\b")
 # The writer's childhood, told by the adult they are now.
 _RE_CHILDHOOD = re.compile(r"\b(?:masa kecil|waktu kecil|waktu masih kecil|semasa kecil|pas kecil|waktu sd|"
                            r"waktu smp)\b")
@@ -938,9 +929,6 @@ _RE_SAFE_NOW = re.compile(r"\b(?:saya|kami) (?:sudah |sekarang )+(?:pulang|aman|
 # Away for weeks: a threat from someone who comes back "bulan depan" is serious (high), not danger within hours.
 _RE_AWAY_LONG = re.compile(r"\b(?:sampai|hingga|baru pulang|pulang|balik) (?:\S+ ){0,2}(?:bulan|minggu|tahun) depan\b"
                            r"|\b(?:sedang|lagi|masih) merantau\b")
-# Someone confined earlier and out now ("kemarin dikunci di gudang ..., skrg udah dikeluarin").
-_RE_RELEASED = re.compile(r"\b(?:sudah|telah|akhirnya) (?:\S+ )?(?:dikeluarkan|dikeluarin|dilepas|dilepaskan|"
-                          r"dibebaskan|diselamatkan|dievakuasi|bebas)\b")
 # When it last happened, a day or more ago.
 _RE_LAST_TIME = re.compile(r"\blast time (?:was|it happened|he|she)\b|\bterakhir (?:kali )?(?:\S+ ){0,2}"
                            r"(?:kemarin|minggu|bulan|tanggal|senin|selasa|rabu|kamis|jumat|sabtu|\d+ hari)\b")
@@ -949,24 +937,12 @@ _RE_IF_I_TELL = re.compile(r"\b(?:kalau|kalo|jika|klo|kl) (?:saya|aku|kamu|dia) 
                            r"ngadu|mengadu|buka mulut|nikah lagi|menikah lagi|cerai)\w*"
                            r"|\b(?:kalau|kalo|jika|klo|kl) (?:\S+ ){0,2}(?:dilaporin|dilaporkan|dilapor|diadukan)\b"
                            r"|\b(?:kalau|kalo|jika|klo|kl) (?:\S+ )?(?:ketemu|bertemu|ketemuan|papasan)\b")
-# Watching a soap or a film ("sinetron tadi malam ... gemes aku nontonnya").
-_RE_WATCHING = re.compile(r"\b(?:sinetron|film|drama|episode|adegan)\b (?:\S+ ){0,16}(?:nonton|menonton|nontonnya|"
-                          r"ditonton)\b|\b(?:nonton|menonton|liat|lihat|melihat)\w* (?:\S+ ){0,2}(?:sinetron|film|"
-                          r"drama|video viral|anime|kartun|drakor)\b|"
-                          r"\b(?:gosipin|digosipin|ngegosipin|cuma gosip|hanya gosip)\b")
-# "tidak boleh keluar rumah selain sekolah": restricted, with a daily way out.
-_RE_ONLY_ALLOWED = re.compile(r"\bkeluar (?:rumah |kamar )?(?:\S+ )?(?:selain|kecuali) (?:ke )?(?:sekolah|kuliah|kerja|"
-                              r"ngaji|pasar|kampus)\b|\bkeluar (?:rumah )?tanpa (?:izin|ijin)\b|"
-                              # "tidak boleh keluar rumah kecuali sama dia", "tidak boleh keluar sama teman"
-                              r"\bkeluar (?:rumah )?(?:kecuali|selain) (?:sama|bareng|dengan|ditemani)\b|"
-                              r"\bkeluar (?:sama|bareng|dengan) (?:teman|temen|sahabat)\w*")
-# What a photo or video shows ("foto saya lagi tidur"), not what is happening now.
-_RE_PICTURED = re.compile(r"\b(?:foto|video|vidio|gambar|rekaman|difoto|divideo|direkam|difotoin|divideoin)\w* "
-                          r"(?:\S+ )?(?:lagi|sedang|waktu|pas|saat)\b")
-# A rule or law under discussion ("aturan baru perempuan tidak boleh keluar malam"), not a person held now.
-_RE_RULE_TALK = re.compile(r"\b(?:aturan|peraturan|perda|larangan|undang undang|kebijakan)\b")
+_RE_FIRST_PERSON = re.compile(r"\b(?:saya|kami|my|me|i)\b")
+# The names a "lowers" entry of handlers/data/cues.yml may list under "unless" (each is a test of the message).
+LOWER_PREDICATES = frozenset({"help_now", "now_strong", "kin_named", "kin_or_home_named", "someone_held",
+                              "first_person"})
+_HOME_WORDS = frozenset("kamar rumah hp badan tubuh".split())
 _RE_SOMEONE_HELD = re.compile(r"\b(?:saya|kami|anak\w*|adik\w*|istri\w*|kakak\w*|ibu\w*|teman\w*|tetangga\w*)\b")
-_RE_ONLY_DREAM = re.compile(r"\b(?:cuma|hanya|untung|ternyata|cuman) (?:\S+ )?mimpi\b|\b(?:just|only) a dream\b")
 _RE_BACK_SOON = re.compile(r"\b(?:pulang|balik|datang|kembali|back)\b (?:\S+ ){0,3}"
                            r"(?:nanti|sebentar|malam ini|sore|jam)"
                            r"|\b(?:nanti|sebentar lagi|malam ini) (?:\S+ ){0,3}(?:pulang|balik|datang|kembali)\b")
@@ -1393,6 +1369,9 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
     """
     # A caller that has already normalised the whole text passes it, so it is not normalised twice.
     norm = normalise(text) if norm is None else norm
+    # Words that only look like danger ("aku gak sadar" = unaware, "terikat kontrak", "kejebak macet") are blanked
+    # before any cue reads the message: data, with examples, in handlers/data/cues.yml (family "not_danger").
+    norm = cues.mask("not_danger", norm)
     if not norm:
         return DangerReport()
     found: dict[str, DangerLevel] = {}
@@ -1540,36 +1519,23 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
         for cue in ("kill_threat", "weapon_threat"):
             if found.get(cue) == "emergency":
                 found[cue] = "high"  # "kalau saya cerita, dia bunuh ibu", "bakal nyiram air keras kalo ketemu"
-    if _RE_WATCHING.search(norm) and not help_now:
-        for cue in ("violence_now", "kill_threat"):
-            if found.get(cue) == "emergency":
-                found[cue] = "high"  # "nonton anime tadi ada adegan bunuh2an": on a screen
-    if found.get("confined_now") == "emergency" and (_RE_RELEASED.search(norm) or _RE_ONLY_ALLOWED.search(norm)):
-        found["confined_now"] = "high"  # out again, or kept in except for school: a controlling home, not a cell
-    if found.get("perpetrator_present") == "emergency" and _RE_PICTURED.search(norm):
-        found["perpetrator_present"] = "high"  # "nyebarin foto saya lagi tidur di kost": the photo's scene
-    if "confined_now" in found and _RE_RULE_TALK.search(norm) and not _RE_SOMEONE_HELD.search(norm):
-        del found["confined_now"]  # "aturan baru perempuan tidak boleh keluar malam": a rule, nobody held
     if (found.get("confined_now") == "emergency" and _RE_CHRONIC.search(norm)
             and not _RE_LOCKED.search(norm)):
         found["confined_now"] = "high"  # "tidak boleh keluar rumah ..., sudah setaon begitu": control for a year
-    if found.get("suicide_self_harm") == "emergency" and _RE_SUICIDE_LEVERAGE.search(norm):
-        found["suicide_self_harm"] = "high"  # "dia bilang mau bunuh diri kalo gw pergi": control, not intent now
-    if "weapon_threat" in found and _RE_GAME_WEAPON.search(norm) and set(found) == {"weapon_threat"}:
-        del found["weapon_threat"]  # "avatar bawa pedang sama pistol" in a game
-    if found.get("serious_injury") == "emergency" and _RE_ANIMAL_HURT_ME.search(norm) and set(found) == {
-            "serious_injury"}:
-        del found["serious_injury"]  # "kucing gw nyakar tangan gw sampe berdarah"
-    if found.get("weapon_threat") == "emergency" and _RE_WEEKDAY_GONE.search(norm) and not _RE_NOW_STRONG.search(norm):
-        found["weapon_threat"] = "high"  # "dipukul pakai penggaris besi, kejadian selasa kemarin"
     if _RE_CHILDHOOD.search(norm) and _RE_GROWN_NOW.search(norm):
         # "pengalaman masa kecil saya, ayah suka mengunci saya di gudang ... sekarang saya sudah 35"
         found = {cue: "high" for cue in found}
-    if (found and _GAME_CONTEXT.search(norm) and not help_now and not any(t in _KIN for t in norm.split())
-            and set(found) <= {"violence_now", "kill_threat", "weapon_threat"}):
-        found = {}  # "main game tadi aku dibunuh terus sama musuh": inside a game, and nobody of the writer's named
-    if found and _RE_ONLY_DREAM.search(norm):
-        found = {}  # "untung cuma mimpi": a nightmare, told as one
+    # Contexts that lower cues (a dream, a screen, a story read, a game, a photo's scene, a rule discussed, ...):
+    # data with examples in handlers/data/cues.yml, family "lowers"; the predicates below are what may keep a cue.
+    if found:
+        cues.lower("lowers", norm, found, {  # keys: LOWER_PREDICATES
+            "help_now": lambda: help_now,
+            "now_strong": lambda: bool(_RE_NOW_STRONG.search(norm)),
+            "kin_named": lambda: any(t in _KIN and t not in _HOME_WORDS for t in norm.split()),
+            "kin_or_home_named": lambda: any(t in _KIN for t in norm.split()),
+            "someone_held": lambda: bool(_RE_SOMEONE_HELD.search(norm)),
+            "first_person": lambda: bool(_RE_FIRST_PERSON.search(norm)),
+        })
     if not found:
         return DangerReport()
     level: DangerLevel = "emergency" if "emergency" in found.values() else "high"

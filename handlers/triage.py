@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, Literal
 
 from handlers import places, text_model
+from handlers.rules import cues as cue_data
 from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, harm_family, normalise, not_own_death
 
 Urgency = Literal["emergency", "high", "normal", "none"]
@@ -59,6 +60,10 @@ class TriageResult:
     place_code: str | None = None
     place_candidates: list[str] = field(default_factory=list)
     abroad: bool = False
+    # Which component made the message a report or an emergency, to explain a verdict and to measure where false
+    # alarms come from: "safety_net" (a danger cue), "emergency_model" (the statistical emergency head), "rules"
+    # (an act word or own situation), "rasa" (Rasa's report intent alone), "short_alarm"; None when not a report.
+    raised_by: str | None = None
 
 
 REPORT_INTENTS: dict[str, Category] = {
@@ -651,6 +656,17 @@ _EVENT = _rx(
     r"majikan|atasan|bos"
 )
 _FIRST_PERSON = _rx(r"saya|kami|my|me|i")
+# The writer, in a clause that also names a concrete act ("saya ... cerai karena KDRT", "saya kerja ... gaji
+# tidak dibayar"): the writer's own case.
+_WRITER = _rx(r"saya|aku|kami|sy|aq|i|my|me")
+# Someone concrete is at stake: the writer harmed ("saya dipukul"), a person of the writer's, a neighbour, a
+# pupil, a child, anyone named by role. Without one, an act word is about a public figure, a story, a thing or
+# a topic ("isu pelecehan lagi marak", "makanannya dibuang"), and the bot asks before opening a case.
+_AT_STAKE = _rx(r"(?:saya|aku|kami|sy|aq|i) (?:\S+ ){0,2}(?:di[a-z]{3,}|was|am|m|got)|"
+                r"(?:suami|istri|anak|adik|adek|kakak|kak|ibu|mama|mamah|bapak|ayah|papa|pacar|mantan|keponakan|"
+                r"cucu|teman|temen|tetangga|mertua|majikan|bos|atasan|guru|dosen|murid|siswa|siswi|santri|bayi|"
+                r"balita|nenek|kakek|paman|om|tante|bibi|sepupu|ipar|bojo|salaki|laki|pasangan|korban|pelaku|"
+                r"husband|wife|boyfriend|girlfriend|child|son|daughter|mother|mom|father|dad|friend|boss)\w*")
 
 
 _NEGATED_ACT = re.compile(r"\b(?:tidak|belum|bukan|never|hasn t|hasnt|doesn t|didn t) (?:pernah |ever )?"
@@ -661,6 +677,8 @@ _NEGATED_ACT = re.compile(r"\b(?:tidak|belum|bukan|never|hasn t|hasnt|doesn t|di
 def _score(norm: str, cues: list[str] | None = None) -> dict[Category, float]:
     """Lexicon scores per category (each pattern counted once), plus stem families and safety cues."""
     norm = _NEGATED_ACT.sub(" ", norm)  # "suami tidak pernah memukul, tapi ...": the denied act is not the type
+    # Words that only look like acts ("roti yang dibakar", "terikat kontrak"): the safety net's not_danger data.
+    norm = cue_data.mask("not_danger", norm)
     scores: dict[Category, float] = {}
     for cat, rules in _LEXICON.items():
         total = sum(weight for rx, weight in rules if rx.search(norm))
@@ -1078,6 +1096,7 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     # for a message that only arranges contact ("telpon aja besok pagi", "lewat chat ini aja sore jam 4"):
     # it shares its time words with "dia pulang besok pagi mau bunuh saya" and nothing else.
     # Nor when the writer says where they are safe now ("skrg aku di rumah ortu") and the net found no danger.
+    raised_by_model = False
     safe_elsewhere = not danger.level and bool(_SAFE_PLACE_NOW.search(norm))
     # Nor when neither the rules nor Rasa see a report and Rasa is sure of another intent ("tolong data sy
     # dihapus semua": a deletion request whose "tolong" the model reads as a plea).
@@ -1088,13 +1107,27 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             and not _logistics_only(norm, danger.cues) and not not_own_death(norm)):
         p_emergency = text_model.emergency_probability(norm)
         if p_emergency is not None and p_emergency >= text_model.EMERGENCY_THRESHOLD:
+            raised_by_model = True
             urgency = "emergency"
             is_report = True
             if category == "none":
                 category = rule_cat or intent_cat or "other"
 
-    uncertain = (urgency in ("high", "normal") and not danger.level and strength < 2.0 and not short_alarm
-                 and not rules_report)
+    raised_by: str | None = None
+    if danger.level == "emergency" or (danger.level == "high" and urgency != "none"):
+        raised_by = "safety_net"
+    elif raised_by_model:
+        raised_by = "emergency_model"
+    elif short_alarm:
+        raised_by = "short_alarm"
+    elif urgency != "none":
+        raised_by = "rules" if rules_report or strength >= 2.0 else "rasa"
+    # Ask first when nothing in the words marks a report (only Rasa's reading), or when the act words concern
+    # nobody concrete (a topic, a public figure, a thing). An emergency never waits for the answer.
+    uncertain = (urgency in ("high", "normal") and not danger.level and not short_alarm
+                 and ((strength < 2.0 and not rules_report)
+                      or not (_AT_STAKE.search(norm) or _OWN_EXPERIENCE.search(norm) or _WANT_REPORT.search(norm)
+                              or _WANTS_TO_TELL.search(norm) or _clause_has(_WRITER, norm))))
 
     # "Bu, saya tadi diperkosa": the counsellor addressed, normalised to "ibu saya", is not the writer's mother.
     victim_norm = norm[len("ibu "):] if _ADDRESSED.match(text) and norm.startswith("ibu ") else norm
@@ -1123,4 +1156,5 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
         age=age,
         victim_evidence=victim_evidence,
         uncertain_report=uncertain,
+        raised_by=raised_by,
     )

@@ -3,14 +3,23 @@
 Each family is a list of entries: ``id``, ``what`` it detects, ``patterns`` (regular expressions on normalised
 text, alternatives of one another) and invented examples that must and must not fire. :func:`family_pattern`
 gives :mod:`handlers.safety` the family as one regular expression; :func:`matches` names the entries that fire,
-for tests and for explaining a verdict. The first family is ``not_own_death``; the others still live in
-:mod:`handlers.safety` as Python (docs/triage-wordings.md).
+for tests and for explaining a verdict.
+
+Three kinds of family (docs/triage-wordings.md):
+
+- ``not_own_death``: a death that is not the writer's (stops the suicide cue, keeps the emergency head quiet);
+- ``not_danger``: words that look like danger and are not (a writer "tidak sadar" = unaware, a contract that
+  "binds", stuck in traffic): :func:`mask` blanks them before the safety net reads the message;
+- ``lowers``: a context that lowers cues that fired (a dream, a film, a game, a photo's scene): each entry names
+  the cues it ``lowers``, ``to`` what (``high`` or ``none``), ``unless`` which named predicates hold, and
+  whether it applies only when those cues are ``alone``; :func:`lower` applies them.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +39,12 @@ class Cue:
     patterns: tuple[str, ...]
     fires: tuple[str, ...]
     does_not_fire: tuple[str, ...]
+    # Only for a ``lowers`` entry: the cues it lowers ("*" for every cue), to "high" or "none", the named
+    # predicates that keep the cues as they are, and whether the entry applies only when no other cue fired.
+    lowers: tuple[str, ...] = ()
+    to: str = "high"
+    unless: tuple[str, ...] = ()
+    alone: bool = False
 
     @property
     def pattern(self) -> str:
@@ -49,9 +64,13 @@ def load(path: Path = DATA_FILE) -> dict[str, tuple[Cue, ...]]:
                 cue = Cue(family=family, id=str(entry["id"]), what=str(entry["what"]),
                           patterns=tuple(str(p) for p in entry["patterns"]),
                           fires=tuple(str(t) for t in entry.get("fires") or ()),
-                          does_not_fire=tuple(str(t) for t in entry.get("does_not_fire") or ()))
+                          does_not_fire=tuple(str(t) for t in entry.get("does_not_fire") or ()),
+                          lowers=tuple(str(c) for c in entry.get("lowers") or ()), to=str(entry.get("to", "high")),
+                          unless=tuple(str(u) for u in entry.get("unless") or ()), alone=bool(entry.get("alone")))
                 re.compile(cue.pattern)
-            except (KeyError, TypeError, re.error) as exc:
+                if cue.to not in ("high", "none"):
+                    raise ValueError(f"to must be high or none, not {cue.to!r}")
+            except (KeyError, TypeError, ValueError, re.error) as exc:
                 raise ValueError(f"{path.name}: bad entry in {family}: {entry!r}: {exc}") from exc
             cues.append(cue)
         if len({c.id for c in cues}) != len(cues):
@@ -73,3 +92,29 @@ def _compiled(family: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 def matches(family: str, norm: str) -> list[str]:
     """The ids of the entries of ``family`` that fire on an already normalised text."""
     return [cue_id for cue_id, rx in _compiled(family) if rx.search(norm)]
+
+
+def mask(family: str, norm: str) -> str:
+    """``norm`` with every span an entry of ``family`` matches blanked out (words that only look like danger)."""
+    for _, rx in _compiled(family):
+        norm = rx.sub(" ", norm)
+    return re.sub(r" {2,}", " ", norm).strip()
+
+
+def lower(family: str, norm: str, found: dict[str, Any], predicates: dict[str, Callable[[], bool]]) -> None:
+    """Lower, in place, the cues in ``found`` (cue -> "emergency" or "high") that an entry of ``family`` lowers.
+
+    ``predicates`` maps the names an entry may list under ``unless`` to a test of the message; an unknown name
+    is an error in the data (the test of the data calls this with every name).
+    """
+    for cue, (_, rx) in zip(load()[family], _compiled(family), strict=True):
+        hit = [c for c in found if "*" in cue.lowers or c in cue.lowers]
+        if not hit or (cue.alone and len(hit) < len(found)):
+            continue
+        if not rx.search(norm) or any(predicates[name]() for name in cue.unless):
+            continue
+        for c in hit:
+            if cue.to == "none":
+                del found[c]
+            elif found[c] == "emergency":
+                found[c] = "high"

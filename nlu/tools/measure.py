@@ -1,6 +1,7 @@
 """Measure triage on labelled files offline, beside a keyword bot, with Rasa's parses cached.
 
 usage: .venv/bin/python nlu/tools/measure.py FILE.jsonl [FILE.jsonl ...] [--rasa=start|URL|none] [--errors]
+       [--sources]
 
 For each file prints the shared scorer's metrics (emergency recall, false emergencies, urgency, category,
 victim, non-report) for the hotline and, on the same messages, a keyword bot of the RapidPro kind (a danger
@@ -9,7 +10,8 @@ server from nlu/models; ``--rasa=none`` measures the rules and the statistical h
 
 Rasa's answers are cached in ``var/parse_cache/`` keyed by the model's hash and a SHA-256 of the text (the text
 itself is not stored), so a change to the rules is re-measured in seconds. ``--errors`` prints the ids of the
-wrong verdicts with their danger cues (never the texts: the shared real files must not be copied anywhere).
+wrong verdicts with their danger cues (never the texts: the shared real files must not be copied anywhere);
+``--sources`` counts the wrong verdicts by the component that raised them (``TriageResult.raised_by``).
 """
 
 from __future__ import annotations
@@ -94,15 +96,33 @@ def _score(labels_path: Path, preds: list[dict[str, Any]]) -> dict[str, float]:
     return dict(m)
 
 
-def measure(path: Path, url: Callable[[], str] | None, errors: bool) -> None:
+def _sources(rows: list[dict[str, Any]], preds: list[dict[str, Any]]) -> None:
+    """Which component raised each wrong verdict: counts by urgency and source, cue id and Rasa intent."""
+    from collections import Counter
+
+    labels = {r["id"]: r for r in rows}
+    wrong = [p for p in preds if p["urgency"] not in labels[p["id"]]["urgency"]]
+    by_source = Counter((p["urgency"] if p["urgency"] == "emergency" else "report",
+                         f"{p['raised_by']}{' (asks first)' if p['uncertain'] else ''}") for p in wrong)
+    for (urg, src), n in by_source.most_common():
+        print(f"  source {urg:9s} {src:32s} {n}")
+    cues = Counter(c for p in wrong for c in p["cues"])
+    print("  cues: " + ", ".join(f"{c} {n}" for c, n in cues.most_common()))
+    intents = Counter(p["intent"] for p in wrong if p["raised_by"] == "rasa")
+    print("  rasa-only intents: " + ", ".join(f"{i} {n}" for i, n in intents.most_common()))
+
+
+def measure(path: Path, url: Callable[[], str] | None, errors: bool, opts: dict[str, str] | None = None) -> None:
     """Print the hotline's and the keyword bot's figures on one labelled file."""
+    opts = opts or {}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     parses = asyncio.run(_parses([r["text"] for r in rows], url))
     preds, kw = [], []
     for row, parse in zip(rows, parses, strict=True):
         res = triage(row["text"], parse)
         preds.append({"id": row["id"], "urgency": res.urgency, "category": res.category, "victim": res.victim,
-                      "cues": res.danger_cues, "intent": res.intent, "conf": res.confidence})
+                      "cues": res.danger_cues, "intent": res.intent, "conf": res.confidence,
+                      "raised_by": res.raised_by, "uncertain": res.uncertain_report})
         k = keyword_bot(row["text"])
         kw.append({"id": row["id"], "urgency": k, "category": "other" if k != "none" else "none",
                    "victim": "unknown"})
@@ -114,12 +134,17 @@ def measure(path: Path, url: Callable[[], str] | None, errors: bool) -> None:
         ref = mk.get(name)
         print(f"  {name:22s} {val:.3f}   keyword bot {ref:.3f}" if isinstance(val, float) else f"  {name} {val}")
     print(f"  {'any_report':22s} {any_report:.3f}   keyword bot {kw_report:.3f}")
+    asks = sum(p["uncertain"] for p in preds) / len(preds)
+    print(f"  {'case_opened':22s} {any_report - asks:.3f}   (any report less the {asks:.3f} asked first)")
+    if "sources" in opts:
+        _sources(rows, preds)
     if errors:
         labels = {r["id"]: r for r in rows}
         for p in preds:
             want = labels[p["id"]]["urgency"]
             if p["urgency"] not in want:
                 print(f"  wrong {p['id']}: {p['urgency']} (want {'/'.join(want)}) cues={p['cues']} "
+                      f"by={p['raised_by']}{'?' if p['uncertain'] else ''} "
                       f"intent={p['intent']} conf={p['conf'] and round(p['conf'], 2)}")
 
 
@@ -134,8 +159,8 @@ def main(argv: list[str]) -> int:
         if mode != "start":
             return mode
         if not servers:
-            from hotline.services import RasaServer
             from core.settings import Settings
+            from hotline.services import RasaServer
 
             s = Settings()
             servers.append(RasaServer(venv=s.rasa_venv, project=s.rasa_project, work_dir=s.var_dir / "rasa").start())
@@ -144,7 +169,7 @@ def main(argv: list[str]) -> int:
     url = None if mode == "none" else start
     try:
         for f in files:
-            measure(f, url, "errors" in opts)
+            measure(f, url, "errors" in opts, opts)
     finally:
         for server in servers:
             server.stop()

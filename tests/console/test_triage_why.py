@@ -104,6 +104,7 @@ def test_the_summary_keeps_only_plain_labels() -> None:
     assert summary is not None
     assert summary["danger_cues"] == ["weapon_threat"] and summary["confidence"] == 0.91
     assert summary["victim_evidence"] == "model 0.81 over rule child_words"
+    assert summary["raised_by"] is None  # a hand-built result names no component
     result.victim_evidence = "Korbannya Ani, 15 tahun"
     assert _summary(result)["victim_evidence"] is None  # type: ignore[index]
 
@@ -118,3 +119,12 @@ def test_explain_model_evidence_and_summaries_stored_before_the_cues() -> None:
     assert new is not None and new.recorded and new.uncertain and new.victim == "usia korban disebut"
     assert "tanpa tanda bahaya" in new.urgency and "aturan" in new.category
     assert explain(None) is None
+
+
+def test_explain_a_page_only_the_statistical_model_raised() -> None:
+    paged = explain({"urgency": "emergency", "category": "other", "victim": "unknown", "intent": "out_of_scope",
+                     "confidence": 0.4, "danger_cues": [], "victim_evidence": None, "raised_by": "emergency_model"})
+    assert paged is not None and paged.urgency == "tanpa tanda bahaya langsung: model statistik menilai darurat"
+    cue = explain({"urgency": "emergency", "category": "physical", "victim": "adult", "intent": None,
+                   "confidence": None, "danger_cues": ["violence_now"], "raised_by": "safety_net"})
+    assert cue is not None and cue.cues and "model statistik" not in cue.urgency

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from handlers.rules import cues
-from handlers.safety import detect_danger, normalise
+from handlers.safety import LOWER_PREDICATES, detect_danger, normalise
 
 ENTRIES = [c for family in cues.load().values() for c in family]
 
@@ -43,3 +43,45 @@ def test_a_malformed_entry_is_refused(tmp_path: Path) -> None:
                    encoding="utf-8")
     with pytest.raises(ValueError, match="duplicate"):
         cues.load(dup)
+
+
+@pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family == "not_danger"], ids=lambda c: c.id)
+def test_words_that_only_look_like_danger_page_nobody(cue: cues.Cue) -> None:
+    for text in cue.fires:
+        assert detect_danger(text).level != "emergency", text
+
+
+@pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family == "lowers"], ids=lambda c: c.id)
+def test_a_lowering_context_lowers_its_cues(cue: cues.Cue) -> None:
+    assert set(cue.unless) <= LOWER_PREDICATES, f"{cue.id}: unknown predicate in unless"
+    for text in cue.fires:
+        found = dict.fromkeys(detect_danger(text).cues, "?")
+        danger = detect_danger(text)
+        for lowered in (set(found) if "*" in cue.lowers else set(cue.lowers)):
+            if cue.to == "none":
+                assert lowered not in danger.cues, f"{cue.id}: {lowered} still fires on: {text}"
+            else:
+                assert not (danger.level == "emergency" and lowered in danger.cues and len(danger.cues) == 1), (
+                    f"{cue.id}: {lowered} still pages on: {text}")
+
+
+def test_lowering_applies_the_entry_to_the_cues_it_names() -> None:
+    # An invented family: one entry lowers kill_threat to high unless help is asked, another drops a lone cue.
+    found: dict[str, str] = {"kill_threat": "emergency", "violence_now": "emergency"}
+    cues.lower("lowers", normalise("nonton anime tadi ada adegan bunuh bunuhan"), found,
+               dict.fromkeys(LOWER_PREDICATES, lambda: False))
+    assert found == {"kill_threat": "high", "violence_now": "high"}
+    kept = {"kill_threat": "emergency"}
+    cues.lower("lowers", normalise("nonton anime tadi ada adegan bunuh bunuhan"), kept,
+               {**dict.fromkeys(LOWER_PREDICATES, lambda: False), "help_now": lambda: True})
+    assert kept == {"kill_threat": "emergency"}
+    alone = {"weapon_threat": "emergency", "kill_threat": "emergency"}
+    cues.lower("lowers", normalise("avatar aku bawa pedang"), alone, dict.fromkeys(LOWER_PREDICATES, lambda: False))
+    assert alone == {"weapon_threat": "emergency", "kill_threat": "emergency"}  # not alone: weapon_in_a_game waits
+
+
+def test_masking_keeps_the_same_words_elsewhere() -> None:
+    masked = cues.mask("not_danger", normalise("aku gak sadar udah malam. adikku tidak sadar dari tadi"))
+    assert "adik saya tidak sadar" in masked and not masked.startswith("saya tidak sadar")
+    hurt = "aku gak sadar udah malam. adikku dipukul suaminya, tidak sadar dari tadi"
+    assert detect_danger(hurt).level == "emergency"

@@ -68,7 +68,7 @@ def test_result_shape_matches_contract() -> None:
     names = [f.name for f in dataclasses.fields(TriageResult)]
     assert names == ["urgency", "category", "victim", "language", "intent", "confidence", "faq_key",
                      "entities", "danger_cues", "region", "relationship", "age", "victim_evidence",
-                     "uncertain_report", "place_code", "place_candidates", "abroad"]
+                     "uncertain_report", "place_code", "place_candidates", "abroad", "raised_by"]
 
 
 def test_rules_only_emergency_fields() -> None:
@@ -646,6 +646,39 @@ def test_uncertain_report_when_only_rasa_sees_a_report() -> None:
     assert act.urgency == "high" and not act.uncertain_report
     hot = triage("tolong suami lagi mukulin saya sekarang", _parse("report_physical", 0.9))
     assert hot.urgency == "emergency" and not hot.uncertain_report
+
+
+@pytest.mark.parametrize("text", [
+    "penyanyi itu dapat pelecehan seksual lewat dm, netizen malah nyalahin",  # a public figure's case
+    "pemain bola itu dihajar suporter lawan sampai lebam",  # a public quarrel, nobody of the writer's
+])
+def test_a_report_about_nobody_concrete_is_asked_about_first(text: str) -> None:
+    # Invented. The act words concern a topic or a public figure: the bot asks before opening a case.
+    r = triage(text, None)
+    assert r.urgency in ("high", "normal") and r.uncertain_report and r.raised_by == "rules"
+
+
+@pytest.mark.parametrize("text", [
+    "saya dilecehkan atasan di kantor minggu lalu",  # the writer harmed
+    "tetangga saya sering mukulin anaknya",  # a witness, a child named
+    "suami saya sering mukul",  # someone of the writer's
+])
+def test_a_report_with_someone_at_stake_opens_a_case_at_once(text: str) -> None:
+    r = triage(text, None)
+    assert r.urgency == "high" and not r.uncertain_report and r.raised_by == "rules"
+
+
+def test_a_thing_as_the_object_of_an_act_is_no_report() -> None:
+    # Invented: food burnt or thrown away (not_danger data, read by the lexicon too); a baby thrown away is.
+    assert triage("nasi sisa semalam dibuang aja, udah basi", None).urgency == "none"
+    assert triage("roti tawar yang dibakar pakai mentega enak banget", None).urgency == "none"
+    assert triage("bayinya dibuang di tempat sampah tadi pagi", None).urgency == "emergency"
+
+
+def test_raised_by_names_the_component() -> None:
+    assert triage("tolong suami lagi mukulin saya sekarang", None).raised_by == "safety_net"
+    assert triage("saya mau cerita soal keluarga", _parse("report_psychological", 0.9)).raised_by == "rasa"
+    assert triage("makasih infonya kak", None).raised_by is None
 
 
 def test_a_death_wished_on_someone_else_is_not_the_writers_intent() -> None:
