@@ -169,9 +169,7 @@ class ReleaseManager:
                 on_progress=lambda p: self._update(release_id, progress=p))
             await self._update(release_id, state="gating", progress=1.0, model_path=str(model),
                                train_seconds=round(seconds, 1))
-            gate, passed = await self._gate(folder, model, data.holdout, plan.changed_topics)
-            await self._update(release_id, state="ready" if passed else "failed", gate=gate, gate_passed=passed,
-                               error=None if passed else "gerbang tidak lulus", finished_at=utcnow())
+            await self.gate(release_id)
         except asyncio.CancelledError:
             with contextlib.suppress(Exception):
                 await self._update(release_id, state="failed", error="dihentikan", finished_at=utcnow())
@@ -185,6 +183,20 @@ class ReleaseManager:
                                finished_at=utcnow())
         finally:
             self.changed.set()
+
+    async def gate(self, release_id: int) -> bool:
+        """Gate a trained release against the live model and store the verdict: ready, or failed with why."""
+        row = await self.store.run(lambda s: training.get_release(s, release_id=release_id))
+        if row is None or not row.model_path or not row.folder:
+            raise ValueError(f"release {release_id} has no trained model")
+        data = await self.store.run(training.training_set)
+        gate, passed = await self._gate(Path(row.folder), Path(row.model_path), data.holdout,
+                                        list(row.changed_topics))
+        await self._update(release_id, state="ready" if passed else "failed", gate=gate, gate_passed=passed,
+                           error=None if passed else "gerbang tidak lulus: " + "; ".join(
+                               line for line in gate["summary"] if "tidak lulus" in line),
+                           finished_at=utcnow())
+        return passed
 
     async def _gate(self, folder: Path, model: Path, holdout: dict[str, list[str]],
                     changed_topics: list[str]) -> tuple[dict[str, Any], bool]:

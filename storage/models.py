@@ -19,6 +19,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -471,14 +472,14 @@ class ModelRelease(Base):
     base_model: Mapped[str | None] = mapped_column(String(500))
     model_path: Mapped[str | None] = mapped_column(String(500))
     folder: Mapped[str | None] = mapped_column(String(500))
-    progress: Mapped[float] = mapped_column(default=0.0)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
     topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
     examples: Mapped[list[int]] = mapped_column(JSONType, default=list)
     changed_topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
     gate: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     gate_passed: Mapped[bool | None] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(String(500))
-    train_seconds: Mapped[float | None] = mapped_column()
+    train_seconds: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -28,6 +28,9 @@ TABLES = {
     "staff_credentials",
     "console_sessions",
     "triage_corrections",
+    "faq_topics",
+    "faq_examples",
+    "model_releases",
 }
 
 
