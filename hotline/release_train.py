@@ -89,7 +89,9 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     with path.open("rb") as f:
         f.seek(max(0, f.seek(0, os.SEEK_END) - 64_000))
         raw = f.read().decode("utf-8", "replace")
-    out = [ln.split("\r")[-1] for ln in raw.splitlines() if ln.split("\r")[-1].strip()]
+    # splitlines() would split at the bars' carriage returns too; a bar's last state is after its last one.
+    out = [ln.rstrip("\r").split("\r")[-1] for ln in raw.split("\n")]
+    out = [ln for ln in out if ln.strip()]
     return "\n".join(out[-lines:])
 
 
