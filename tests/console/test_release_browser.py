@@ -118,7 +118,7 @@ def test_editor_adds_examples_releases_with_a_fine_tune_and_the_next_citizen_get
         assert held == HELD_OUT
 
         page.get_by_role("link", name="Rilis model").first.click()
-        expect(page.locator("#plan")).to_contain_text("15 contoh ditambah")
+        expect(page.locator("#plan")).to_contain_text("12 contoh pelatihan ditambah")  # 3 of the 15 are held out
         expect(page.locator("#plan")).to_contain_text("fine-tune")
         page.get_by_label("Catatan rilis").fill("pertanyaan tentang lama menunggu balasan")
         page.get_by_role("button", name="Siapkan rilis").click()
