@@ -150,6 +150,7 @@ def releases_router(console: Console, manager: ReleaseManager) -> APIRouter:
     async def releases_page(viewer: Viewer, *, errors: list[str] | None = None, flash: str | None = None,
                             status: int = 200) -> HTMLResponse:
         await manager.ensure_seeded()
+        await manager.reap()
         rows = await console.run(training.list_releases)
         plan = await console.run(make_plan)
         live = await console.run(training.live_release)

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 # How many of the newest stored citizen messages the candidate parses for "which real messages would go to it".
 RECENT_MESSAGES = 500
+# How often a release's job says it is alive (storage.training.fail_abandoned waits two minutes of silence).
+HEARTBEAT_S = 20.0
 
 
 class ReleaseRefused(Exception):
@@ -112,11 +114,13 @@ class ReleaseManager:
             return
         seed = await asyncio.to_thread(read_seed, self.settings.rasa_project / "data" / "nlu.yml")
         await self.store.run(lambda s: training.seed_topics(s, seed))
-        if self.task is None:
-            failed = await self.store.run(training.fail_unfinished)
-            if failed:
-                log.warning("%d release(s) left unfinished by a stopped process marked failed", failed)
         self._seeded = True
+
+    async def reap(self) -> None:
+        """Fail releases whose job (in any app process) stopped beating: nothing will finish them."""
+        failed = await self.store.run(training.fail_abandoned)
+        if failed:
+            log.warning("%d release(s) abandoned by a stopped process marked failed", failed)
 
     @property
     def busy(self) -> bool:
@@ -134,6 +138,7 @@ class ReleaseManager:
     async def prepare(self, editor: Staff, note: str) -> int:
         """Queue a release of the database's data and start it in the background; its id."""
         await self.ensure_seeded()
+        await self.reap()
         if self.busy or await self.store.run(training.active_release) is not None:
             raise ReleaseRefused("Sudah ada rilis yang sedang disiapkan. Tunggu sampai selesai.")
         plan = await self.store.run(make_plan)
@@ -151,8 +156,15 @@ class ReleaseManager:
     async def _update(self, release_id: int, **fields: Any) -> None:
         await self.store.run(lambda s: training.update_release(s, release_id=release_id, **fields))
 
+    async def _beat(self, release_id: int) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            with contextlib.suppress(Exception):  # a database hiccup: the next beat comes well within the limit
+                await self._update(release_id, heartbeat_at=utcnow())
+
     async def _run(self, release_id: int, plan: Plan, base: Path) -> None:
         folder = self.root / str(release_id)
+        beat = asyncio.create_task(self._beat(release_id))
         try:
             data = await self.store.run(training.training_set)
             answers = await self.store.run(lambda s: _answers(s, plan.new_topics))
@@ -182,6 +194,7 @@ class ReleaseManager:
             await self._update(release_id, state="failed", error=f"gagal: {type(exc).__name__}: {exc}"[:500],
                                finished_at=utcnow())
         finally:
+            beat.cancel()
             self.changed.set()
 
     async def gate(self, release_id: int) -> bool:

@@ -483,3 +483,5 @@ class ModelRelease(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Renewed by the job preparing it (any app process): an active release whose beat stopped lost its job.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -240,9 +240,10 @@ def create_release(session: Session, *, editor: Staff, kind: str, note: str, bas
     """A queued release (audited)."""
     crud._check(kind, TRAINING_KINDS, "kind")
     with crud._unit_of_work(session):
+        now = utcnow()
         row = ModelRelease(state="queued", kind=kind, note=note.strip()[:300], staff_id=editor.id,
                            base_model=base_model, topics=topics, examples=example_ids,
-                           changed_topics=changed_topics, progress=0.0, created_at=utcnow())
+                           changed_topics=changed_topics, progress=0.0, created_at=now, heartbeat_at=now)
         session.add(row)
         session.flush()
         crud._add_audit(session, actor=editor, action="prepare_release", entity="model_release", entity_id=row.id,
@@ -306,14 +307,18 @@ def mark_rolled_back(session: Session, *, editor: Staff, release_id: int) -> Non
                         entity_id=release_id)
 
 
-def fail_unfinished(session: Session) -> int:
-    """Releases left queued, training or gating by a process that stopped: failed (their job is gone)."""
-    rows = list(session.scalars(select(ModelRelease).where(ModelRelease.state.in_(ACTIVE_STATES))))
-    with crud._unit_of_work(session):
-        for row in rows:
-            row.state = "failed"
-            row.error = "dihentikan: aplikasi berhenti sebelum selesai"
-            row.finished_at = utcnow()
+def fail_abandoned(session: Session, *, silent_for: timedelta = timedelta(minutes=2)) -> int:
+    """Releases still queued, training or gating whose job stopped beating (its process died): failed."""
+    cutoff = utcnow() - silent_for
+    rows = list(session.scalars(select(ModelRelease).where(
+        ModelRelease.state.in_(ACTIVE_STATES),
+        func.coalesce(ModelRelease.heartbeat_at, ModelRelease.created_at) < cutoff)))
+    if rows:
+        with crud._unit_of_work(session):
+            for row in rows:
+                row.state = "failed"
+                row.error = "dihentikan: proses yang menyiapkannya berhenti sebelum selesai"
+                row.finished_at = utcnow()
     return len(rows)
 
 

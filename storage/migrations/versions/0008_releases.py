@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("live_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("state IN ('queued', 'training', 'gating', 'ready', 'failed', 'live', 'rolled_back')",
                            name=op.f("ck_model_releases_state")),
         sa.CheckConstraint("kind IN ('finetune', 'full')", name=op.f("ck_model_releases_kind")),
