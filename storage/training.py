@@ -215,6 +215,18 @@ def training_set(session: Session) -> TrainingSet:
     return TrainingSet(train=train, holdout=holdout, example_topics=ids)
 
 
+def holdout(session: Session, *, editor_only: bool = False) -> dict[str, list[str]]:
+    """The active held-out questions per topic (``editor_only``: those editors added, not the repo's seed)."""
+    query = (select(FaqTopic.key, FaqExample.text).join(FaqExample, FaqExample.topic_id == FaqTopic.id)
+             .where(FaqExample.removed_at.is_(None), FaqExample.holdout.is_(True)).order_by(FaqExample.id))
+    if editor_only:
+        query = query.where(FaqExample.source == "editor")
+    out: dict[str, list[str]] = {}
+    for key, text in session.execute(query).all():
+        out.setdefault(str(key), []).append(str(text))
+    return out
+
+
 def seed_baseline(session: Session) -> tuple[list[str], list[int]]:
     """The topics and training example ids of the repo's own model (the seed): the baseline before any release."""
     rows = session.execute(select(FaqTopic.key, FaqExample.id).join(FaqExample, FaqExample.topic_id == FaqTopic.id)

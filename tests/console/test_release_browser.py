@@ -43,26 +43,36 @@ pytestmark = pytest.mark.rasa
 MODEL = PROJECT_ROOT / "nlu" / "models" / "hotline.tar.gz"
 TOPIC = "how_to_report"
 # Questions about waiting for a counsellor's reply, which the repo's model sends elsewhere (mostly out_of_scope).
-# The topic has 104 seed examples: the 1st, 6th and 11th added here take positions 104, 109 and 114 and are held
-# out of training (every fifth), so the gate measures the release on questions it never saw.
+# The topic has 104 seed examples: every fifth added here (positions 104, 109, ...) is held out of training, so
+# the gate measures the release on questions neither model saw (the repo's model saw every seed example).
 EXAMPLES = [
-    "berapa lama nunggu balasan petugas?",
+    "berapa lama nunggu balasan petugas?",  # held out (position 104)
     "berapa lama harus menunggu balasan?",
     "kapan laporan saya dibalas petugas?",
-    "kok belum ada balasan dari petugas?",
     "berapa jam petugas membalas pesan?",
-    "balasan petugas biasanya berapa lama?",
     "petugas balasnya lama ya?",
+    "balasan petugas biasanya berapa lama?",  # held out (109)
     "laporan saya kapan ditanggapi?",
     "berapa lama sampai petugas menghubungi saya?",
     "kapan saya dihubungi petugas setelah melapor?",
-    "harus menunggu berapa lama sampai dibalas?",
     "apa petugas langsung membalas?",
-    "sudah kirim cerita, kapan dibalas?",
+    "harus menunggu berapa lama sampai dibalas?",  # held out (114)
     "sudah lapor tapi belum dibalas, harus nunggu berapa lama?",
     "setelah lapor, berapa lama baru dihubungi?",
+    "berapa lama petugas membalas chat?",
+    "petugas biasanya membalas berapa lama?",
+    "sudah kirim cerita, kapan dibalas?",  # held out (119)
+    "kapan petugas akan membalas pesan saya?",
+    "sudah menunggu lama belum dibalas petugas",
+    "berapa hari sampai laporan dibalas?",
+    "balasan dari petugas kapan datang?",
+    "kok belum ada balasan dari petugas?",  # held out (124)
+    "nunggu balasan petugas berapa lama ya kak?",
+    "lama ga sih nunggu balasan petugas?",
+    "kapan ada balasan dari petugas?",
+    "berapa menit petugas membalas?",
 ]
-HELD_OUT = {EXAMPLES[0], EXAMPLES[5], EXAMPLES[10]}
+HELD_OUT = set(EXAMPLES[0::5])
 QUESTION = "kak, berapa lama biasanya nunggu balasan dari petugas?"
 # Invented citizen messages with a name and a number: the release page may list them, masked.
 NAME, PHONE = "Siti Aminah", "081234567890"
@@ -118,7 +128,7 @@ def test_editor_adds_examples_releases_with_a_fine_tune_and_the_next_citizen_get
         assert held == HELD_OUT
 
         page.get_by_role("link", name="Rilis model").first.click()
-        expect(page.locator("#plan")).to_contain_text("12 contoh pelatihan ditambah")  # 3 of the 15 are held out
+        expect(page.locator("#plan")).to_contain_text("20 contoh pelatihan ditambah")  # 5 of the 25 are held out
         expect(page.locator("#plan")).to_contain_text("fine-tune")
         page.get_by_label("Catatan rilis").fill("pertanyaan tentang lama menunggu balasan")
         page.get_by_role("button", name="Siapkan rilis").click()
@@ -131,7 +141,9 @@ def test_editor_adds_examples_releases_with_a_fine_tune_and_the_next_citizen_get
         expect(page.locator("#state")).to_have_text(re.compile("siap|gagal"), timeout=TRAINING_TIMEOUT_MS)
         release = h.db(lambda s: training.list_releases(s)[0])
         assert release.kind == "finetune" and release.base_model == str(blue.model_path)
-        assert release.gate_passed, release.gate
+        assert release.gate_passed, (release.gate or {}).get("summary")
+        learned = release.gate["faq"][TOPIC]  # type: ignore[index]
+        print(f"\nheld-out {TOPIC} questions: {learned[0]}, right live {learned[1]}, right release {learned[2]}")
         expect(page.locator("#gate-verdict")).to_contain_text("Lulus")
         expect(page.locator("#gate")).to_contain_text("Akurasi topik FAQ")
         expect(page.locator("#progress")).to_have_attribute("value", "100")
