@@ -41,43 +41,45 @@ from tests.hotline.conftest import Harness, harness_factory, new_chat_id  # noqa
 pytestmark = pytest.mark.rasa
 
 MODEL = PROJECT_ROOT / "nlu" / "models" / "hotline.tar.gz"
-TOPIC = "how_to_report"
-# Questions about waiting for a counsellor's reply, which the repo's model sends elsewhere (mostly out_of_scope).
-# The topic has 104 seed examples: every fifth added here (positions 104, 109, ...) is held out of training, so
-# the gate measures the release on questions neither model saw (the repo's model saw every seed example).
+TOPIC = "puspaga"
+# Questions about a psychologist for a child or the family, which the repo's model sends elsewhere. Far from any
+# report of danger on purpose: a first try with questions about waiting for a counsellor's reply ("kapan petugas
+# membalas?") was refused by the gate, rightly, because one labelled emergency became a sure FAQ question.
+# The topic has 81 seed examples: every fifth added here (positions 84, 89, ...: the 4th, 9th, ...) is held out of
+# training, so the gate measures the release on questions neither model saw (the repo's model saw every seed one).
 EXAMPLES = [
-    "berapa lama nunggu balasan petugas?",  # held out (position 104)
-    "berapa lama harus menunggu balasan?",
-    "kapan laporan saya dibalas petugas?",
-    "berapa jam petugas membalas pesan?",
-    "petugas balasnya lama ya?",
-    "balasan petugas biasanya berapa lama?",  # held out (109)
-    "laporan saya kapan ditanggapi?",
-    "berapa lama sampai petugas menghubungi saya?",
-    "kapan saya dihubungi petugas setelah melapor?",
-    "apa petugas langsung membalas?",
-    "harus menunggu berapa lama sampai dibalas?",  # held out (114)
-    "sudah lapor tapi belum dibalas, harus nunggu berapa lama?",
-    "setelah lapor, berapa lama baru dihubungi?",
-    "berapa lama petugas membalas chat?",
-    "petugas biasanya membalas berapa lama?",
-    "sudah kirim cerita, kapan dibalas?",  # held out (119)
-    "kapan petugas akan membalas pesan saya?",
-    "sudah menunggu lama belum dibalas petugas",
-    "berapa hari sampai laporan dibalas?",
-    "balasan dari petugas kapan datang?",
-    "kok belum ada balasan dari petugas?",  # held out (124)
-    "nunggu balasan petugas berapa lama ya kak?",
-    "lama ga sih nunggu balasan petugas?",
-    "kapan ada balasan dari petugas?",
-    "berapa menit petugas membalas?",
+    "ada layanan psikolog untuk anak?",
+    "mau konsultasi ke psikolog anak, bisa?",
+    "psikolog anak gratis ada di mana?",
+    "anak saya butuh psikolog, ke mana ya?",
+    "ada psikolog untuk remaja?",
+    "konsultasi psikolog anak bayar tidak?",
+    "bisa ketemu psikolog keluarga?",
+    "psikolog untuk masalah keluarga ada?",
+    "saya mau konseling dengan psikolog",
+    "ada konselor keluarga untuk orang tua?",
+    "psikolog buat anak yang susah diatur ada?",
+    "konsultasi psikolog untuk pasangan suami istri bisa?",
+    "daftar konsultasi psikolog gimana?",
+    "psikolog anak buka hari apa?",
+    "ada layanan konseling keluarga gratis?",
+    "anak remaja saya perlu konseling, bisa dibantu?",
+    "psikolog untuk anak berkebutuhan khusus ada?",
+    "ingin konsultasi masalah pengasuhan dengan psikolog",
+    "tempat konsultasi psikolog keluarga di mana?",
+    "ada psikolog yang bisa bantu orang tua?",
+    "konseling remaja ada tidak?",
+    "psikolog anak bisa online?",
+    "saya ibu, mau tanya ke psikolog soal anak",
+    "konsultasi psikologi keluarga di mana?",
+    "butuh psikolog untuk anak saya yang pendiam",
 ]
-HELD_OUT = set(EXAMPLES[0::5])
-QUESTION = "kak, berapa lama biasanya nunggu balasan dari petugas?"
+HELD_OUT = set(EXAMPLES[3::5])
+QUESTION = "kak, ada psikolog buat anak saya gak?"
 # Invented citizen messages with a name and a number: the release page may list them, masked.
 NAME, PHONE = "Siti Aminah", "081234567890"
-REAL = [f"halo kak saya {NAME} {PHONE}, berapa lama harus menunggu balasan petugas?",
-        f"saya {NAME}, hp {PHONE}. balasan petugas biasanya berapa lama ya?"]
+REAL = [f"halo kak saya {NAME} {PHONE}, ada psikolog untuk anak saya?",
+        f"saya {NAME}, hp {PHONE}. mau konsultasi psikolog anak bisa?"]
 TRAINING_TIMEOUT_MS = 40 * 60 * 1000  # a busy shared machine trains several times slower
 
 
