@@ -210,7 +210,7 @@ class ReleaseManager:
         gate, passed = await self._gate(Path(row.folder), Path(row.model_path), held, list(row.changed_topics))
         gate["faq_editor_only"] = seed_seen
         await self._update(release_id, state="ready" if passed else "failed", gate=gate, gate_passed=passed,
-                           error=None if passed else "gerbang tidak lulus: " + "; ".join(
+                           error=None if passed else "; ".join(
                                line for line in gate["summary"] if "tidak lulus" in line),
                            finished_at=utcnow())
         return passed
