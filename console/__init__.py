@@ -17,8 +17,10 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     from console.directory import directory_router
     from console.figures import figures_router
     from console.models import SwapJobs, models_router
+    from console.releases import releases_router
     from console.review import review_router
     from console.web import Console, build_router
+    from hotline.releases import ReleaseManager
 
     desk = runtime.core.staff
     if desk is None:
@@ -33,6 +35,11 @@ def install_console(app: FastAPI, runtime: Any) -> None:
     app.include_router(models_router(console, lambda: runtime.switch, runtime.settings.rasa_project / "models",
                                   jobs))
     runtime.closers.append(jobs.stop)
+    releases = ReleaseManager(store=runtime.store, settings=runtime.settings, switch_of=lambda: runtime.switch,
+                              live_url_of=lambda: runtime.rasa.base_url if runtime.rasa is not None else None)
+    app.state.releases = releases
+    app.include_router(releases_router(console, releases))  # FAQ questions, topics and model releases
+    runtime.closers.append(releases.stop)
     app.include_router(figures_router(console))  # figures and the SIMFONI-PPA export
     runtime.closers.append(console.feed.stop)
 

@@ -86,6 +86,19 @@ class Settings(BaseSettings):
     console_cookie_secure: bool = False
     console_setup_link_hours: float = 72.0
 
+    # FAQ releases trained from the console (hotline/releases.py). One training at a time per machine: every
+    # process that trains Rasa takes this lock file (unset: var/rasa-train.lock; point it at a lock other tools
+    # on the machine share, e.g. /work/rasa-train.lock, to take turns with them too).
+    release_lock_file: Path | None = None
+    # A fine-tune trains this share of the config's epochs, from the live model's weights.
+    release_epoch_fraction: float = 0.2
+    # A new topic needs at least this many example questions.
+    release_min_examples: int = 10
+
+    def release_lock_path(self) -> Path:
+        """The training lock file (``release_lock_file``, else one in ``var_dir``)."""
+        return self.release_lock_file or self.var_dir / "rasa-train.lock"
+
     def console_secret_key(self) -> str:
         """The console's signing key: the setting, or a random one kept in ``var_dir`` (created once, mode 0600)."""
         if self.console_secret:

@@ -391,10 +391,19 @@ def text(key: str, lang: Lang = "id", *, live: LiveTexts | None = None, **values
 
 
 def faq(key: str | None, lang: Lang = "id", *, live: LiveTexts | None = None) -> str | None:
-    """The FAQ answer for ``key`` (e.g. ``"puspaga"``), or ``None`` if there is none."""
-    entry = FAQ.get(key or "")
-    if entry is None or key is None:
+    """The FAQ answer for ``key`` (e.g. ``"puspaga"``), or ``None`` if there is none.
+
+    A topic editors created in the console has no default here: its answer is only an override (Indonesian
+    when it has no English one).
+    """
+    if key is None:
         return None
+    entry = FAQ.get(key)
+    if entry is None:
+        live = live if live is not None else _active.live
+        if live is None:
+            return None
+        return live.get("faq", key, lang) or live.get("faq", key, "id")
     lang_used: Lang = lang if lang in entry else "id"
     return _lookup("faq", key, lang_used, entry[lang_used], live)
 
@@ -466,6 +475,18 @@ def check_edit(kind: str, key: str, lang: Lang, body: str) -> list[str]:
             errors.append("Penanda ini tidak dikenal: " + ", ".join("{" + e + "}" for e in extra) + ".")
     if missing_numbers := sorted(emergency_numbers_in(base) - emergency_numbers_in(body)):
         errors.append("Nomor darurat/layanan ini tidak boleh dihapus: " + ", ".join(missing_numbers) + ".")
+    return errors
+
+
+def check_new_answer(body: str) -> list[str]:
+    """Why ``body`` cannot be the answer of a new FAQ topic (no default to keep numbers or placeholders of)."""
+    if not body.strip():
+        return ["Teks tidak boleh kosong."]
+    errors = []
+    if len(body) > MAX_CHARS:
+        errors.append(f"Teks terlalu panjang: {len(body)} karakter, maksimal {MAX_CHARS}.")
+    if "{" in body or "}" in body:
+        errors.append("Tanda { } tidak boleh dipakai di jawaban FAQ.")
     return errors
 
 

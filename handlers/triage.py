@@ -911,6 +911,11 @@ def _report_urgency(norm: str, category: Category) -> Urgency:
     return "high"
 
 
+def faq_key_of(parse: dict[str, Any] | None) -> str | None:
+    """The FAQ topic a Rasa parse picks (its ResponseSelector's key), or None if the intent is not ``faq``."""
+    return _parse_fields(parse)[2]
+
+
 def _parse_fields(parse: dict[str, Any] | None) -> tuple[str | None, float | None, str | None, list[dict[str, Any]]]:
     """Intent name, confidence, FAQ key and entities from a Rasa parse dict (tolerant of missing keys)."""
     if not isinstance(parse, dict):

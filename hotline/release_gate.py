@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from core.settings import PROJECT_ROOT
-from handlers.triage import TriageResult, triage
+from handlers.triage import TriageResult, faq_key_of, triage
 
 LABELLED_DIR = PROJECT_ROOT / "nlu" / "tools" / "labelled"
 HOLDOUT_FILE = PROJECT_ROOT / "nlu" / "tools" / "holdout.py"
@@ -122,3 +122,65 @@ async def run_gate(live_url: str, new_url: str, *, concurrency: int = 4) -> Gate
     return GateReport(emergencies_live=len(live_em), emergencies_new=len(new_em),
                       lost=tuple(sorted(live_em - new_em)), holdout_live=round(accuracy(live), 4),
                       holdout_new=round(accuracy(new), 4), messages=len(texts))
+
+
+@dataclass(frozen=True)
+class FaqGateReport:
+    """FAQ topic accuracy on the held-out example questions (never trained on): live model beside the candidate.
+
+    ``topics``: key -> (held-out questions, right with the live model, right with the candidate). Counts only.
+    """
+
+    topics: dict[str, tuple[int, int, int]]
+
+    @property
+    def total(self) -> int:
+        """Held-out questions measured."""
+        return sum(n for n, _, _ in self.topics.values())
+
+    @property
+    def live(self) -> float:
+        """The live model's accuracy."""
+        return round(sum(lv for _, lv, _ in self.topics.values()) / self.total, 4) if self.total else 1.0
+
+    @property
+    def new(self) -> float:
+        """The candidate's accuracy."""
+        return round(sum(nw for _, _, nw in self.topics.values()) / self.total, 4) if self.total else 1.0
+
+    @property
+    def passed(self) -> bool:
+        """Not lower than the live model's."""
+        return self.new >= self.live
+
+    def worse_topics(self) -> list[str]:
+        """Topics the candidate answers right less often than the live model."""
+        return sorted(k for k, (_, lv, nw) in self.topics.items() if nw < lv)
+
+    def summary(self) -> str:
+        """One line for the console (counts only)."""
+        verdict = "lulus" if self.passed else "tidak lulus"
+        worse = self.worse_topics()
+        return (f"FAQ {verdict}: akurasi hold-out {self.live:.3f} → {self.new:.3f} ({self.total} pertanyaan)"
+                + (f"; lebih buruk di {', '.join(worse)}" if worse else ""))
+
+
+async def run_faq_gate(live_url: str, new_url: str, holdout: dict[str, list[str]], *,
+                       concurrency: int = 4) -> FaqGateReport:
+    """Parse every held-out question with both servers and count the right topics."""
+    pairs = [(key, text) for key, texts in sorted(holdout.items()) for text in texts]
+    texts = [t for _, t in pairs]
+    async with httpx.AsyncClient(timeout=30) as client:
+        live, new = await asyncio.gather(_parses(client, live_url, texts, concurrency),
+                                         _parses(client, new_url, texts, concurrency))
+    topics: dict[str, tuple[int, int, int]] = {}
+    for (key, _), lp, np_ in zip(pairs, live, new, strict=True):
+        n, lv, nw = topics.get(key, (0, 0, 0))
+        topics[key] = (n + 1, lv + (faq_key_of(lp) == key), nw + (faq_key_of(np_) == key))
+    return FaqGateReport(topics=topics)
+
+
+async def parse_all(url: str, texts: list[str], *, concurrency: int = 4) -> list[dict[str, Any]]:
+    """``/model/parse`` of each text on one server (in order)."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        return await _parses(client, url, texts, concurrency)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -528,3 +529,82 @@ class ReviewItem(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Where an FAQ example question came from: the repo's generated training data (the seed) or an editor.
+ExampleSource = Literal["seed", "editor"]
+EXAMPLE_SOURCES: Final[tuple[str, ...]] = get_args(ExampleSource)
+# A release's life: queued -> training -> gating -> ready | failed; ready -> live -> rolled_back.
+ReleaseState = Literal["queued", "training", "gating", "ready", "failed", "live", "rolled_back"]
+RELEASE_STATES: Final[tuple[str, ...]] = get_args(ReleaseState)
+TrainingKind = Literal["finetune", "full"]
+TRAINING_KINDS: Final[tuple[str, ...]] = get_args(TrainingKind)
+
+
+class FaqTopic(Base):
+    """An FAQ topic the ResponseSelector picks (Rasa's retrieval intent ``faq/<key>``). Its answer is a bot text
+    (``text_revisions`` kind ``faq``, or ``handlers/texts.py`` for the repo's topics). Holds no case data."""
+
+    __tablename__ = "faq_topics"
+    __table_args__ = (CheckConstraint(_in("source", EXAMPLE_SOURCES), name="source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(8))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FaqExample(Base):
+    """One example question of an FAQ topic. Removing one stamps ``removed_at`` (the history stays). Every fifth
+    example of a topic is held out of training for the release gate, fixed when it is added."""
+
+    __tablename__ = "faq_examples"
+    __table_args__ = (
+        CheckConstraint(_in("source", EXAMPLE_SOURCES), name="source"),
+        Index("ix_faq_examples_topic_id_removed_at", "topic_id", "removed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("faq_topics.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(300))
+    holdout: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(8))
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ModelRelease(Base):
+    """A Rasa model trained from the database's FAQ data: its state, progress, gate verdict and model file.
+    ``examples`` and ``topics`` snapshot what it was trained on (ids and keys: no text); ``gate`` holds counts
+    and ids only."""
+
+    __tablename__ = "model_releases"
+    __table_args__ = (
+        CheckConstraint(_in("state", RELEASE_STATES), name="state"),
+        CheckConstraint(_in("kind", TRAINING_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    kind: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    base_model: Mapped[str | None] = mapped_column(String(500))
+    model_path: Mapped[str | None] = mapped_column(String(500))
+    folder: Mapped[str | None] = mapped_column(String(500))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    examples: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    changed_topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    gate: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    gate_passed: Mapped[bool | None] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(String(500))
+    train_seconds: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Renewed by the job preparing it (any app process): an active release whose beat stopped lost its job.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -31,6 +31,9 @@ TABLES = {
     "triage_corrections",
     "staff_regions",
     "review_items",
+    "faq_topics",
+    "faq_examples",
+    "model_releases",
 }
 
 
