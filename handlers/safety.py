@@ -624,7 +624,12 @@ _RE_SUICIDE = re.compile(
     r"end my life|end it all|suicide|suicidal|take my life|overdose|cut myself|cutting myself|"
     r"hurt myself|paeh saja|hayang paeh|pengen mati|mati wae|"
     r"(?:don t|doesn t|do not|does not|dont|doesnt) (?:want|wanna) (?:to )?(?:live|be alive|exist|wake up)|"
-    r"no reason to live|better off dead)"
+    r"no reason to live|better off dead|"
+    # An overdose told in English: an act of taking and an amount, so "took my pills this morning" is no cue.
+    r"(?:took|take|taken|swallowed|swallow|ate|popped) (?:a lot of|lots of|loads of|too many|a handful of|"
+    r"a bunch of|all (?:of )?(?:my|the|his|her)|a whole (?:bottle|box|pack|strip) of|the whole (?:bottle|box|pack|"
+    r"strip) of|an entire (?:bottle|box|pack) of|a (?:bottle|box|pack|strip) of|\d+) (?:\S+ )?(?:pills|tablets|"
+    r"sleeping pills|painkillers|meds|medicine|medication|paracetamol|panadol)\b(?! (?:box|boxes|cabinet|shop|store)))"
 )
 # A death that belongs to a thing, to the person addressed, to an idiom or to a death penalty: data, with its
 # examples, in handlers/data/cues.yml (family not_own_death).

@@ -58,6 +58,10 @@ EMERGENCIES = {
         "pengen nyilet tangan",
         "i want to kill myself",
         "i want to die",
+        # An overdose told in English (invented wordings; the gate of a release lost one such labelled message).
+        "i just took a whole bottle of sleeping pills",
+        "she swallowed all her pills an hour ago",
+        "took too many painkillers and i feel weird",
     ],
     "sexual_assault_recent": [
         "saya diperkosa semalam",
@@ -159,6 +163,10 @@ def test_present_marker_wins_over_past() -> None:
         "saya tidak sadar kalau pesannya sudah terkirim",
         "patah hati diputusin pacar",
         "selamat malam kak",
+        "i took my pills this morning",
+        "forgot to take my meds again",
+        "my mother took all the medicine boxes to the clinic",
+        "the doctor said take two pills a day",
         "",
     ],
 )
