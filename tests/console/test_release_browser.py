@@ -147,7 +147,7 @@ def test_editor_adds_examples_releases_with_a_fine_tune_and_the_next_citizen_get
         page.get_by_role("link", name="Rilis model").first.click()
         expect(page.locator("#plan")).to_contain_text("20 contoh pelatihan ditambah")  # 5 of the 25 are held out
         expect(page.locator("#plan")).to_contain_text("fine-tune")
-        page.get_by_label("Catatan rilis").fill("pertanyaan tentang lama menunggu balasan")
+        page.get_by_label("Catatan rilis").fill("pertanyaan tentang psikolog anak dan keluarga")
         page.get_by_role("button", name="Siapkan rilis").click()
         expect(page.locator("#flash")).to_contain_text("pelatihan berjalan")
         # The progress bar moves while Rasa trains (the page refreshes itself), then the gate decides.
@@ -170,12 +170,9 @@ def test_editor_adds_examples_releases_with_a_fine_tune_and_the_next_citizen_get
         expect(page.locator("#matches")).to_contain_text(TOPIC)
         shown = page.locator("#matches").inner_text()
         assert NAME not in shown and PHONE not in shown and "[PHONE_1]" in shown
-        if not release.gate_passed:
-            # What this run's training gave (training is deterministic: the same data, the same model): the gate
-            # refuses it, and the page says why. The going-live half below runs once a fine-tune passes.
-            refused_shows_why_and_cannot_go_live(page, h, release.id, "tidak lulus")
-            assert gate["triage"]["lost"] or not gate["faq_passed"]
-            return
+        # Training is deterministic (the same data, the same model): this fine-tune passes the gate. (Before the
+        # safety net knew an English overdose, every fine-tune lost one labelled emergency and was refused.)
+        assert release.gate_passed, gate.get("summary")
         expect(page.locator("#gate-verdict")).to_contain_text("Lulus")
 
         page.get_by_role("button", name="Jalankan rilis ini").click()
