@@ -14,6 +14,7 @@ unless ``RELEASE_LOCK_FILE`` is set (e.g. ``/work/rasa-train.lock`` on a machine
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import shutil
@@ -204,7 +205,9 @@ def test_editor_adds_examples_releases_with_a_fine_tune_and_the_next_citizen_get
         rasa = h.rt.rasa
         manager = ReleaseManager(store=h.rt.store, settings=h.settings, switch_of=lambda: h.rt.switch,
                                  live_url_of=lambda: rasa.base_url)
-        assert asyncio.run(manager.gate(stale_id)) is False
+        # Playwright's sync API keeps an event loop in this thread: the gate runs on a loop of its own.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            assert pool.submit(lambda: asyncio.run(manager.gate(stale_id))).result() is False
         refused_shows_why_and_cannot_go_live(page, h, stale_id, "FAQ tidak lulus")
     finally:
         if "h" in locals() and h.rt.switch is not None and h.rt.switch.live is not blue:
