@@ -23,7 +23,6 @@ import logging
 import os
 import socket
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Protocol
 
@@ -179,12 +178,17 @@ class RedisLedger:
         it (a race on one chat's state is better than a message left unanswered).
         """
         name = f"{self.prefix}turn:{chat}"
-        token = f"{self.owner}:{uuid.uuid4().hex}"
+        # The process, not the turn, owns it: this process already runs a chat's messages one at a time, so a turn
+        # of its own left in Redis (a release or a SET answer lost to a time-out) must not hold its next message.
+        token = self.owner
         held = False
         try:
             deadline = time.monotonic() + wait_s
             while not (held := bool(await asyncio.wait_for(
                     self.redis.set(name, token, nx=True, px=TURN_TTL_MS), OP_TIMEOUT_S))):
+                if await asyncio.wait_for(self.redis.get(name), OP_TIMEOUT_S) == token:
+                    held = True
+                    break
                 if time.monotonic() >= deadline:
                     log.warning("chat turn not free after %.0f s; handled without it", wait_s)
                     break

@@ -197,6 +197,16 @@ async def test_a_turn_taken_over_after_expiry_is_not_released_by_its_former_hold
     assert await redis.get(f"{a.prefix}turn:{chat}") == "next-host:1:def"
 
 
+async def test_a_turn_this_process_left_behind_does_not_hold_its_next_message(redis: Redis) -> None:
+    live = ledger(redis)
+    chat = chat_key(msg(15, chat="tg:6", text="x"))
+    await redis.set(f"{live.prefix}turn:{chat}", live.owner, px=60_000)  # a release lost to a time-out
+    async with asyncio.timeout(1):
+        async with live.turn(chat):
+            pass
+    assert await redis.exists(f"{live.prefix}turn:{chat}") == 0
+
+
 async def test_redis_down_the_turn_goes_ahead() -> None:
     gone = RedisLedger.from_url(f"redis://127.0.0.1:{free_port()}/0")
     try:

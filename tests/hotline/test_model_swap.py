@@ -156,7 +156,12 @@ async def test_swap_and_roll_back_through_the_console_lose_no_reply(
                 Message.direction == "in", Message.external_id.in_(sent)).group_by(Message.status)).all()
             return {str(k): int(n) for k, n in rows}
 
-        done = h.wait_db(lambda s: statuses(s) if sum(statuses(s).values()) == len(sent) else None, timeout=30)
+        def settled(s: Session) -> dict[str, int] | None:
+            # Every message stored and past "received" (a turn stores its message before Rasa answers it).
+            now = statuses(s)
+            return now if sum(now.values()) == len(sent) and not now.get("received") else None
+
+        done = h.wait_db(settled, timeout=30)
         assert done == {"processed": len(sent)}, done  # every one answered by Rasa: none fell back, none lost
         audits = h.db(lambda s: [a.action for a in crud.list_audit(s, entity="model")])
         assert sorted(audits) == ["model_deploy", "model_deploy", "model_rollback"]
