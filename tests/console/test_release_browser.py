@@ -77,10 +77,12 @@ EXAMPLES = [
 ]
 HELD_OUT = set(EXAMPLES[3::5])
 QUESTION = "kak, ada psikolog buat anak saya gak?"
-# Invented citizen messages with a name and a number: the release page may list them, masked.
+# Invented citizen messages with a name and a number: the release page lists them, masked. Each is a trained
+# example plus a name and a number: two fine-tunes of the same data differed on looser paraphrases (one read
+# "saya <name>, hp <number>. mau konsultasi psikolog anak bisa?" as FAQ at 0.52, the other as a report).
 NAME, PHONE = "Siti Aminah", "081234567890"
-REAL = [f"halo kak saya {NAME} {PHONE}, ada psikolog untuk anak saya?",
-        f"saya {NAME}, hp {PHONE}. mau konsultasi psikolog anak bisa?"]
+REAL = [f"{EXAMPLES[0]} saya {NAME} {PHONE}",
+        f"saya {NAME} {PHONE}, {EXAMPLES[2]}"]
 TRAINING_TIMEOUT_MS = 40 * 60 * 1000  # a busy shared machine trains several times slower
 
 
