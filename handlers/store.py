@@ -150,13 +150,16 @@ class Spool:
 
     def set_aside_count(self) -> int:
         """How many messages were set aside (replay failed for another reason than the database)."""
-        if not self._failed.exists():
-            return 0
-        return sum(1 for _ in self._failed.open(encoding="utf-8"))
+        with self._lock:
+            if not self._failed.exists():
+                return 0
+            return sum(1 for _ in self._failed.open(encoding="utf-8"))
 
     def __len__(self) -> int:
         """Messages waiting to be stored (including those of a replay pass in progress)."""
-        return sum(sum(1 for _ in p.open(encoding="utf-8")) for p in (self.path, self._claimed) if p.exists())
+        # Under the lock: a replay pass renames and deletes these files from a worker thread.
+        with self._lock:
+            return sum(sum(1 for _ in p.open(encoding="utf-8")) for p in (self.path, self._claimed) if p.exists())
 
 
 def jsonable(value: Any) -> Any:
