@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Two on a 2-core machine: at 20 msg/s one worker queues (bench e2e: first reply p50 4.0x bare Rasa with
     # one worker, 2.3x with two; emergency reply p99 285 -> 45 ms). Each worker holds its own model (~1.5 GB).
     rasa_workers: int = 2
+    # Niceness of a locally started Rasa: the app's event loop (webhooks, the emergency numbers, pages) is served
+    # first when the cores are busy; Rasa's parses wait (they are paced by the channels' send limits anyway).
+    rasa_nice: int = 5
 
     # Outbound pacing (messages a second): Telegram accepts about 30 a second from one bot and about one a second
     # into one chat; a Twilio WhatsApp sender 80 by default (more on request). Urgent sends are served first.

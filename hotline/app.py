@@ -406,7 +406,7 @@ def run(settings: Settings, *, terminal: bool = False) -> int:
             rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project,
                               work_dir=settings.var_dir / "rasa", redis_url=redis_url,
                               nlg_url=f"http://127.0.0.1:{settings.port}/nlg", nlg_token=settings.nlg_token,
-                              workers=settings.rasa_workers).start()
+                              workers=settings.rasa_workers, nice=settings.rasa_nice).start()
             started.append(rasa)
             rasa_url = rasa.url
         # A Redis or a Rasa worker that dies is started again (with back-off); /readyz shows it meanwhile.

@@ -161,7 +161,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     front = proxy.url if proxy is not None else f"http://127.0.0.1:{ports[0]}"
     rasa = RasaServer(venv=settings.rasa_venv, project=settings.rasa_project, work_dir=tmp / "rasa", port=rasa_port,
                       redis_url=redis.url, nlg_url=f"{front}/nlg", nlg_token=nlg_token,
-                      workers=settings.rasa_workers).start()
+                      workers=settings.rasa_workers, nice=settings.rasa_nice).start()
     fake = _RemoteFake()
     database = tmp / "bench.db"
     rows: list[dict[str, Any]] = []

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +40,17 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def _niced_child(niceness: int) -> Callable[[], None]:
+    """A ``preexec_fn``: die with the parent, and run at a lower CPU priority by ``niceness``."""
+
+    def setup() -> None:
+        _die_with_parent()
+        if niceness > 0:
+            os.nice(niceness)
+
+    return setup
 
 
 def _terminate(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
@@ -149,6 +160,9 @@ class RasaServer:
     nlg_url: str | None = None
     workers: int = 1
     nlg_token: str | None = None
+    # CPU priority below the app's (``nice``): under a surge the app's event loop (webhooks, the emergency
+    # numbers, paging) gets the cores first and Rasa's parses take what is left.
+    nice: int = 0
     # The model file to serve; unset, the project's trained model (``nlu/models/hotline.tar.gz``).
     model: Path | None = None
     # How long a start may take before it counts as failed (loading the model takes ~40 s on an idle machine).
@@ -188,7 +202,7 @@ class RasaServer:
         # Rasa's own output may contain message texts at debug level; it goes to a file, never to our log.
         with open(self.work_dir / f"rasa-{self.port}.out", "wb") as out:
             self.proc = subprocess.Popen(cmd, cwd=self.project, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True, preexec_fn=_die_with_parent)
+                                         start_new_session=True, preexec_fn=_niced_child(self.nice))
         self._wait_ready(timeout if timeout is not None else self.start_timeout_s)
         self.started_in_s = time.monotonic() - t0
         log.info("rasa ready on port %s in %.1f s", self.port, self.started_in_s)
