@@ -154,12 +154,13 @@ def _train(path: Path = TRAIN_FILE) -> Any:
     x = vec.fit_transform([normalise(r["text"][:_MAX_CHARS]) for r in rows])
     x_content = x @ _content_mask(vec)
     # Binary emergency-vs-rest: the only decision the model takes; liblinear is deterministic and fast.
-    clf = LogisticRegression(C=3.0, solver="liblinear", class_weight="balanced")
-    weights = [CONTRAST_WEIGHT if r.get("source") == "everyday" else 1.0 for r in rows]
-    clf.fit(x_content, [r["urgency"] == "emergency" for r in rows], sample_weight=weights)
+    clf = LogisticRegression(C=3.0, solver="liblinear")
+    is_emergency = [r["urgency"] == "emergency" for r in rows]
+    clf.fit(x_content, is_emergency, sample_weight=_balanced_weights(rows, is_emergency))
     column = list(clf.classes_).index(True)
-    report = LogisticRegression(C=3.0, solver="liblinear", class_weight="balanced")
-    report.fit(x, [r["urgency"] != "none" for r in rows], sample_weight=weights)
+    report = LogisticRegression(C=3.0, solver="liblinear")
+    is_report = [r["urgency"] != "none" for r in rows]
+    report.fit(x, is_report, sample_weight=_balanced_weights(rows, is_report))
     # Victim: reports only (a greeting has no victim to learn from); rows without a victim label (invented
     # urgency examples) are left out.
     idx = [i for i, r in enumerate(rows) if r["urgency"] != "none" and r.get("victim") in VICTIMS]
@@ -171,6 +172,21 @@ def _train(path: Path = TRAIN_FILE) -> Any:
              int((time.perf_counter() - started) * 1000))
     return _Models(vectoriser=vec, emergency=clf, emergency_column=column, report=report,
                    report_column=list(report.classes_).index(True), victim=victim)
+
+
+def _balanced_weights(rows: list[dict[str, str]], labels: list[bool]) -> list[float]:
+    """Per-row weights: the two classes balanced over the hotline rows, contrast rows ``CONTRAST_WEIGHT`` times more.
+
+    The balance counts hotline rows only. Counted with the contrast lines (sklearn's ``class_weight="balanced"``),
+    every contrast line added raised the weight of the positive class, and a larger contrast file made the heads
+    page more of the hotline's own calm messages, not fewer.
+    """
+    hotline = [y for r, y in zip(rows, labels, strict=True) if r.get("source") != "everyday"]
+    positives = max(1, sum(hotline))
+    negatives = max(1, len(hotline) - positives)
+    by_class = {True: len(hotline) / (2 * positives), False: len(hotline) / (2 * negatives)}
+    return [by_class[y] * (CONTRAST_WEIGHT if r.get("source") == "everyday" else 1.0)
+            for r, y in zip(rows, labels, strict=True)]
 
 
 def _content_mask(vec: Any) -> Any:

@@ -569,6 +569,7 @@ _HYPOTHETICAL = _rx(r"(?:kalau|kalo|jika|seandainya|misalnya|andaikan|andai) (?:
 _ILLNESS = (r"(?:demam|batuk|pilek|flu|diare|mencret|muntah|gumoh|panas tinggi|sakit perut|sakit gigi|cacar|gatal|"
             r"darah tinggi|hipertensi|diabetes|kencing manis|kolesterol|asam urat|maag|sembelit|alergi|jerawat|"
             r"sariawan|ruam|biduran)")
+_ILLNESS_RX = _rx(_ILLNESS)
 _HEALTH_Q = _rx(_ILLNESS + r"\w* (?:\S+ ){0,6}(?:obat\w*|puskesmas|dokter|klinik|bidan|apotek|dibawa ke|harus ke|"
                 r"berobat|(?:normal|wajar|bahaya|berbahaya) (?:ga|gak|tidak|nggak|kah|gak sih|ya|nggak ya|ga ya)?)|"
                 r"obat\w* (?:\S+ ){0,2}" + _ILLNESS)
@@ -1089,9 +1090,12 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
             urgency = "high"
 
     # A report that rests on Rasa's intent alone (no act word, no danger cue) and that the statistical report
-    # model finds unlikely is not one ("dibantai dosen pembimbing, revisi 30 halaman").
+    # model finds unlikely is not one ("dibantai dosen pembimbing, revisi 30 halaman"). An illness with care
+    # withheld ("demam tinggi, bapaknya gak mau bawa ke puskesmas") is neglect told in health words: the model,
+    # which has seen many harmless health posts, does not decide it.
+    care_withheld = bool(_ILLNESS_RX.search(norm)) and bool(_CARE_DENIED.search(norm))
     if (urgency in ("high", "normal") and not danger.level and strength == 0 and not short_alarm
-            and not _WANTS_TO_TELL.search(norm)):
+            and not _WANTS_TO_TELL.search(norm) and not care_withheld):
         p_report = text_model.report_probability(norm)
         if p_report is not None and p_report < text_model.REPORT_VETO:
             urgency, category, is_report = "none", "none", False

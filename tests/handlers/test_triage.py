@@ -278,7 +278,9 @@ def test_long_message_is_fast() -> None:
     t0 = time.perf_counter()
     for _ in range(20):
         triage(text, None)
-    assert (time.perf_counter() - t0) / 20 < 0.1  # generous for slow CI; typical is ~30 ms here
+    # A guard against catastrophic regex backtracking (seconds to minutes per message), not a speed goal: the
+    # speed is measured by `hotline bench triage` beside bare Rasa. ~30 ms on a quiet machine, 150 ms at load 5.
+    assert (time.perf_counter() - t0) / 20 < 1.0
 
 
 def _sure(intent: str) -> dict[str, Any]:
