@@ -17,10 +17,12 @@ export reads it; :func:`scrub` takes an erased item's text back out of the relea
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,8 @@ import yaml
 
 from hotline.release_data import FAQ_PREFIX
 from storage.review import TrainingExample
+
+log = logging.getLogger(__name__)
 
 REVIEWED_FILE = "reviewed.jsonl"
 RASA_FILE = Path("data") / "reviewed.yml"
@@ -176,7 +180,24 @@ def scrub(folders: Iterable[Path], review_ids: Iterable[int]) -> int:
     return removed
 
 
-def counts(reviewed: ReviewedSet) -> Mapping[str, object]:
-    """What the release page says about the export (counts only)."""
-    return {"exported": len(reviewed.examples), "trained": sum(len(v) for v in reviewed.rasa.values()),
-            "skipped": dict(reviewed.skipped)}
+class ReleaseScrubber:
+    """The ``hapus`` hook (``Hotline.forget_review_items``): takes the erased review items out of every release
+    folder under ``root``, off the event loop; never raises (an error is logged by type)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    async def __call__(self, review_ids: tuple[int, ...]) -> None:
+        """Scrub ``review_ids`` from the release folders."""
+        def run() -> int:
+            folders = sorted(p for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+            return scrub(folders, review_ids)
+
+        try:
+            removed = await asyncio.to_thread(run)
+        except OSError as exc:
+            log.warning("release folders not scrubbed after an erasure (%s)", type(exc).__name__)
+            return
+        if removed:
+            log.info("%d erased review item(s) taken out of release folders", removed)
+
