@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.settings import PROJECT_ROOT
 from hotline.app import quiet_libraries
-from hotline.release_reviewed import domain_intents, split_for_rasa, write_labelled, write_rasa
+from hotline.release_reviewed import RASA_FILE, domain_intents, split_for_rasa, write_labelled, write_rasa
 from hotline.services import RasaServer, RedisServer
 from storage import crud, review
 from storage.models import AuditLog, Message, ReviewItem
@@ -100,6 +100,8 @@ def test_hapus_leaves_no_trace(harness_factory: Callable[..., Harness], rasa_ser
     write_rasa(folder, reviewed)
     write_labelled(folder, reviewed.examples)
     assert REDACTED in (folder / "reviewed.jsonl").read_text(encoding="utf-8")
+    trained = [line for lines in reviewed.rasa.values() for line in lines]  # placeholders dropped: another text
+    assert trained and all(line in (folder / RASA_FILE).read_text(encoding="utf-8") for line in trained)
     send(f"nama saya {CANARY}, saya mau cerita soal suami saya")
     fake.wait_until(lambda _: any(CANARY in (m or "") for m in h.db(
         lambda s: list(s.scalars(select(Message.text))))), 15)
@@ -108,6 +110,7 @@ def test_hapus_leaves_no_trace(harness_factory: Callable[..., Harness], rasa_ser
     fake.wait_until(lambda _: any("dihapus" in t for t in texts()[n:]), 15)
 
     wait_for_aof_rewrite(r3)
+    assert not any(line in (folder / RASA_FILE).read_text(encoding="utf-8") for line in trained)
     assert not r3.exists(f"hotline:tracker:{sender_id}") and not r3.exists(f"hotline:lock:{sender_id}")
     assert h.db(lambda s: [s.get(ReviewItem, i) for i in landed]) == [None] * len(landed)
     for db in range(16):
