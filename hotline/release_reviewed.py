@@ -146,12 +146,15 @@ def read_labelled(folder: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def write_rasa(folder: Path, reviewed: ReviewedSet) -> Path:
-    """Write the reviewed examples' Rasa data (``data/reviewed.yml``) into a release folder; its path."""
+def write_rasa(folder: Path, reviewed: ReviewedSet) -> Path | None:
+    """Write the reviewed examples' Rasa data (``data/reviewed.yml``) into a release folder; its path, or None
+    when no example goes to Rasa (no file: the release's data is then the editors' and the repo's only)."""
+    if not reviewed.rasa:
+        return None
     path = folder / RASA_FILE
     blocks = "".join(f"  - intent: {intent}\n    examples: |\n" + "".join(f"      - {ln}\n" for ln in lines)
                      for intent, lines in sorted(reviewed.rasa.items()))
-    path.write_text('version: "3.1"\n' + (f"nlu:\n{blocks}" if blocks else "nlu: []\n"), encoding="utf-8")
+    path.write_text(f'version: "3.1"\nnlu:\n{blocks}', encoding="utf-8")
     yaml.safe_load(path.read_text(encoding="utf-8"))  # fail here, not in Rasa, if the result is not YAML
     return path
 
