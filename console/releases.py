@@ -151,13 +151,16 @@ def releases_router(console: Console, manager: ReleaseManager) -> APIRouter:
                             status: int = 200) -> HTMLResponse:
         await manager.ensure_seeded()
         await manager.reap()
+        # The swap's state before the rows: a page that shows a swap ended also shows the rows it changed (read
+        # after it), and a page read while it runs refreshes itself.
+        swapping, last_swap = manager.swap is not None and not manager.swap.done(), manager.last_swap
         rows = await console.run(training.list_releases)
         plan = await console.run(make_plan)
         live = await console.run(training.live_release)
         switch = manager.switch_of()
         return console.render(
             "releases.html", status, viewer=viewer, releases=rows, plan=plan, busy=manager.busy, errors=errors or [],
-            flash=flash, STATE=STATE, KIND=KIND, last_swap=manager.last_swap,
+            flash=flash, STATE=STATE, KIND=KIND, last_swap=last_swap, swapping=swapping,
             live_model=switch.live.model_path.name if switch is not None else None,
             can_rollback=live is not None and switch is not None and switch.previous_model is not None)
 

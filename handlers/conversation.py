@@ -118,7 +118,8 @@ class Hotline:
                  delivery: Delivery | None = None, staff_wait_s: float = STAFF_CHECK_WAIT_S,
                  forget_elsewhere: Sequence[Callable[[str], Awaitable[None]]] = (),
                  busy_after_s: float = BUSY_AFTER_S, aid_ledger: AidLedger | None = None,
-                 review: ReviewInbox | None = None) -> None:
+                 review: ReviewInbox | None = None,
+                 forget_review_items: Sequence[Callable[[tuple[int, ...]], Awaitable[None]]] = ()) -> None:
         self.store = store
         # Messages the triage was unsure of go to the editors' review inbox (redacted there).
         self.review = review if review is not None else ReviewInbox(store)
@@ -131,6 +132,8 @@ class Hotline:
         self.staff_wait_s = staff_wait_s
         # Stores outside the database that hold a sender id (Rasa's keys in Redis): emptied on ``hapus``.
         self.forget_elsewhere = list(forget_elsewhere)
+        # Files outside the database that hold review items' redacted text (release folders): emptied on ``hapus``.
+        self.forget_review_items = list(forget_review_items)
         # People already told in this outage that the service is disturbed: told once, not on every retry.
         self._told_down: set[str] = set()
         # Deliveries accepted and not yet started (for the busy notice), and the people told in this surge.
@@ -535,6 +538,9 @@ class Hotline:
                 log.warning("rasa tracker not erased (unavailable)")
         for forget in self.forget_elsewhere:
             await forget(msg.sender_id)
+        if report.review_item_ids:
+            for scrub in self.forget_review_items:
+                await scrub(report.review_item_ids)
         try:
             await self.store.run(crud.flush_erased)
         except StoreUnavailable:

@@ -44,6 +44,7 @@ from handlers.texts import LiveTexts
 from hotline.erasure import RedisEraser
 from hotline.model_swap import ModelSwitch
 from hotline.rasa_route import RasaRoute
+from hotline.release_reviewed import ReleaseScrubber
 from storage import crud, lookups
 from storage.db import make_engine, make_session_factory, migrate
 
@@ -134,7 +135,8 @@ def build_runtime(settings: Settings, *, rasa_url: str | None, redis_url: str | 
         channels.get(recipient.split(":", 1)[0], "other")))
     metrics.track_queue("send_retry", lambda: delivery.waiting)
     core = Hotline(store=store, spool=spool, rasa=rasa, cases=cases, staff=staff, delete_chat_messages=None,
-                   forget_elsewhere=[eraser] if eraser else [], delivery=delivery, aid_ledger=ledger)
+                   forget_elsewhere=[eraser] if eraser else [], delivery=delivery, aid_ledger=ledger,
+                   forget_review_items=[ReleaseScrubber(settings.var_dir / "releases")])
     rt = Runtime(settings=settings, store=store, spool=spool, rasa=rasa, cases=cases, core=core,
                  senders=senders, http=http)
     if rasa is not None and redis_url:

@@ -125,6 +125,41 @@ async def run_gate(live_url: str, new_url: str, *, concurrency: int = 4) -> Gate
 
 
 @dataclass(frozen=True)
+class ReviewedReport:
+    """Triage on the reviewed real messages a release exported (``reviewed.jsonl``): how often the urgency is the
+    editor's, live model beside the candidate. Measured, not gated: the candidate trained on these messages, so
+    they are no hold-out. Counts only."""
+
+    messages: int
+    urgency_live: int
+    urgency_new: int
+
+    def summary(self) -> str:
+        """One line for the console (counts only)."""
+        return (f"pesan nyata yang ditinjau: {self.messages}, urgensi benar {self.urgency_live} (model aktif) → "
+                f"{self.urgency_new} (kandidat)")
+
+
+async def run_reviewed_gate(live_url: str, new_url: str, rows: list[dict[str, Any]], *,
+                            concurrency: int = 4) -> ReviewedReport:
+    """Triage each labelled row (``{"text", "urgency": [accepted...]}``) with each server's parse and count the
+    urgencies the editor accepted."""
+    texts = [str(r["text"]) for r in rows]
+    if not texts:
+        return ReviewedReport(messages=0, urgency_live=0, urgency_new=0)
+    async with httpx.AsyncClient(timeout=30) as client:
+        live_parses, new_parses = await asyncio.gather(_parses(client, live_url, texts, concurrency),
+                                                       _parses(client, new_url, texts, concurrency))
+    live = await asyncio.to_thread(_triage_all, texts, live_parses)
+    new = await asyncio.to_thread(_triage_all, texts, new_parses)
+
+    def right(results: list[TriageResult]) -> int:
+        return sum(res.urgency in row["urgency"] for res, row in zip(results, rows, strict=True))
+
+    return ReviewedReport(messages=len(texts), urgency_live=right(live), urgency_new=right(new))
+
+
+@dataclass(frozen=True)
 class FaqGateReport:
     """FAQ topic accuracy on the held-out example questions (never trained on): live model beside the candidate.
 

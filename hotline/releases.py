@@ -6,11 +6,16 @@
 2. **train** it with ``rasa train`` in a child process under the machine's training lock
    (``hotline.release_train``): a *fine-tune* of the live model (``--finetune --epoch-fraction``) when examples
    were only added to topics the live model knows, else a *full* training (a new or removed topic, or removed
-   examples: Rasa 3.6 accepts a fine-tune with a new FAQ key and then crashes at its end, so this decides first);
+   examples: Rasa 3.6 accepts a fine-tune with a new FAQ key and then crashes at its end, so this decides first).
+   The review inbox's confirmed items since the live release are written in too (``hotline.release_reviewed``:
+   into the Rasa data under their intent, and as ``reviewed.jsonl``, a labelled set of real traffic); one
+   that left since (its citizen erased, or an editor reopened it) makes it a full training, so the model forgets
+   it;
 3. **gate** it: a Rasa server with the candidate beside the live one; FAQ topic accuracy on the held-out example
    questions may not be lower than the live model's, and triage (``hotline.release_gate.run_gate``: no labelled
    emergency lost, the hold-out not worse) may not be worse; then the candidate parses recent citizen messages
-   to list (by id) those it would send to a changed topic;
+   to list (by id) those it would send to a changed topic; triage is measured on the reviewed messages too
+   (counts only, not a criterion: the candidate trained on them);
 4. **ready** (or **failed**, with the reason). ``make_live`` refuses anything but a ready release whose gate
    passed, and swaps it in blue-green (``hotline.model_swap.ModelSwitch``); ``rollback`` goes back the same way.
 
@@ -23,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +38,19 @@ from core.settings import Settings
 from handlers.store import Store
 from handlers.triage import faq_key_of
 from hotline.model_swap import ModelSwitch, SwapRefused
-from hotline.release_data import read_seed, write_release
-from hotline.release_gate import parse_all, run_faq_gate, run_gate
+from hotline.release_data import FAQ_PREFIX, read_seed, write_release
+from hotline.release_gate import parse_all, run_faq_gate, run_gate, run_reviewed_gate
+from hotline.release_reviewed import (
+    domain_intents,
+    known_examples,
+    read_labelled,
+    split_for_rasa,
+    write_labelled,
+    write_rasa,
+)
 from hotline.release_train import TrainingFailed, run_training, train_command
 from hotline.services import RasaServer
-from storage import content, training
+from storage import content, review, training
 from storage.models import Staff, utcnow
 
 log = logging.getLogger(__name__)
@@ -64,11 +77,15 @@ class Plan:
     removed: int
     new_topics: list[str]
     dropped_topics: list[str]
+    reviewed_ids: list[int] = field(default_factory=list)  # every confirmed review item now
+    reviewed_new: int = 0  # confirmed since the live release
+    reviewed_gone: int = 0  # in the live release, no longer confirmed (erased with ``hapus``, reopened)
 
     @property
     def changed(self) -> bool:
         """Whether anything differs from the live model's data."""
-        return bool(self.added or self.removed or self.new_topics or self.dropped_topics)
+        return bool(self.added or self.removed or self.new_topics or self.dropped_topics or self.reviewed_new
+                    or self.reviewed_gone)
 
 
 def make_plan(session: Session) -> Plan:
@@ -82,11 +99,23 @@ def make_plan(session: Session) -> Plan:
     new_topics = sorted(set(topics) - set(base_topics))
     dropped = sorted(set(base_topics) - set(topics))
     removed_keys = training.example_topic_keys(session, ids=removed)
+    # Reviewed real messages: those confirmed since the live release are new; one the live release trained on
+    # that is no longer confirmed must leave the model, which a fine-tune cannot do.
+    reviewed = review.confirmed_examples(session)
+    base_reviewed = set(live.reviewed or []) if live else set()
+    fresh = [e for e in reviewed if e.id not in base_reviewed]
+    gone = base_reviewed - {e.id for e in reviewed}
+    fresh_faq = {e.intent.removeprefix(FAQ_PREFIX) for e in fresh
+                 if e.intent and e.intent.startswith(FAQ_PREFIX) and e.intent.removeprefix(FAQ_PREFIX) in topics}
     changed = sorted({data.example_topics[i] for i in added} | set(removed_keys.values()) | set(new_topics)
-                     | set(dropped))
-    kind = "finetune" if not new_topics and not dropped and not removed else "full"
+                     | set(dropped) | fresh_faq)
+    # A fine-tune needs every intent it trains to be known by the live model: the non-FAQ intents always are
+    # (the repo's domain), an FAQ topic only if the live model has it (a new topic already means a full one).
+    unknown = fresh_faq - set(base_topics)
+    kind = "finetune" if not new_topics and not dropped and not removed and not gone and not unknown else "full"
     return Plan(kind=kind, topics=topics, example_ids=sorted(now_ids), changed_topics=changed, added=len(added),
-                removed=len(removed), new_topics=new_topics, dropped_topics=dropped)
+                removed=len(removed), new_topics=new_topics, dropped_topics=dropped,
+                reviewed_ids=[e.id for e in reviewed], reviewed_new=len(fresh), reviewed_gone=len(gone))
 
 
 class ReleaseManager:
@@ -147,11 +176,30 @@ class ReleaseManager:
         base = self.base_model()
         row = await self.store.run(lambda s: training.create_release(
             s, editor=editor, kind=plan.kind, note=note, base_model=str(base), topics=plan.topics,
-            example_ids=plan.example_ids, changed_topics=plan.changed_topics))
+            example_ids=plan.example_ids, changed_topics=plan.changed_topics, reviewed=plan.reviewed_ids))
         release_id = row.id
         self.changed.clear()
         self.task = asyncio.create_task(self._run(release_id, plan, base))
         return release_id
+
+    async def export_reviewed(self, folder: Path, plan: Plan) -> list[int]:
+        """Write the plan's reviewed examples into the release folder; the ids written.
+
+        Read again now, so an item erased (``hapus``) since the plan was made is not written.
+        """
+        wanted = set(plan.reviewed_ids)
+        examples = [e for e in await self.store.run(review.confirmed_examples) if e.id in wanted]
+
+        def write() -> list[int]:
+            reviewed = split_for_rasa(examples, intents=domain_intents(folder / "domain.yml"), topics=plan.topics,
+                                      known=known_examples(folder / "data" / "nlu.yml"))
+            write_rasa(folder, reviewed)
+            write_labelled(folder, reviewed.examples)
+            log.info("release data: %d reviewed messages, %d trained by Rasa, skipped %s", len(reviewed.examples),
+                     sum(len(v) for v in reviewed.rasa.values()), reviewed.skipped)
+            return reviewed.ids
+
+        return await asyncio.to_thread(write)
 
     async def _update(self, release_id: int, **fields: Any) -> None:
         await self.store.run(lambda s: training.update_release(s, release_id=release_id, **fields))
@@ -171,7 +219,8 @@ class ReleaseManager:
             await asyncio.to_thread(write_release, folder, project=self.settings.rasa_project,
                                     train={k: v for k, v in data.train.items() if k in plan.topics},
                                     answers=answers)
-            await self._update(release_id, folder=str(folder))
+            exported = await self.export_reviewed(folder, plan)
+            await self._update(release_id, folder=str(folder), reviewed=exported)
             cmd = train_command(self.settings.rasa_venv / "bin" / "rasa", name=f"release-{release_id}",
                                 finetune=base if plan.kind == "finetune" else None,
                                 epoch_fraction=self.settings.release_epoch_fraction)
@@ -225,6 +274,8 @@ class ReleaseManager:
         try:
             faq = await run_faq_gate(live_url, candidate.url, holdout)
             triage = await run_gate(live_url, candidate.url)
+            rows = await asyncio.to_thread(read_labelled, folder)
+            reviewed = await run_reviewed_gate(live_url, candidate.url, rows)
             recent = await self.store.run(lambda s: training.recent_citizen_texts(s, limit=RECENT_MESSAGES))
             texts = [t for _, t in recent]
             new_parses, live_parses = await asyncio.gather(parse_all(candidate.url, texts),
@@ -242,6 +293,8 @@ class ReleaseManager:
                            "lost": list(triage.lost), "holdout_live": triage.holdout_live,
                            "holdout_new": triage.holdout_new, "messages": triage.messages},
                 "triage_passed": triage.passed, "summary": [faq.summary(), triage.summary()],
+                "reviewed": {"messages": reviewed.messages, "urgency_live": reviewed.urgency_live,
+                             "urgency_new": reviewed.urgency_new, "summary": reviewed.summary()},
                 "matches": matches, "parsed_recent": len(texts)}
         return gate, faq.passed and triage.passed
 

@@ -203,6 +203,8 @@ class ErasureReport:
     cases_anonymised: int
     #: Telegram ``message_id``s (in and out) of the erased chat that the bot may still try to delete.
     telegram_message_ids: tuple[int, ...]
+    #: The review items deleted with it (ids): release folders written before may still hold their text.
+    review_item_ids: tuple[int, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -423,6 +425,8 @@ def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
             if v is not None
         )
         # The review inbox and its training examples hold the person's words (redacted): they go first.
+        review_ids = tuple(session.scalars(select(ReviewItem.id).where(ReviewItem.conversation_id == conv_id)
+                                           .order_by(ReviewItem.id)))
         review_deleted = _rowcount(session.execute(delete(ReviewItem).where(ReviewItem.conversation_id == conv_id)))
         messages_deleted = _rowcount(session.execute(delete(Message).where(Message.conversation_id == conv_id)))
         case_ids = list(session.scalars(select(Case.id).where(Case.conversation_id == conv_id)))
@@ -452,6 +456,7 @@ def erase_conversation(session: Session, *, sender_id: str) -> ErasureReport:
         messages_deleted=messages_deleted,
         cases_anonymised=len(case_ids),
         telegram_message_ids=telegram_ids,
+        review_item_ids=review_ids,
     )
 
 

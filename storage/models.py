@@ -599,6 +599,8 @@ class ModelRelease(Base):
     topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
     examples: Mapped[list[int]] = mapped_column(JSONType, default=list)
     changed_topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The confirmed review items (labelled real messages) it trained on: ids only, the texts stay in review_items.
+    reviewed: Mapped[list[int]] = mapped_column(JSONType, default=list)
     gate: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     gate_passed: Mapped[bool | None] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(String(500))

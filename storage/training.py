@@ -248,14 +248,16 @@ def example_topic_keys(session: Session, *, ids: Iterable[int]) -> dict[int, str
 
 
 def create_release(session: Session, *, editor: Staff, kind: str, note: str, base_model: str | None,
-                   topics: list[str], example_ids: list[int], changed_topics: list[str]) -> ModelRelease:
-    """A queued release (audited)."""
+                   topics: list[str], example_ids: list[int], changed_topics: list[str],
+                   reviewed: list[int] | None = None) -> ModelRelease:
+    """A queued release (audited); ``reviewed``: the confirmed review items it includes (ids)."""
     crud._check(kind, TRAINING_KINDS, "kind")
     with crud._unit_of_work(session):
         now = utcnow()
         row = ModelRelease(state="queued", kind=kind, note=note.strip()[:300], staff_id=editor.id,
                            base_model=base_model, topics=topics, examples=example_ids,
-                           changed_topics=changed_topics, progress=0.0, created_at=now, heartbeat_at=now)
+                           changed_topics=changed_topics, reviewed=list(reviewed or []), progress=0.0,
+                           created_at=now, heartbeat_at=now)
         session.add(row)
         session.flush()
         crud._add_audit(session, actor=editor, action="prepare_release", entity="model_release", entity_id=row.id,

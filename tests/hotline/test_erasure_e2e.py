@@ -1,7 +1,8 @@
 """``hapus`` leaves nothing: after it, a canary the person wrote and their sender id are found in no store the
 hotline writes: the SQLite file and its WAL, Redis's keys and its append-only file after the rewrite ``hapus``
 starts, the app's log and the audit rows; the review inbox no longer holds their message. And the erasure is
-confirmed, on Telegram and on WhatsApp."""
+confirmed, on Telegram and on WhatsApp. A release folder written before the erasure (its labelled file of reviewed
+messages and its Rasa data) no longer holds the person's redacted words either."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from pathlib import Path
 import pytest
 import redis
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from core.settings import PROJECT_ROOT
 from hotline.app import quiet_libraries
+from hotline.release_reviewed import RASA_FILE, domain_intents, split_for_rasa, write_labelled, write_rasa
 from hotline.services import RasaServer, RedisServer
+from storage import crud, review
 from storage.models import AuditLog, Message, ReviewItem
 from tests.factories import telegram_text_update, twilio_text_form
 from tests.hotline.conftest import Harness, new_chat_id, new_phone
@@ -79,6 +84,24 @@ def test_hapus_leaves_no_trace(harness_factory: Callable[..., Harness], rasa_ser
     fake.wait_until(lambda _: len(texts()) > n, 15)
     landed = h.wait_db(lambda s: [i.id for i in items_of(h, sender_id)])
     assert landed, "nothing landed in the review inbox (the test would prove nothing)"
+
+    def confirm(s: Session) -> list[review.TrainingExample]:
+        editor = crud.add_staff(s, name="Editor Uji", role="content_editor", region="32.76", channel="telegram",
+                                contact_id=f"88{chat}")
+        review.review_item(s, viewer=editor, item_id=landed[0], action="confirm", urgency="normal",
+                           category="psychological", victim="adult", intent="report_psychological")
+        return review.confirmed_examples(s)
+
+    # A release prepared before the hapus exported the confirmed item: its folder holds the redacted words.
+    folder = h.settings.var_dir / "releases" / "1"
+    (folder / "data").mkdir(parents=True)
+    reviewed = split_for_rasa(h.db(confirm), intents=domain_intents(PROJECT_ROOT / "nlu" / "domain.yml"),
+                              topics=[], known=set())
+    write_rasa(folder, reviewed)
+    write_labelled(folder, reviewed.examples)
+    assert REDACTED in (folder / "reviewed.jsonl").read_text(encoding="utf-8")
+    trained = [line for lines in reviewed.rasa.values() for line in lines]  # placeholders dropped: another text
+    assert trained and all(line in (folder / RASA_FILE).read_text(encoding="utf-8") for line in trained)
     send(f"nama saya {CANARY}, saya mau cerita soal suami saya")
     fake.wait_until(lambda _: any(CANARY in (m or "") for m in h.db(
         lambda s: list(s.scalars(select(Message.text))))), 15)
@@ -87,6 +110,7 @@ def test_hapus_leaves_no_trace(harness_factory: Callable[..., Harness], rasa_ser
     fake.wait_until(lambda _: any("dihapus" in t for t in texts()[n:]), 15)
 
     wait_for_aof_rewrite(r3)
+    assert not any(line in (folder / RASA_FILE).read_text(encoding="utf-8") for line in trained)
     assert not r3.exists(f"hotline:tracker:{sender_id}") and not r3.exists(f"hotline:lock:{sender_id}")
     assert h.db(lambda s: [s.get(ReviewItem, i) for i in landed]) == [None] * len(landed)
     for db in range(16):

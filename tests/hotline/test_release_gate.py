@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from hotline.release_gate import GateReport, emergency_set, holdout_set
+import pytest
+
+from hotline.release_gate import GateReport, ReviewedReport, emergency_set, holdout_set, run_reviewed_gate
+from hotline.services import RasaServer
 
 
 def report(*, lost: tuple[str, ...] = (), live: float = 0.9, new: float = 0.9) -> GateReport:
@@ -26,3 +29,16 @@ def test_the_gate_has_its_messages() -> None:
     assert len(emergencies) > 1000 and len({i for i, _ in emergencies}) == len(emergencies)
     holdout = holdout_set()
     assert len(holdout) >= 50 and all(cats for _, cats in holdout)
+
+
+@pytest.mark.rasa
+async def test_reviewed_messages_are_triaged_with_both_models_and_counted(rasa_server: RasaServer) -> None:
+    # Invented, redacted as the review inbox stores them; labels as an editor confirmed them.
+    rows = [{"id": "review-1", "text": "tolong suami saya mau bunuh saya pakai pisau sekarang",
+             "urgency": ["emergency"], "category": ["physical"], "victim": "adult"},
+            {"id": "review-2", "text": "halo kak [NAME_1] di sini", "urgency": ["none"], "category": ["none"],
+             "victim": "unknown"}]
+    report = await run_reviewed_gate(rasa_server.url, rasa_server.url, rows)
+    assert report.messages == 2 and report.urgency_live == report.urgency_new == 2  # the same model: same counts
+    assert "pesan nyata yang ditinjau: 2" in report.summary()
+    assert await run_reviewed_gate(rasa_server.url, rasa_server.url, []) == ReviewedReport(0, 0, 0)
