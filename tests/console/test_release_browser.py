@@ -42,6 +42,17 @@ from tests.hotline.conftest import Harness, harness_factory, new_chat_id  # noqa
 pytestmark = pytest.mark.rasa
 
 MODEL = PROJECT_ROOT / "nlu" / "models" / "hotline.tar.gz"
+
+
+def rasa_project_copy(tmp_path: Path) -> Path:
+    """A copy of the repo's Rasa project with its trained model as ``models/hotline.tar.gz`` (skip without one)."""
+    if not MODEL.exists():
+        pytest.skip("no trained model (run scripts/setup.sh)")
+    project = tmp_path / "nlu"
+    shutil.copytree(PROJECT_ROOT / "nlu", project, ignore=shutil.ignore_patterns("models", ".rasa", "tools"))
+    (project / "models").mkdir()
+    shutil.copy(MODEL, project / "models" / "hotline.tar.gz")
+    return project
 TOPIC = "puspaga"
 # Questions about a psychologist for a child or the family, which the repo's model sends elsewhere. Far from any
 # report of danger on purpose: a first try with questions about waiting for a counsellor's reply ("kapan petugas
@@ -111,12 +122,7 @@ def refused_shows_why_and_cannot_go_live(page: Page, h: Harness, release_id: int
 def test_editor_adds_examples_releases_with_a_fine_tune_and_the_next_citizen_gets_the_topic(
         harness_factory: Callable[..., Harness], redis_server: RedisServer, browser: Browser,  # noqa: F811
         tmp_path: Path, nlg_port: int) -> None:
-    if not MODEL.exists():
-        pytest.skip("no trained model (run scripts/setup.sh)")
-    project = tmp_path / "nlu"
-    shutil.copytree(PROJECT_ROOT / "nlu", project, ignore=shutil.ignore_patterns("models", ".rasa", "tools"))
-    (project / "models").mkdir()
-    shutil.copy(MODEL, project / "models" / "hotline.tar.gz")
+    project = rasa_project_copy(tmp_path)
     redis_url = redis_server.url.replace("/0", "/7")  # this test's own route key: no other test's app follows it
     blue = RasaServer(venv=PROJECT_ROOT / ".venv-rasa", project=project, work_dir=tmp_path / "rasa",
                       redis_url=redis_url, nlg_url=f"http://127.0.0.1:{nlg_port}/nlg", nlg_token=NLG_TOKEN).start()

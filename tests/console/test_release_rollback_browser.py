@@ -25,12 +25,12 @@ from storage import crud, training
 from storage.models import Message, Staff
 from tests.conftest import NLG_TOKEN
 from tests.console.test_browser import add_account, browser, sign_in  # noqa: F401  (fixture)
+from tests.console.test_release_browser import MODEL, rasa_project_copy
 from tests.hotline.conftest import Harness, harness_factory  # noqa: F401  (fixture)
 from tests.hotline.test_model_swap import Citizens
 
 pytestmark = pytest.mark.rasa
 
-MODEL = PROJECT_ROOT / "nlu" / "models" / "hotline.tar.gz"
 SWAP_TIMEOUT_MS = 10 * 60 * 1000  # loading a model on a busy 2-core machine takes minutes
 # A gate verdict as a release stores it (counts and ids only), with the reviewed real messages it measured.
 GATE = {"faq": {"puspaga": [5, 3, 4]}, "faq_live": 0.6, "faq_new": 0.8, "faq_total": 5, "faq_worse": [],
@@ -48,12 +48,7 @@ def served_model(url: str) -> str:
 def test_editor_rolls_a_live_release_back_and_no_citizen_is_lost(
         harness_factory: Callable[..., Harness], redis_server: RedisServer, browser: Browser,  # noqa: F811
         tmp_path: Path, nlg_port: int) -> None:
-    if not MODEL.exists():
-        pytest.skip("no trained model (run scripts/setup.sh)")
-    project = tmp_path / "nlu"
-    shutil.copytree(PROJECT_ROOT / "nlu", project, ignore=shutil.ignore_patterns("models", ".rasa", "tools"))
-    (project / "models").mkdir()
-    shutil.copy(MODEL, project / "models" / "hotline.tar.gz")
+    project = rasa_project_copy(tmp_path)
     release_model = project / "models" / "release-1.tar.gz"
     shutil.copy(MODEL, release_model)
     redis_url = redis_server.url.replace("/0", "/8")  # this test's own route key: no other test's app follows it
