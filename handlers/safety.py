@@ -1189,7 +1189,12 @@ _X_FAREWELL = re.compile(r"\b(?:pamit|selamat tinggal)\b (?:\S+ ){0,6}(?:makasih
                          r"mengiris|nyilet)\w* (?:tangan|diri|lengan|nadi|paha)|"
                          r"\btell (?:my |her |his )?(?:mother|mama|dad|father|family|everyone) (?:that )?(?:i|she|he) "
                          r"love\w*")
-_X_LETTER = re.compile(r"\bsurat (?:sudah |udah )?(?:di meja|buat (?:mama|ibu|papa|bapak|ayah|kalian)|terakhir)")
+# "surat udh aku taro di meja": the words between the letter and the table may only be who put it there and how,
+# so "surat izin sudah saya taruh di meja bu guru" (a document, a named desk) stays out.
+_X_LETTER = re.compile(r"\bsurat(?:nya)? (?:(?:sudah|udah|saya|aku|gue|gw|ku|taro|taruh|tarok|simpan|letakkan|letakin|"
+                       r"tinggalin|tinggalkan) ){0,3}"
+                       r"(?:di meja\b(?! (?:\S+ )?(?:pak|bapak|bu|ibu|guru|kantor|kerja|depan|dosen|atasan))|"
+                       r"buat (?:mama|ibu|papa|bapak|ayah|kalian)|terakhir)")
 _X_LETTER_CTX = re.compile(r"\b(?:maaf|pamit|selamat tinggal|siap|capek|cape|lelah)\b")
 _X_NOT_MOVING = re.compile(r"\b(?:tidak|gak|ga|nggak) (?:bisa )?(?:gerak|bergerak|bangun bangun|napas|bernapas|nafas|"
                            r"sadar|sadarkan diri)\b")

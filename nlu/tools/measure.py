@@ -48,19 +48,25 @@ def keyword_bot(text: str) -> str:
     return "emergency" if _KW_NOW.search(norm) else "high"
 
 
-def _model_hash() -> str:
+def _model_hash(mode: str = "start") -> str:
+    """The cache's name: the repo model's training hash, or the id of the model a given server serves."""
+    if mode.startswith("http"):
+        import httpx
+
+        return "served-" + str(httpx.get(f"{mode}/status", timeout=30).json()["model_id"])
     h = ROOT / "nlu" / "models" / ".hash"
     return h.read_text().strip() if h.exists() else "none"
 
 
-async def _parses(texts: list[str], url: Callable[[], str] | None) -> list[dict[str, Any] | None]:
+async def _parses(texts: list[str], url: Callable[[], str] | None,
+                  cache_name: str | None = None) -> list[dict[str, Any] | None]:
     """Rasa's parse of each text, from the cache or from the server ``url()`` starts on first need."""
     if url is None:
         return [None] * len(texts)
     from core.rasa_client import RasaClient
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    cache_file = CACHE / f"{_model_hash()}.jsonl"
+    cache_file = CACHE / f"{cache_name or _model_hash()}.jsonl"
     cache: dict[str, Any] = {}
     if cache_file.exists():
         for line in cache_file.read_text(encoding="utf-8").splitlines():
@@ -116,7 +122,7 @@ def measure(path: Path, url: Callable[[], str] | None, errors: bool, opts: dict[
     """Print the hotline's and the keyword bot's figures on one labelled file."""
     opts = opts or {}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    parses = asyncio.run(_parses([r["text"] for r in rows], url))
+    parses = asyncio.run(_parses([r["text"] for r in rows], url, opts.get("cache")))
     preds, kw = [], []
     for row, parse in zip(rows, parses, strict=True):
         res = triage(row["text"], parse)
@@ -167,6 +173,9 @@ def main(argv: list[str]) -> int:
         return str(servers[0].url)
 
     url = None if mode == "none" else start
+    if url is not None:
+        # A server given by URL may serve any model: its answers are cached under that model's id.
+        opts["cache"] = _model_hash(mode)
     try:
         for f in files:
             measure(f, url, "errors" in opts, opts)

@@ -90,6 +90,7 @@ INDIRECT_EMERGENCIES = [
     ("abuser_returning_now", "mantan ngancem mau dateng ke kos nanti malam buat ngasih pelajaran"),
     ("suicide_self_harm", "aku cuma mau pamit. makasih udh pernah bales chatku"),
     ("suicide_self_harm", "udah siap. surat udh di meja"),
+    ("suicide_self_harm", "ya udah aku pamit ya. suratnya udh aku taruh di meja"),
     ("suicide_self_harm", "gimana caranya biar ga ngerasain apa2 lagi"),
     ("serious_injury", "mama dipukul papa pake kursi terus mama ga gerak"),
     ("violence_now", "tolong segera, ada perempuan diarak warga di gang sebelah"),
@@ -409,6 +410,15 @@ def test_a_pet_given_away_and_crew_held_at_sea_are_pages(text: str) -> None:
 
 def test_a_thank_you_to_a_friend_is_not_a_goodbye() -> None:
     assert detect_danger("makasih udah jadi temen baik selama ini, sampai ketemu di reuni ya").level is None
+
+
+@pytest.mark.parametrize("text", [
+    "surat izin sudah saya taruh di meja bu guru, saya pamit pulang dulu",
+    "suratnya udah di meja pak, saya pamit",
+    "surat lamaran sudah aku taro di meja, capek banget hari ini",
+])
+def test_a_document_left_on_a_desk_is_not_a_goodbye_letter(text: str) -> None:
+    assert detect_danger(text).level is None
 
 
 def test_a_friend_who_thanks_gives_things_away_and_goes_unreachable_is_a_page() -> None:
