@@ -36,11 +36,9 @@ def content_router(console: Console) -> APIRouter:
     r = APIRouter(prefix="/console/content")
 
     async def editor(request: Request) -> Viewer | None:
-        viewer = await console.viewer(request)
-        return viewer if viewer.staff.role in EDITOR_ROLES else None
+        return await console.viewer_in(request, EDITOR_ROLES)
 
-    def not_found(viewer: Viewer) -> HTMLResponse:
-        return console.render("not_found.html", 404, viewer=viewer)
+    not_found = console.not_found
 
     @r.get("")
     async def index(request: Request) -> HTMLResponse:

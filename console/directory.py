@@ -133,11 +133,10 @@ def directory_router(console: Console) -> APIRouter:
     r = APIRouter(prefix="/console/directory")
 
     async def editor(request: Request) -> Viewer | None:
-        viewer = await console.viewer(request)
-        return viewer if viewer.staff.role in EDITOR_ROLES else None
+        return await console.viewer_in(request, EDITOR_ROLES)
 
     async def not_found(request: Request, viewer: Viewer | None = None) -> HTMLResponse:
-        return console.render("not_found.html", 404, viewer=viewer or await console.viewer(request))
+        return console.not_found(viewer or await console.viewer(request))
 
     async def entries(code: str) -> tuple[Service, ...]:
         """The region's entries in force, read from the database (the editor sees what is stored now)."""

@@ -158,8 +158,7 @@ def figures_router(console: Console) -> APIRouter:
     """The routes under ``/console/figures`` and ``/console/simfoni``."""
     r = APIRouter(prefix="/console")
 
-    def not_found(viewer: Viewer) -> HTMLResponse:
-        return console.render("not_found.html", 404, viewer=viewer)
+    not_found = console.not_found
 
     async def load(request: Request, viewer: Viewer, action: str) -> tuple[fig.Figures | None, str | None]:
         period, notice = parse_period(request, utcnow().astimezone(fig.WIB).date())

@@ -51,11 +51,10 @@ def releases_router(console: Console, manager: ReleaseManager) -> APIRouter:
     r = APIRouter(prefix="/console")
 
     async def editor(request: Request) -> Viewer | None:
-        viewer = await console.viewer(request)
-        return viewer if viewer.staff.role in RELEASE_ROLES else None
+        return await console.viewer_in(request, RELEASE_ROLES)
 
     async def not_found(request: Request, viewer: Viewer | None = None) -> HTMLResponse:
-        return console.render("not_found.html", 404, viewer=viewer or await console.viewer(request))
+        return console.not_found(viewer or await console.viewer(request))
 
     # ------------------------------------------------------------------------------------------- topics
     async def topics_page(viewer: Viewer, *, errors: list[str] | None = None, form: dict[str, str] | None = None,

@@ -43,8 +43,7 @@ def review_router(console: Console) -> APIRouter:
     """The routes under ``/console/review``: the list (with the confirmed examples) and one item at a time."""
     r = APIRouter(prefix="/console/review")
 
-    def not_found(viewer: Viewer) -> HTMLResponse:
-        return console.render("not_found.html", 404, viewer=viewer)
+    not_found = console.not_found
 
     def common(viewer: Viewer) -> dict[str, Any]:
         return {"viewer": viewer, "REASON": REASON_LABEL, "LABELS": LABELS}

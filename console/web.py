@@ -9,7 +9,7 @@ A case outside the viewer's scope answers 404, exactly like a missing one.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -128,6 +128,15 @@ class Console:
             raise HTTPException(303, headers={"Location": "/console/" if row.stage == "full" else "/console/totp"})
         return Viewer(staff, row.id, row.csrf_token, row.stage, row.token_hash)
 
+    async def viewer_in(self, request: Request, roles: Collection[str]) -> Viewer | None:
+        """The signed-in staff member when their role is one of ``roles``; None for any other role."""
+        viewer = await self.viewer(request)
+        return viewer if viewer.staff.role in roles else None
+
+    def not_found(self, viewer: Viewer) -> HTMLResponse:
+        """The 404 page (also what a role without access to a page gets: it does not learn the page exists)."""
+        return self.render("not_found.html", 404, viewer=viewer)
+
     async def alive(self, viewer: Viewer) -> bool:
         """Whether the viewer's session still holds (checked by open streams: sign-out or expiry ends them)."""
         found = await self.run(lambda s: db.get_console_session(s, token_hash=viewer.token_hash, now=utcnow()))
@@ -171,10 +180,6 @@ def _wib(value: datetime | None) -> str:
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
-
-
-def _not_found(console: Console, viewer: Viewer) -> HTMLResponse:
-    return console.render("not_found.html", 404, viewer=viewer)
 
 
 def _queue_rows(console: Console, cases: list[Any], now: datetime) -> str:
@@ -350,7 +355,7 @@ def build_router(console: Console) -> APIRouter:
     async def accounts(request: Request) -> HTMLResponse:
         viewer = await console.viewer(request)
         if viewer.staff.role != "admin":
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         rows = await console.run(db.list_console_staff)
         await console.run(lambda s: crud.audit(s, actor=viewer.staff, action="list", entity="staff",
                                                entity_id=None))
@@ -364,7 +369,7 @@ def build_router(console: Console) -> APIRouter:
         if viewer.staff.role != "admin":  # refused and audited in storage, like any other staff member
             await console.run(lambda s: db.set_regions_by_admin(s, admin=viewer.staff, staff_id=staff_id,
                                                                 regions=[]))
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         names = [n.strip() for n in data.get("regions", "").split(",") if n.strip()]
         keys = [resolve_region(n) for n in names]
         if not names or None in keys:
@@ -377,7 +382,7 @@ def build_router(console: Console) -> APIRouter:
         done = await console.run(lambda s: db.set_regions_by_admin(s, admin=viewer.staff, staff_id=staff_id,
                                                                    regions=regions))
         if done is None:
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         text = f"Wilayah #{done.id}: " + ", ".join(region_name(r) for r in done.regions) + "."
         return console.flash(_see_other("/console/accounts"), Outcome(text))
 
@@ -387,7 +392,7 @@ def build_router(console: Console) -> APIRouter:
         now = utcnow()
         found = await console.run(lambda s: db.supervisor_board(s, viewer=viewer.staff, now=now))
         if found is None:
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         longest = max(((now - c.created_at).total_seconds() // 60 for c in found.unclaimed), default=None)
         return console.take_flash(request, console.render("board.html", viewer=viewer, b=found, now=now,
                                                           longest=longest, flash=console.read_flash(request)))
@@ -401,7 +406,7 @@ def build_router(console: Console) -> APIRouter:
         done = await console.run(lambda s: db.set_shift_for(s, supervisor=viewer.staff, staff_id=target, on=on,
                                                             now=utcnow()))
         if done is None:
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         text = f"Jaga {done.name} {'dimulai' if on else 'diakhiri'}."
         return console.flash(_see_other("/console/board"), Outcome(text))
 
@@ -409,7 +414,7 @@ def build_router(console: Console) -> APIRouter:
     async def queue(request: Request) -> HTMLResponse:
         viewer = await console.viewer(request)
         if viewer.staff.role not in crud.CASE_ROLES:
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         cases = await console.run(lambda s: db.visible_cases(s, viewer=viewer.staff))
         return console.take_flash(request, console.render(
             "queue.html", viewer=viewer, rows=_queue_rows(console, cases, utcnow()),
@@ -450,7 +455,7 @@ def build_router(console: Console) -> APIRouter:
         viewer = await console.viewer(request)
         file = await console.run(lambda s: db.case_file(s, viewer=viewer.staff, code=code))
         if file is None:
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         peers = [s for s in await console.run(lambda s: crud.list_staff(s, active_only=True))
                  if crud.in_regions(file.case.region, s.regions) and s.role in crud.CASE_ROLES
                  and s.id != file.case.assigned_staff_id]
@@ -496,7 +501,7 @@ def build_router(console: Console) -> APIRouter:
         data = await console.form(request, viewer)
         case = await console.run(lambda s: db.get_visible_case(s, viewer=viewer.staff, code=code, action=action))
         if case is None:
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         outcome = await op(viewer, data, case.code)
         return console.flash(_see_other(f"/console/cases/{case.code}"), outcome)
 
@@ -522,7 +527,7 @@ def build_router(console: Console) -> APIRouter:
         case = await console.run(lambda s: db.get_visible_case(s, viewer=viewer.staff, code=code,
                                                                action="console_transfer_region"))
         if case is None:
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         outcome = await console.desk.transfer_to_region(staff_id=viewer.staff.id, code=case.code,
                                                         region=data.get("region", ""))
         # The case may have left the viewer's scope (a counsellor moving their own case away): back to the queue.
@@ -568,7 +573,7 @@ def build_router(console: Console) -> APIRouter:
             raise HTTPException(400, "Pilih alasan")
         contact = await console.run(lambda s: db.reveal_contact(s, viewer=viewer.staff, code=code, reason=reason))
         if contact is None:
-            return _not_found(console, viewer)
+            return console.not_found(viewer)
         return console.render("message.html", viewer=viewer, title=f"Kontak pelapor {code.upper()}",
                               text=contact, link=f"/console/cases/{code.upper()}",
                               note="Akses ini tercatat. Jangan menyalin nomor ke tempat lain.")

@@ -71,3 +71,14 @@ def test_report_veto_applies_only_to_a_report_resting_on_rasa_alone(monkeypatch:
     # An act word or a danger cue keeps the report, however unlikely the model finds it.
     assert triage("suami sy sering mukulin sy", parse).urgency != "none"
     assert triage("tolong saya dikurung suami sekarang", parse).urgency == "emergency"
+
+
+def test_more_everyday_contrast_never_raises_the_weight_of_the_emergency_class() -> None:
+    hotline = [{"text": "a", "urgency": "emergency"}, {"text": "b", "urgency": "none"}, {"text": "c", "urgency": "none"}]
+    everyday = [{"text": f"e{i}", "urgency": "none", "source": "everyday"} for i in range(50)]
+    labels = [r["urgency"] == "emergency" for r in hotline]
+    alone = text_model._balanced_weights(hotline, labels)
+    with_contrast = text_model._balanced_weights(hotline + everyday, labels + [False] * len(everyday))
+    # The hotline rows keep their weights however many contrast lines there are, and the classes are balanced.
+    assert with_contrast[: len(hotline)] == alone == [1.5, 0.75, 0.75]
+    assert set(with_contrast[len(hotline):]) == {0.75 * text_model.CONTRAST_WEIGHT}
