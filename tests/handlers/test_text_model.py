@@ -74,7 +74,8 @@ def test_report_veto_applies_only_to_a_report_resting_on_rasa_alone(monkeypatch:
 
 
 def test_more_everyday_contrast_never_raises_the_weight_of_the_emergency_class() -> None:
-    hotline = [{"text": "a", "urgency": "emergency"}, {"text": "b", "urgency": "none"}, {"text": "c", "urgency": "none"}]
+    hotline = [{"text": "a", "urgency": "emergency"}, {"text": "b", "urgency": "none"},
+               {"text": "c", "urgency": "none"}]
     everyday = [{"text": f"e{i}", "urgency": "none", "source": "everyday"} for i in range(50)]
     labels = [r["urgency"] == "emergency" for r in hotline]
     alone = text_model._balanced_weights(hotline, labels)
