@@ -19,8 +19,9 @@ from tests.hotline.conftest import Harness, new_chat_id
 
 pytestmark = pytest.mark.rasa
 
-# Invented. Rasa reads it as a report; no act, no danger cue in it (checked first, below).
-VAGUE = "saya mau cerita soal keluarga saya"
+# Invented. Rasa reads it as a report; no act, no danger cue in it (checked first, below). ("soal keluarga saya"
+# fell to 0.70 once Rasa had learnt everyday family stories: too close to the line to pick.)
+VAGUE = "saya mau cerita soal rumah tangga saya"
 
 
 def buttons(h: Harness, chat: int) -> list[str]:

@@ -23,8 +23,10 @@ from tests.hotline.conftest import Harness, new_chat_id
 pytestmark = pytest.mark.rasa
 
 # Invented. Rasa reads it as a report; nothing in its words marks one (checked first, below); a name and a village.
-VAGUE = "saya Siti mau cerita soal keluarga saya di desa Sukatani"
-REDACTED = "saya [NAME_1] mau cerita soal keluarga saya di desa [VILLAGE_1]"
+# "soal keluarga saya" read as a report at 0.67 once Rasa had learnt everyday family stories (too weak to ask);
+# "soal rumah tangga saya" reads as one at 0.94 in two trainings of the same data.
+VAGUE = "saya Siti mau cerita soal rumah tangga saya di desa Sukatani"
+REDACTED = "saya [NAME_1] mau cerita soal rumah tangga saya di desa [VILLAGE_1]"
 
 
 def items_of(h: Harness, sender_id: str) -> list[ReviewItem]:
@@ -65,5 +67,5 @@ def test_no_to_the_violence_question_lands_the_message_redacted(hotline: Harness
     assert hotline.db(lambda s: s.scalars(select(Case)).all()) == []  # and still no case opened on a guess
     # No word of the message in the logs or the audit rows.
     audit = hotline.db(lambda s: [json.dumps(a.detail or {}) for a in s.scalars(select(AuditLog))])
-    for word in ("Siti", "Sukatani", "keluarga"):
+    for word in ("Siti", "Sukatani", "rumah tangga"):
         assert word not in caplog.text and not any(word in a for a in audit)
