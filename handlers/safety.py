@@ -1196,6 +1196,15 @@ _X_LETTER = re.compile(r"\bsurat(?:nya)? (?:(?:sudah|udah|saya|aku|gue|gw|ku|tar
                        r"(?:di meja\b(?! (?:\S+ )?(?:pak|bapak|bu|ibu|guru|kantor|kerja|depan|dosen|atasan))|"
                        r"buat (?:mama|ibu|papa|bapak|ayah|kalian)|terakhir)")
 _X_LETTER_CTX = re.compile(r"\b(?:maaf|pamit|selamat tinggal|siap|capek|cape|lelah)\b")
+# "mungkin ini chat terakhir aku ... makasih udh ada": a last message said with a goodbye or with "I can't take it
+# any more"; "ini pesan terakhir saya soal tagihan ini" (a complaint) has neither.
+# ("ini chat terakhir aku malam ini, besok lanjut" is a goodnight.)
+_X_LAST_MESSAGE = re.compile(r"(?:\b(?:ini|mungkin ini) (?:\S+ )?(?:chat|pesan|message|sms|wa) terakhir(?:ku)?\b|"
+                             r"\b(?:chat|pesan) terakhir (?:dari )?(?:saya|ku)\b(?! (?:soal|tentang|mengenai)))"
+                             r"(?! (?:\S+ ){0,2}(?:malam ini|hari ini|sebelum|sampai|besok))")
+_X_LAST_MESSAGE_CTX = re.compile(r"\b(?:makasih|terima kasih) (?:\S+ )?(?:sudah|pernah) (?:ada|jadi|baca|nemenin|"
+                                 r"menemani|dengerin|mendengarkan)|\btidak (?:tahan|kuat|sanggup) lagi\b|\bpamit\b|"
+                                 r"\bselamat tinggal\b|\b(?:capek|lelah|cape) (?:\S+ )?hidup\b")
 _X_NOT_MOVING = re.compile(r"\b(?:tidak|gak|ga|nggak) (?:bisa )?(?:gerak|bergerak|bangun bangun|napas|bernapas|nafas|"
                            r"sadar|sadarkan diri)\b")
 _X_MOB = re.compile(r"\b(?:diarak|dihakimi massa|diamuk massa|dikeroyok warga|dipersekusi)\b")
@@ -1331,7 +1340,8 @@ def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: 
         fire("perpetrator_present", False)
     if _X_VISIT.search(norm) and _X_SOON.search(norm) and (_X_VISIT_THREAT.search(norm) or harm):
         fire("abuser_returning_now", False)
-    if _X_FAREWELL.search(norm) or (_X_LETTER.search(norm) and _X_LETTER_CTX.search(norm)):
+    if (_X_FAREWELL.search(norm) or (_X_LETTER.search(norm) and _X_LETTER_CTX.search(norm))
+            or (_X_LAST_MESSAGE.search(norm) and _X_LAST_MESSAGE_CTX.search(norm))):
         fire("suicide_self_harm", False)
     if _X_NOT_MOVING.search(norm) and harm:
         fire("serious_injury", past)

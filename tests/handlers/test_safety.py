@@ -527,3 +527,20 @@ def test_a_writers_own_goodbye_and_a_planned_live_abuse_of_a_child_are_pages(tex
 )
 def test_cartoons_sundanese_past_and_the_writers_own_anger_are_not_pages(text: str) -> None:
     assert detect_danger(text).level != "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "maaf kak aku udah gak kuat lagi di rumah ini. ini pesan terakhir aku. makasih udh ada",
+    "aku pamit ya kak, mungkin ini chat terakhirku",
+])
+def test_a_last_message_with_a_goodbye_is_a_page(text: str) -> None:
+    assert detect_danger(text).level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "ini pesan terakhir saya soal tagihan ini, tolong dibalas",
+    "maaf ini chat terakhir aku malam ini ya kak, makasih udah dengerin, besok aku lanjut cerita",
+    "chat terakhir kamu jam berapa sih?",
+])
+def test_a_last_message_of_the_day_or_a_complaint_is_not_a_goodbye(text: str) -> None:
+    assert detect_danger(text).level is None

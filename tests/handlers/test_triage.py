@@ -518,6 +518,17 @@ def test_a_sure_deletion_request_is_never_raised_by_the_statistical_model(monkey
     assert triage("tolong data saya dihapus semua ya", parse).urgency == "none"
 
 
+@pytest.mark.parametrize("intent", ["thanks", "goodbye", "greet"])
+def test_rasa_sure_of_a_thank_you_never_vetoes_the_emergency_model(monkeypatch: pytest.MonkeyPatch,
+                                                                    intent: str) -> None:
+    """A farewell says "makasih" and "pamit": Rasa sure of thanks or goodbye must not silence the emergency head."""
+    from handlers import text_model
+
+    monkeypatch.setattr(text_model, "emergency_probability", lambda norm: 0.99)
+    parse = {"intent": {"name": intent, "confidence": 0.97}, "entities": []}
+    assert triage("udah ya kak aku gak bisa lagi. makasih buat semuanya", parse).urgency == "emergency"
+
+
 @pytest.mark.parametrize(
     "text",
     [
