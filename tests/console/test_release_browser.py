@@ -179,8 +179,10 @@ def test_editor_adds_examples_releases_with_a_fine_tune_and_the_next_citizen_get
         expect(page.locator("#matches")).to_contain_text(TOPIC)
         shown = page.locator("#matches").inner_text()
         assert NAME not in shown and PHONE not in shown and "[PHONE_1]" in shown
-        # Training is deterministic (the same data, the same model): this fine-tune passes the gate. (Before the
-        # safety net knew an English overdose, every fine-tune lost one labelled emergency and was refused.)
+        # Training on two threads is not bit-for-bit reproducible, so the gate must not hinge on a borderline Rasa
+        # parse: every labelled emergency is one through the safety net or the emergency head, which only an
+        # operational intent (delete, stop, FAQ, address) may veto. (A fresh-clone CI once lost a farewell that Rasa
+        # read as "thanks" 0.9; before the safety net knew an English overdose, every fine-tune lost one.)
         assert release.gate_passed, gate.get("summary")
         expect(page.locator("#gate-verdict")).to_contain_text("Lulus")
 
