@@ -895,7 +895,7 @@ _RE_SUICIDE_MORE = re.compile(
     # "i don't think i'll be here tomorrow", "i won't be around anymore"
     r"|\bi don t think i ll be (?:here|around|alive) (?:\S+ )?(?:tomorrow|tonight|anymore)\b"
     r"|\bi (?:won t|will not|wont) be (?:alive|here anymore|around anymore)\b"
-    # fear for someone else ("takut dia nekat"); their goodbye across clauses is _X_THANKS_GOODBYE
+    # fear for someone else ("takut dia nekat"); their goodbye across clauses is cues.yml entry thanks_then_unreachable
     r"|\btakut (?:teman saya|adik saya|kakak saya|anak saya|sahabat saya) (?:\S+ ){0,2}nekat\b"
     r"|\b(?:kepikiran|terpikir|kepikir|mikir) (?:\S+ ){0,2}(?:nyakitin|menyakiti|bunuh|membunuh|nyekik|mencekik) "
     r"(?:anak|bayi|diri)"
@@ -1182,29 +1182,6 @@ _X_VISIT = re.compile(r"\b(?:mau|akan|bakal|bakalan|mo) (?:dateng|datang|ke|kesi
                       r"menghabisi)")
 _X_VISIT_THREAT = re.compile(r"\b(?:ancam|mengancam|ngancem|ngancam|diancam|bawa teman|bawa temen|takut)\w*")
 _X_SOON = re.compile(r"\b(?:malam ini|nanti malam|nanti|sekarang|jam \d+|sebentar lagi|tonight|hari ini)\b")
-_X_FAREWELL = re.compile(r"\b(?:pamit|selamat tinggal)\b (?:\S+ ){0,6}(?:makasih|terima kasih) "
-                         r"(?:sudah|udah|udh) pernah|"
-                         r"\b(?:tidak|gak|ga|nggak) (?:mau )?(?:ngerasain|merasakan|ngerasa) apa apa lagi\b|"
-                         r"\b(?:abis|habis|barusan|baru|sudah) (?:ngelukain|melukai|nglukai|nyayat|menyayat|ngiris|"
-                         r"mengiris|nyilet)\w* (?:tangan|diri|lengan|nadi|paha)|"
-                         r"\btell (?:my |her |his )?(?:mother|mama|dad|father|family|everyone) (?:that )?(?:i|she|he) "
-                         r"love\w*")
-# "surat udh aku taro di meja": the words between the letter and the table may only be who put it there and how,
-# so "surat izin sudah saya taruh di meja bu guru" (a document, a named desk) stays out.
-_X_LETTER = re.compile(r"\bsurat(?:nya)? (?:(?:sudah|udah|saya|aku|gue|gw|ku|taro|taruh|tarok|simpan|letakkan|letakin|"
-                       r"tinggalin|tinggalkan) ){0,3}"
-                       r"(?:di meja\b(?! (?:\S+ )?(?:pak|bapak|bu|ibu|guru|kantor|kerja|depan|dosen|atasan))|"
-                       r"buat (?:mama|ibu|papa|bapak|ayah|kalian)|terakhir)")
-_X_LETTER_CTX = re.compile(r"\b(?:maaf|pamit|selamat tinggal|siap|capek|cape|lelah)\b")
-# "mungkin ini chat terakhir aku ... makasih udh ada": a last message said with a goodbye or with "I can't take it
-# any more"; "ini pesan terakhir saya soal tagihan ini" (a complaint) has neither.
-# ("ini chat terakhir aku malam ini, besok lanjut" is a goodnight.)
-_X_LAST_MESSAGE = re.compile(r"(?:\b(?:ini|mungkin ini) (?:\S+ )?(?:chat|pesan|message|sms|wa) terakhir(?:ku)?\b|"
-                             r"\b(?:chat|pesan) terakhir (?:dari )?(?:saya|ku)\b(?! (?:soal|tentang|mengenai)))"
-                             r"(?! (?:\S+ ){0,2}(?:malam ini|hari ini|sebelum|sampai|besok))")
-_X_LAST_MESSAGE_CTX = re.compile(r"\b(?:makasih|terima kasih) (?:\S+ )?(?:sudah|pernah) (?:ada|jadi|baca|nemenin|"
-                                 r"menemani|dengerin|mendengarkan)|\btidak (?:tahan|kuat|sanggup) lagi\b|\bpamit\b|"
-                                 r"\bselamat tinggal\b|\b(?:capek|lelah|cape) (?:\S+ )?hidup\b")
 _X_NOT_MOVING = re.compile(r"\b(?:tidak|gak|ga|nggak) (?:bisa )?(?:gerak|bergerak|bangun bangun|napas|bernapas|nafas|"
                            r"sadar|sadarkan diri)\b")
 _X_MOB = re.compile(r"\b(?:diarak|dihakimi massa|diamuk massa|dikeroyok warga|dipersekusi)\b")
@@ -1274,11 +1251,6 @@ _X_UNSAFE_HOME = re.compile(r"\b(?:takut|tidak mau|gak mau|ga mau|nggak mau|ogah
 _X_PEOPLE = re.compile(r"\b(?:bocah|anak\w*|wong|orang|budak|istri\w*|bayi|balita|adik\w*|child|kid)\b")
 
 
-# The writer's own goodbye: worn out, thanking, and giving a pet or a person into someone's care.
-_X_GIVE_AWAY = re.compile(r"\btitip (?:\S+ )?(?:kucing|anjing|burung|hamster|kelinci|ikan|adik|anak|mama|ibu)\w*")
-_X_WORN_OUT = re.compile(r"\b(?:sudah |udah |udh )?(?:capek|cape|lelah|tidak kuat) (?:banget|sekali|bgt|lagi)\b|"
-                         r"\bmaaf (?:ya )?(?:semua|semuanya|kalian)\b|\b(?:makasih|terima kasih) (?:sudah |udah )?"
-                         r"pernah (?:baik|sayang|ada)\b")
 # A livestream of abuse announced for tonight, in a group that sells images of children.
 _X_LIVE_PLANNED = re.compile(r"\b(?:live|siaran langsung|streaming|livestream)\w* (?:\S+ ){0,6}"
                              r"(?:malam ini|nanti malam|jam \d+|sekarang|hari ini|tonight)\b")
@@ -1307,20 +1279,11 @@ _X_INFANT_LEFT = re.compile(r"\b(?:bayi|balita|batita|baby|infant)\b (?:\S+ ){0,
                             r"dari (?:semalam|kemarin))\b")
 
 
-# Someone's goodbye across clauses: "makasih udah jadi temen baik, maaf ya" then unreachable, or giving away a
-# pet ("makasih udh jd temen terbaik, titip kucingku ya").
-_X_THANKS_GOODBYE = re.compile(
-    r"\b(?:makasih|terima kasih) (?:sudah )?(?:jadi|jd|menjadi) (?:teman|sahabat|kakak|ibu|anak)\w* (?:\S+ ){0,20}"
-    r"(?:tidak bisa (?:dihubungi|ditelpon|ditelepon|dichat|di ?wa)|hp\w* (?:\S+ )?mati|tidak aktif|"
-    r"titip (?:kucing|anjing|anak|adik|burung|hamster)\w*|dikasih (?:ke|buat|untuk) (?:saya|aku|kamu)|"
-    r"(?:ngasih|memberi|ngasihin|kasih) (?:\S+ ){0,3}(?:kucing|anjing|barang|hp)\w*)"
-)
-
-
 def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: bool, help_now: bool) -> None:
     past = bool(_X_PAST.search(norm))
-    if _X_GIVE_AWAY.search(norm) and _X_WORN_OUT.search(norm):
-        fire("suicide_self_harm", False)  # "aku udh capek bgt. makasih udh pernah baik sm aku. titip kucingku ya"
+    # Cues kept as data (handlers/data/cues.yml, family "fires"): the farewells before a suicide, and what comes next.
+    for cue in cues.firing("fires", norm):
+        fire(cue, False)
     if _X_LIVE_PLANNED.search(norm) and _X_CHILD_CONTENT.search(norm):
         fire("violence_now", False)  # a group announcing a "live" with a child tonight
     if _X_FEAR_RECKLESS.search(norm) and not harm:
@@ -1331,8 +1294,6 @@ def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: 
         fire("abduction_now", False)
     if _X_INFANT_LEFT.search(norm) and not past:
         fire("child_left_alone", False)
-    if _X_THANKS_GOODBYE.search(norm):
-        fire("suicide_self_harm", False)
     holding = bool(_X_WEAPON_NOW.search(norm)) and (harm or help_now or bool(_X_HOLDING_NOW.search(norm)))
     if holding or _X_WEAPON_SEEK.search(norm):
         fire("weapon_threat", False)
@@ -1340,9 +1301,6 @@ def _indirect(norm: str, fire: Callable[[str, bool], None], *, harm: bool, act: 
         fire("perpetrator_present", False)
     if _X_VISIT.search(norm) and _X_SOON.search(norm) and (_X_VISIT_THREAT.search(norm) or harm):
         fire("abuser_returning_now", False)
-    if (_X_FAREWELL.search(norm) or (_X_LETTER.search(norm) and _X_LETTER_CTX.search(norm))
-            or (_X_LAST_MESSAGE.search(norm) and _X_LAST_MESSAGE_CTX.search(norm))):
-        fire("suicide_self_harm", False)
     if _X_NOT_MOVING.search(norm) and harm:
         fire("serious_injury", past)
     if _X_MOB.search(norm) and (help_now or harm):

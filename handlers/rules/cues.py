@@ -5,7 +5,10 @@ text, alternatives of one another) and invented examples that must and must not 
 gives :mod:`handlers.safety` the family as one regular expression; :func:`matches` names the entries that fire,
 for tests and for explaining a verdict.
 
-Three kinds of family (docs/triage-wordings.md):
+Four kinds of family (docs/triage-wordings.md):
+
+- ``fires``: cues that raise danger: each entry names the ``cue`` it fires (``suicide_self_harm``, ...) and may
+  require ``with``: one of these context patterns anywhere in the message too; :func:`firing` gives the cues;
 
 - ``not_own_death``: a death that is not the writer's (stops the suicide cue, keeps the emergency head quiet);
 - ``not_danger``: words that look like danger and are not (a writer "tidak sadar" = unaware, a contract that
@@ -45,11 +48,19 @@ class Cue:
     to: str = "high"
     unless: tuple[str, ...] = ()
     alone: bool = False
+    # Only for a ``fires`` entry: the danger cue it raises, and context patterns of which one must match too.
+    cue: str = ""
+    context: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> str:
         """The entry's patterns as one alternative, each bounded by word edges."""
         return "|".join(r"\b(?:" + p + r")\b" for p in self.patterns)
+
+    @property
+    def context_pattern(self) -> str | None:
+        """The ``with`` patterns as one alternative, or None when the entry needs no context."""
+        return "|".join(r"\b(?:" + p + r")\b" for p in self.context) or None
 
 
 @functools.cache
@@ -66,8 +77,12 @@ def load(path: Path = DATA_FILE) -> dict[str, tuple[Cue, ...]]:
                           fires=tuple(str(t) for t in entry.get("fires") or ()),
                           does_not_fire=tuple(str(t) for t in entry.get("does_not_fire") or ()),
                           lowers=tuple(str(c) for c in entry.get("lowers") or ()), to=str(entry.get("to", "high")),
-                          unless=tuple(str(u) for u in entry.get("unless") or ()), alone=bool(entry.get("alone")))
+                          unless=tuple(str(u) for u in entry.get("unless") or ()), alone=bool(entry.get("alone")),
+                          cue=str(entry.get("cue") or ""), context=tuple(str(w) for w in entry.get("with") or ()))
                 re.compile(cue.pattern)
+                re.compile(cue.context_pattern or "")
+                if family == "fires" and not cue.cue:
+                    raise ValueError("a fires entry names the cue it raises")
                 if cue.to not in ("high", "none"):
                     raise ValueError(f"to must be high or none, not {cue.to!r}")
             except (KeyError, TypeError, ValueError, re.error) as exc:
@@ -89,9 +104,22 @@ def _compiled(family: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((c.id, re.compile(c.pattern)) for c in load()[family])
 
 
+@functools.cache
+def _contexts(family: str) -> tuple[re.Pattern[str] | None, ...]:
+    return tuple(re.compile(c.context_pattern) if c.context_pattern else None for c in load()[family])
+
+
 def matches(family: str, norm: str) -> list[str]:
-    """The ids of the entries of ``family`` that fire on an already normalised text."""
-    return [cue_id for cue_id, rx in _compiled(family) if rx.search(norm)]
+    """The ids of the entries of ``family`` that fire on an already normalised text (pattern, and context if the
+    entry has one)."""
+    return [cue_id for (cue_id, rx), ctx in zip(_compiled(family), _contexts(family), strict=True)
+            if rx.search(norm) and (ctx is None or ctx.search(norm))]
+
+
+def firing(family: str, norm: str) -> list[str]:
+    """The danger cues the entries of a ``fires`` family raise on an already normalised text (each once)."""
+    hit = set(matches(family, norm))
+    return list(dict.fromkeys(c.cue for c in load()[family] if c.id in hit))
 
 
 def mask(family: str, norm: str) -> str:

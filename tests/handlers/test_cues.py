@@ -85,3 +85,23 @@ def test_masking_keeps_the_same_words_elsewhere() -> None:
     assert "adik saya tidak sadar" in masked and not masked.startswith("saya tidak sadar")
     hurt = "aku gak sadar udah malam. adikku dipukul suaminya, tidak sadar dari tadi"
     assert detect_danger(hurt).level == "emergency"
+
+
+@pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family == "fires"], ids=lambda c: c.id)
+def test_a_firing_entry_raises_its_cue_through_the_safety_net(cue: cues.Cue) -> None:
+    for text in cue.fires:
+        assert detect_danger(text).level == "emergency" and cue.cue in detect_danger(text).cues, text
+
+
+def test_a_firing_entry_without_its_context_does_not_fire() -> None:
+    letter = next(c for c in cues.load()["fires"] if c.id == "goodbye_letter")
+    assert letter.context, "the letter needs a goodbye or exhaustion beside it"
+    assert "goodbye_letter" not in cues.matches("fires", normalise("surat udah aku taro di meja ya"))
+    assert "goodbye_letter" in cues.matches("fires", normalise("maaf ya, surat udah aku taro di meja"))
+
+
+def test_a_firing_entry_must_name_its_cue(tmp_path: Path) -> None:
+    bad = tmp_path / "cues.yml"
+    bad.write_text("fires:\n  - {id: x, what: y, patterns: [a]}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="names the cue"):
+        cues.load(bad)
