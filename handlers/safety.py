@@ -753,31 +753,6 @@ _RE_PRESENT_MORE = re.compile(
     r"(?:sekarang|malam ini|sebentar lagi|nanti)\b"
     r"|\b(?:otw|on the way|coming (?:for|after|back|home)|is coming|on his way|on her way|outside my)\b"
 )
-# Suicide and self-harm said indirectly: leaving for ever, not waking up, a letter of goodbye, a rope ready,
-# pills collected or swallowed.
-_RE_SUICIDE_EUPH = re.compile(
-    r"\b(?:pergi (?:untuk )?selamanya|tidur (?:\S+ ){0,2}(?:selamanya|tidak bangun)|tidak (?:usah )?bangun lagi|"
-    r"tidak mau bangun|(?:menghilang|hilang|lenyap) (?:saja )?(?:dari|dr) (?:dunia|muka bumi|hidup)|"
-    r"(?:ingin|mau) (?:menghilang|hilang) (?:saja )?(?:dari|selamanya)|(?:ingin|mau) (?:\S+ )?menghilang saja|"
-    r"siapin tali|nyiapin tali|menyiapkan tali|sudah siap tali|tali (?:\S+ ){0,3}(?:siap|sudah)|"
-    r"obat\w* (?:\S+ ){0,3}(?:kukumpulin|dikumpulin|dikumpulkan|kukumpulkan|saya kumpulin|saya kumpulkan|"
-    r"sudah (?:saya |ku )?kumpul\w*)|(?:ngumpulin|mengumpulkan|kumpulin) (?:\S+ ){0,1}obat|"
-    r"minum (?:\S+ ){0,1}(?:semua|seluruh|sebotol|segenggam|satu strip|\d+ (?:biji|butir|tablet|strip|pil)) "
-    r"(?:\S+ ){0,1}(?:obat|pil)|minum (?:semua )?obat\w* (?:\S+ ){0,2}(?:semua|sekaligus|\d+ (?:biji|butir|"
-    r"tablet|strip|pil))|(?:telan|nelen|menelan|nelan) (?:\S+ ){0,2}(?:semua|\d+ (?:biji|butir|tablet))|"
-    r"surat (?:\S+ ){0,1}(?:untuk|kanggo|ke|for) (?:\S+ ){0,2}(?:anak|ibu|mama|bapak|ayah|suami|keluarga|"
-    r"orang tua|adik|kakak|kalian|my)\w*|nulis surat terakhir|surat (?:perpisahan|wasiat)|"
-    r"(?:nulis|menulis|nyerat|nyerat\w*|ninggalin) surat (?:\S+ ){0,3}(?:maaf|selamat tinggal)|"
-    r"selamat tinggal (?:semua|dunia|kalian)|goodbye (?:everyone|world|forever)|"
-    r"(?:ingin|mau|sudah) (?:\S+ )?(?:tidak )?(?:ada di dunia|tidak ada lagi)|"
-    r"(?:tidak|sudah tidak) (?:kuat|sanggup) (?:lagi )?(?:hidup|menjalani hidup|di dunia)|"
-    r"(?:ngapain|untuk apa|buat apa|apa gunanya) (?:\S+ )?hidup|"
-    r"(?:capek|capai|lelah|cape|cuapek) (?:\S+ ){0,2}hidup|hidup (?:\S+ )?(?:tidak ada artinya|percuma|sia sia)|"
-    r"lebih baik (?:saya )?(?:tidak ada|tiada|mati)|(?:ingin|mau) mati|(?:ingin|mau) (?:ikut )?mati saja|"
-    r"end it|end this|no reason to live|better off dead|not wake up|never wake up|sleep forever|"
-    r"sudah tidak kuat lagi (?:\S+ ){0,3}(?:dunia|hidup|pergi|maaf)|hayang paeh|hoyong paeh|pengen modar|modar|"
-    r"pamit\w* (?:\S+ ){0,3}jangan (?:cari|mencari|nyari)\w*)\b"
-)
 _RE_FAREWELL = re.compile(r"\b(?:maaf|maafin|maafkan|sorry|selamat tinggal|pamit)\b")
 _RE_PILLS_TAKEN = re.compile(r"\b(?:sudah|barusan|baru|tadi|habis) (?:\S+ ){0,2}(?:minum|telan|nelen|menelan) "
                              r"(?:\S+ ){0,2}(?:semua |banyak )?(?:obat|pil)\w*")
@@ -878,28 +853,6 @@ _RE_SOLD_PERSON = re.compile(r"\b(?:dijual|menjual|jual|sold) (?:\S+ ){0,4}(?:mu
                              r"(?:dijadiin|dijadikan) istri")
 _RE_CHILD_TAKEN_CTX = re.compile(r"\b(?:utang|hutang|dijadiin istri|dijadikan istri|dinikahkan|dinikahin|nikah|"
                                  r"kawin|ganti)\b")
-_RE_SUICIDE_MORE = re.compile(
-    r"\b(?:minum|nelen|menelan|telan|nelan|minum) (?:\S+ ){0,3}(?:obat|pil)\w* (?:\S+ ){0,2}(?:sebungkus|sepapan|"
-    r"sekotak|sebotol|segenggam|satu bungkus|satu papan|satu kotak|banyak|semua|sekaligus|\d+ (?:biji|butir|tablet|"
-    r"strip|papan|bungkus))"
-    r"|\b(?:kalau|kalo) (?:\S+ ){0,2}(?:saya|aku) (?:sudah )?tidak ada(?! (?:di rumah|waktu|uang|kabar))"
-    r"|\b(?:besok|nanti malam|malam ini|besok pagi) (?:\S+ ){0,1}(?:saya|aku) (?:sudah )?tidak ada"
-    r"(?! (?:di rumah|waktu|uang|kabar|jadwal|acara|kelas|kuliah))"
-    r"|\bpamit\w* (?:\S+ ){0,2}(?:ke|sama|kepada|untuk) (?:semua|kalian)|\bpergi jauh\b(?! (?:dari rumah|kerja))"
-    r"|\b(?:gak|tidak) kuat (?:lagi|lg) (?:\S+ ){0,5}(?:tidak ada|pergi|mati|dunia)"
-    # a parent afraid of their own thoughts ("kadang mikir yang sama, saya takut sama diri sendiri")
-    r"|\btakut (?:sama|dengan|pada|ama) diri\w* sendiri\b"
-    # Javanese "ngendat" (to hang oneself); a goodbye posted as a status
-    r"|\b(?:ngendat|gantung awak|nggantung awak)\b"
-    r"|\bstatus\w* (?:\S+ ){0,2}(?:selamat tinggal|pamit|goodbye)\b"
-    # "i don't think i'll be here tomorrow", "i won't be around anymore"
-    r"|\bi don t think i ll be (?:here|around|alive) (?:\S+ )?(?:tomorrow|tonight|anymore)\b"
-    r"|\bi (?:won t|will not|wont) be (?:alive|here anymore|around anymore)\b"
-    # fear for someone else ("takut dia nekat"); their goodbye across clauses is cues.yml entry thanks_then_unreachable
-    r"|\btakut (?:teman saya|adik saya|kakak saya|anak saya|sahabat saya) (?:\S+ ){0,2}nekat\b"
-    r"|\b(?:kepikiran|terpikir|kepikir|mikir) (?:\S+ ){0,2}(?:nyakitin|menyakiti|bunuh|membunuh|nyekik|mencekik) "
-    r"(?:anak|bayi|diri)"
-)
 
 
 _RE_BURN_OBJECT = re.compile(r"\b(?:saya|kami|dia|istri\w*|anak\w*|ibu\w*|adik\w*|kakak\w*|suami\w*|me|her|him|"
@@ -1053,6 +1006,7 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         child_msg or bool(re.search(r"\b(?:kelas|sd|smp|pesantren|santri\w*|sekolah)\b", norm))
     )
     farewell = bool(_RE_FAREWELL.search(norm))
+    in_clause_possible = bool(cues.search("fires_in_clause", norm))  # one pass rules the family out for every clause
     take_ctx = bool(_RE_STRANGER_ONLINE.search(norm) or _RE_THREAT.search(norm) or _RE_TRAFFICK_CTX.search(norm)
                     or any_harm)
     child_taken_ctx = bool(_RE_CHILD_TAKEN_CTX.search(norm))
@@ -1106,9 +1060,11 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         if (hit(_RE_SEX_INDIRECT, cl) and (recent72 or hit(_RE_TONIGHT, window))
                 and not (_RE_TORN_IN_FIGHT.search(norm) and not _RE_SEX.search(norm))):
             fire("sexual_assault_recent", older)
-        em = hit(_RE_SUICIDE_EUPH, cl)
-        if em and not hit(_RE_SUICIDE_FALSE, cl) and not _negated(cl, em.start()):
-            fire("suicide_self_harm", older)
+        # Cues kept as data (handlers/data/cues.yml, family "fires_in_clause"): suicide said without a harm act.
+        if in_clause_possible:
+            for cue, start in cues.search("fires_in_clause", cl):
+                if not hit(_RE_SUICIDE_FALSE, cl) and not _negated(cl, start):
+                    fire(cue, older)
         if hit(_RE_PILLS_TAKEN, cl) and (farewell or "semua" in cl or "banyak" in cl):
             fire("suicide_self_harm", False)
         if hit(_RE_CHILD_ALONE_LATE, cl) and hit(_RE_CHILD_WORD, window) and not older:
@@ -1133,9 +1089,6 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
             fire("perpetrator_present", older or (bool(hit(_RE_YESTERDAY, cl)) and not now_ctx))
         if hit(_RE_BURN_THREAT, cl):
             fire("kill_threat", older)
-        sm = hit(_RE_SUICIDE_MORE, cl)
-        if sm and not hit(_RE_SUICIDE_FALSE, cl) and not _negated(cl, sm.start()):
-            fire("suicide_self_harm", older)
         if hit(_RE_ABANDONED, window) and not older:
             fire("child_left_alone", False)
         if hit(_RE_CHILD_MISSING, cl) and hit(_RE_CHILD_WORD, window):

@@ -5,10 +5,12 @@ text, alternatives of one another) and invented examples that must and must not 
 gives :mod:`handlers.safety` the family as one regular expression; :func:`matches` names the entries that fire,
 for tests and for explaining a verdict.
 
-Four kinds of family (docs/triage-wordings.md):
+Five kinds of family (docs/triage-wordings.md):
 
 - ``fires``: cues that raise danger: each entry names the ``cue`` it fires (``suicide_self_harm``, ...) and may
   require ``with``: one of these context patterns anywhere in the message too; :func:`firing` gives the cues;
+- ``fires_in_clause``: cues read clause by clause (:func:`search` gives each cue and where it matched, so the
+  safety net can drop a negated one and lower one told in the past);
 
 - ``not_own_death``: a death that is not the writer's (stops the suicide cue, keeps the emergency head quiet);
 - ``not_danger``: words that look like danger and are not (a writer "tidak sadar" = unaware, a contract that
@@ -81,7 +83,7 @@ def load(path: Path = DATA_FILE) -> dict[str, tuple[Cue, ...]]:
                           cue=str(entry.get("cue") or ""), context=tuple(str(w) for w in entry.get("with") or ()))
                 re.compile(cue.pattern)
                 re.compile(cue.context_pattern or "")
-                if family == "fires" and not cue.cue:
+                if family.startswith("fires") and not cue.cue:
                     raise ValueError("a fires entry names the cue it raises")
                 if cue.to not in ("high", "none"):
                     raise ValueError(f"to must be high or none, not {cue.to!r}")
@@ -114,6 +116,13 @@ def matches(family: str, norm: str) -> list[str]:
     entry has one)."""
     return [cue_id for (cue_id, rx), ctx in zip(_compiled(family), _contexts(family), strict=True)
             if rx.search(norm) and (ctx is None or ctx.search(norm))]
+
+
+def search(family: str, text: str) -> list[tuple[str, int]]:
+    """(cue, where its match starts) for each entry of a ``fires`` family whose patterns match ``text`` (a clause);
+    the caller decides what keeps the cue (a negation just before it, a death that is not the writer's)."""
+    return [(c.cue, m.start()) for c, (_, rx) in zip(load()[family], _compiled(family), strict=True)
+            if (m := rx.search(text))]
 
 
 def firing(family: str, norm: str) -> list[str]:
