@@ -182,10 +182,19 @@ class RedisLedger:
         # of its own left in Redis (a release or a SET answer lost to a time-out) must not hold its next message.
         token = self.owner
         held = False
+        # A SET whose answer was lost to the time-out may still have taken the turn in Redis: released at the end
+        # like a held one (the release script deletes only this process's token), so another process's message of
+        # this chat does not wait for the key to expire.
+        maybe_held = False
         try:
             deadline = time.monotonic() + wait_s
-            while not (held := bool(await asyncio.wait_for(
-                    self.redis.set(name, token, nx=True, px=TURN_TTL_MS), OP_TIMEOUT_S))):
+            while True:
+                maybe_held = True
+                held = bool(await asyncio.wait_for(self.redis.set(name, token, nx=True, px=TURN_TTL_MS),
+                                                   OP_TIMEOUT_S))
+                maybe_held = False
+                if held:
+                    break
                 if await asyncio.wait_for(self.redis.get(name), OP_TIMEOUT_S) == token:
                     held = True
                     break
@@ -195,10 +204,11 @@ class RedisLedger:
                 await asyncio.sleep(self.poll_s)
         except Exception as exc:
             log.warning("chat turn unavailable (%s); handled without it", type(exc).__name__)
+            maybe_held = maybe_held and isinstance(exc, TimeoutError)
         try:
             yield
         finally:
-            if held:
+            if held or maybe_held:
                 try:
                     await asyncio.wait_for(self.redis.eval(_RELEASE, 1, name, token), OP_TIMEOUT_S)
                 except Exception as exc:  # it expires by itself

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 
 from bot.telegram import PendingTasks
 from bot.types import OutgoingMessage
-from handlers.aid_ledger import RedisLedger, chat_key, delivery_key
+from handlers.aid_ledger import OP_TIMEOUT_S, RedisLedger, chat_key, delivery_key
 from handlers.conversation import Hotline
 from handlers.store import Spool
 from hotline.services import RedisServer, free_port
@@ -221,3 +221,31 @@ async def test_the_chat_key_holds_no_sender_id() -> None:
     key = chat_key(msg(13, chat="wa:+6281234500098", text="x"))
     assert "6281234500098" not in key and "wa:" not in key
     assert key == chat_key(msg(14, chat="wa:+6281234500098", text="y"))  # per person, not per delivery
+
+
+class SlowAnswerRedis(Redis):
+    """A Redis client whose SET is carried out but answered after the ledger's time-out (a slow network)."""
+
+    async def set(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        done = await super().set(*args, **kwargs)
+        await asyncio.sleep(OP_TIMEOUT_S * 2)
+        return done
+
+
+async def test_a_turn_taken_by_a_set_answered_too_late_is_released_for_the_other_process(
+        redis_server: RedisServer, redis: Redis) -> None:
+    slow_client = SlowAnswerRedis.from_url(redis_server.url, decode_responses=True)
+    try:
+        slow = RedisLedger(slow_client, prefix=f"test:{uuid.uuid4().hex}:")
+        other = RedisLedger(redis, prefix=slow.prefix)
+        other.owner = "other-host:1"
+        chat = chat_key(msg(16, chat="tg:7", text="x"))
+        async with slow.turn(chat):
+            # The SET went through in Redis although this process saw a time-out.
+            assert await redis.get(f"{slow.prefix}turn:{chat}") == slow.owner
+        assert await redis.exists(f"{slow.prefix}turn:{chat}") == 0
+        async with asyncio.timeout(2):  # not the 60 s the key would otherwise live
+            async with other.turn(chat):
+                pass
+    finally:
+        await slow_client.aclose()
