@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     staff_sub.add_parser("list")
     link = staff_sub.add_parser("link", help="a new one-time set-password link (forgotten password, lock-out)")
     link.add_argument("staff_id", type=int)
+    reset = staff_sub.add_parser("reset-2fa", help="a lost phone: forget the authenticator and the password, end "
+                                 "the sessions, print a new set-password link")
+    reset.add_argument("staff_id", type=int)
     staff.set_defaults(func=cmd_staff)
 
     from hotline import quarantine_cli

@@ -1,4 +1,4 @@
-"""``hotline staff add|list``: register staff from the command line and show them.
+"""``hotline staff add|list|link|reset-2fa``: register staff from the command line and show them.
 
 Regions are Kemendagri codes of a regency/city or province ("32.76", "32"), written as a code or as people
 write the name ("Kota Depok", "Kab. Pekalongan", "Kukar", the former key "depok"), resolved unambiguously through
@@ -151,6 +151,20 @@ def link(session: Session, args: argparse.Namespace, settings: Settings, out: Te
     return 0
 
 
+def reset_second_factor(session: Session, args: argparse.Namespace, settings: Settings, out: TextIO,
+                        err: TextIO) -> int:
+    """A lost phone: the staff member's authenticator and password are forgotten, their sessions end, and a new
+    set-password link is printed (then a new enrolment at the next sign-in)."""
+    staff = crud.get_staff(session, staff_id=args.staff_id)
+    if staff is None or staff.email is None:
+        print("no such staff member with a console e-mail (hotline staff add --email ...)", file=err)
+        return 1
+    console_db.reset_second_factor(session, staff_id=staff.id, actor="cli")
+    print(f"staff #{staff.id}: authenticator and password reset, every console session ended", file=out)
+    print_setup_link(session, staff, settings, out)
+    return 0
+
+
 def list_all(session: Session, out: TextIO) -> int:
     """Print every staff member (masked contacts) with whether they are on shift now."""
     staff = crud.list_staff(session)
@@ -182,6 +196,8 @@ def main(args: argparse.Namespace, settings: Settings, *, out: TextIO | None = N
                 return list_all(session, out)
             if args.staff_command == "link":
                 return link(session, args, settings, out, err)
+            if args.staff_command == "reset-2fa":
+                return reset_second_factor(session, args, settings, out, err)
             print(f"unknown staff command {args.staff_command!r}", file=err)
             return 2
     finally:

@@ -185,6 +185,22 @@ def set_totp_secret(session: Session, *, staff_id: int, secret: str) -> None:
     session.commit()
 
 
+def reset_second_factor(session: Session, *, staff_id: int, actor: str) -> None:
+    """A lost or changed phone: forget the TOTP secret and the password, and end every console session of the
+    staff member, so the next sign-in goes through a new set-password link and a new enrolment (a stolen
+    password alone then opens nothing). Audited without any secret."""
+    cred = _credential(session, staff_id)
+    cred.totp_secret = None
+    cred.totp_enabled = False
+    cred.totp_last_step = None
+    cred.password_hash = None
+    cred.failed_logins = 0
+    cred.locked_until = None
+    session.execute(delete(ConsoleSession).where(ConsoleSession.staff_id == staff_id))
+    crud.audit(session, actor=actor, action="second_factor_reset", entity="staff", entity_id=staff_id)
+    session.commit()
+
+
 def use_totp_step(session: Session, *, staff_id: int, step: int, enable: bool = False) -> bool:
     """Accept a TOTP time step once (a replayed or older code is refused); ``enable`` confirms enrolment."""
     result = session.execute(

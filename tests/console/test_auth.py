@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pyotp
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from console import auth
+from storage import console as db
 from storage import crud
-from storage.models import AuditLog, Case, ConsoleSession, StaffCredential
+from storage.models import AuditLog, Case, ConsoleSession, StaffCredential, utcnow
 from tests.console.conftest import ConsoleHarness
 
 
@@ -153,3 +155,35 @@ async def test_an_open_live_queue_stream_ends_when_its_session_does(ch: ConsoleH
 
     response = await asyncio.wait_for(stream, 10)
     assert response.status_code == 200 and "event: queue" in response.text
+
+
+async def test_a_lost_phone_reset_ends_the_sessions_and_needs_a_new_password_and_enrolment(
+        ch: ConsoleHarness) -> None:
+    account = await ch.account(role="supervisor")
+    b = await ch.signed_in(account)  # enrolled
+    old_secret = account.totp_secret
+    assert old_secret and (await b.get("/console/queue")).status_code == 200
+
+    await ch.db(lambda s: db.reset_second_factor(s, staff_id=account.staff_id, actor="cli"))
+
+    # The open session ends, the old password opens nothing (a thief with it and the lost phone is out).
+    assert (await b.get("/console/queue")).headers["location"] == "/console/login"
+    assert (await ch.browser().login(account)).status_code == 401
+    audit = await ch.db(lambda s: list(s.scalars(select(AuditLog).where(AuditLog.action == "second_factor_reset"))))
+    assert [(r.actor, r.entity_id) for r in audit] == [("cli", str(account.staff_id))]
+    assert old_secret not in str(audit[0].detail)
+
+    # A new set-password link, then a new enrolment with a new secret.
+    def new_password(s: Session) -> None:
+        staff = crud.get_staff(s, staff_id=account.staff_id)
+        assert staff is not None
+        db.issue_setup_token(s, staff=staff, token_hash=db.token_digest("neu"),
+                             expires_at=utcnow() + timedelta(hours=1))
+        assert db.redeem_setup_token(s, token_hash=db.token_digest("neu"), now=utcnow(),
+                                     password_hash=auth.hash_password("sandi-baru-uji-123"))
+
+    await ch.db(new_password)
+    account.password, account.totp_secret = "sandi-baru-uji-123", None
+    again = await ch.signed_in(account)
+    assert account.totp_secret and account.totp_secret != old_secret
+    assert (await again.get("/console/queue")).status_code == 200

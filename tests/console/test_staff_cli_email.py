@@ -65,4 +65,13 @@ def test_add_with_email_prints_a_one_time_link_that_sets_the_password(tmp_path: 
     # A new link for a forgotten password.
     code, out, _ = run(settings, "link", "1")
     assert code == 0 and "/console/set-password/" in out
+    # A lost phone: authenticator and password forgotten, a new link printed; an unknown id is refused.
+    code, out, _ = run(settings, "reset-2fa", "1")
+    assert code == 0 and "reset" in out and "/console/set-password/" in out
+    assert run(settings, "reset-2fa", "999")[0] == 1
+    with TestClient(app) as client:
+        csrf = CSRF.search(client.get("/console/login").text).group(1)  # type: ignore[union-attr]
+        refused = client.post("/console/login", data={"csrf": csrf, "email": "statistik@contoh.test",
+                                                      "password": "sandi-statistik-uji"})
+        assert refused.status_code == 401
     engine.dispose()
