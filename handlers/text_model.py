@@ -249,6 +249,22 @@ def victim_guess(norm: str) -> tuple[str, float] | None:
     return str(model.victim.classes_[best]), float(probs[best])
 
 
+def strongest_features(head: str, n: int = 15) -> list[tuple[str, float]]:
+    """The ``n`` features that push the ``"emergency"`` or ``"report"`` head hardest towards its positive class,
+    as (n-gram, weight): "w:" word n-grams, "c:" character n-grams within words. Empty when the model is off.
+    For the README and review (what the head really reads), never on the message path."""
+    model = _get()
+    if not model:
+        return []
+    clf = model.emergency if head == "emergency" else model.report
+    column = model.emergency_column if head == "emergency" else model.report_column
+    coef = clf.coef_[0] if column == 1 else -clf.coef_[0]  # binary liblinear: coef_ is for classes_[1]
+    names = model.vectoriser.get_feature_names_out()
+    top = sorted(range(len(coef)), key=lambda i: -coef[i])[:n]
+    return [(("w:" if names[i].startswith("word__") else "c:") + names[i].split("__", 1)[1], float(coef[i]))
+            for i in top]
+
+
 def available() -> bool:
     """Whether the model can be used in this process (trains it on first call)."""
     return bool(_get())

@@ -83,3 +83,13 @@ def test_more_everyday_contrast_never_raises_the_weight_of_the_emergency_class()
     # The hotline rows keep their weights however many contrast lines there are, and the classes are balanced.
     assert with_contrast[: len(hotline)] == alone == [1.5, 0.75, 0.75]
     assert set(with_contrast[len(hotline):]) == {0.75 * text_model.CONTRAST_WEIGHT}
+
+
+def test_the_strongest_features_are_shown_and_none_is_a_function_word_alone() -> None:
+    """What the README shows of the heads is what they read; the emergency head never weighs a function word."""
+    for head in ("emergency", "report"):
+        feats = text_model.strongest_features(head, 20)
+        assert len(feats) == 20 and all(w > 0 for _, w in feats)
+        assert [w for _, w in feats] == sorted((w for _, w in feats), reverse=True)
+    words = [f[2:] for f, _ in text_model.strongest_features("emergency", 200) if f.startswith("w:")]
+    assert words and not any(all(t in text_model.FUNCTION_WORDS for t in w.split()) for w in words)
