@@ -609,28 +609,8 @@ _RE_INJURY = re.compile(
     r"(?:sudah |udah )?tidak bisa (?:nangis|menangis|bergerak|gerak)|"
     r"burn(?:ed|s)? (?:her|him|me)|scalded)\b"
 )
-_RE_SUICIDE = re.compile(
-    r"\b(?:bunuh diri|membunuh diri|akhiri hidup|mengakhiri hidup|akhiri semuanya|mengakhiri semuanya|"
-    r"(?:mending|mendingan|lebih baik|rasanya|pokoknya) " + _w(2) + r"mati\b|"
-    r"(?:ingin|mau|siap) mati\b|mati saja\b|"
-    r"tidak (?:kuat|sanggup|mau|ingin|pengen) (?:\S+ )?hidup|(?:capek|capai|lelah|cape) hidup|"
-    r"minum (?:racun|baygon|obat nyamuk|cairan pembersih|pembersih lantai|bayclin|porstex|pestisida|"
-    r"obat serangga|portex)|"
-    r"(?:minum|menelan|nelan|telan) (?:obat|pil|obat tidur) " + _w(2)
-    + r"(?:banyak|sebanyak|sekaligus|semua|satu strip|sestrip|segenggam|sebotol|satu botol|overdosis)|"
-    r"overdosis|gantung diri|menggantung diri|loncat dari|lompat dari (?:jembatan|gedung|atap|lantai)|"
-    r"nyilet|menyilet|silet (?:tangan|nadi|lengan)|sayat (?:tangan|nadi|lengan)|menyayat|potong nadi|"
-    r"iris nadi|menyakiti diri|self harm|selfharm|kill myself|killing myself|want to die|wanna die|"
-    r"end my life|end it all|suicide|suicidal|take my life|overdose|cut myself|cutting myself|"
-    r"hurt myself|paeh saja|hayang paeh|pengen mati|mati wae|"
-    r"(?:don t|doesn t|do not|does not|dont|doesnt) (?:want|wanna) (?:to )?(?:live|be alive|exist|wake up)|"
-    r"no reason to live|better off dead|"
-    # An overdose told in English: an act of taking and an amount, so "took my pills this morning" is no cue.
-    r"(?:took|take|taken|swallowed|swallow|ate|popped) (?:a lot of|lots of|loads of|too many|a handful of|"
-    r"a bunch of|all (?:of )?(?:my|the|his|her)|a whole (?:bottle|box|pack|strip) of|the whole (?:bottle|box|pack|"
-    r"strip) of|an entire (?:bottle|box|pack) of|a (?:bottle|box|pack|strip) of|\d+) (?:\S+ )?(?:pills|tablets|"
-    r"sleeping pills|painkillers|meds|medicine|medication|paracetamol|panadol)\b(?! (?:box|boxes|cabinet|shop|store)))"
-)
+# Suicide said outright: data, with examples, in handlers/data/cues.yml (family suicide_outright).
+_RE_SUICIDE = re.compile(cues.family_pattern("suicide_outright"))
 # A death that belongs to a thing, to the person addressed, to an idiom or to a death penalty: data, with its
 # examples, in handlers/data/cues.yml (family not_own_death).
 _NOT_OWN_DEATH = cues.family_pattern("not_own_death")

@@ -105,3 +105,16 @@ def test_a_firing_entry_must_name_its_cue(tmp_path: Path) -> None:
     bad.write_text("fires:\n  - {id: x, what: y, patterns: [a]}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="names the cue"):
         cues.load(bad)
+
+
+@pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family == "suicide_outright"], ids=lambda c: c.id)
+def test_suicide_said_outright_pages_and_a_negation_lowers_it(cue: cues.Cue) -> None:
+    for text in cue.fires:
+        assert "suicide_self_harm" in detect_danger(text).cues, text
+
+
+def test_suicide_said_outright_is_lowered_by_a_negation_or_a_partners_lever() -> None:
+    assert detect_danger("aku mau bunuh diri aja").level == "emergency"
+    assert detect_danger("aku gak bunuh diri kok, tenang aja").level != "emergency"
+    assert detect_danger("pacarku ngancam bunuh diri kalau aku putusin dia").level != "emergency"
+    assert detect_danger("pacarku ngancam bunuh diri sambil megang pisau sekarang").level == "emergency"
