@@ -733,6 +733,8 @@ _RE_PRESENT_MORE = re.compile(
     r"(?:sekarang|malam ini|sebentar lagi|nanti)\b"
     r"|\b(?:otw|on the way|coming (?:for|after|back|home)|is coming|on his way|on her way|outside my)\b"
 )
+# Suicide said without a harm act, read clause by clause: data in handlers/data/cues.yml (family fires_in_clause).
+_RE_IN_CLAUSE = re.compile(cues.family_pattern("fires_in_clause"))
 _RE_FAREWELL = re.compile(r"\b(?:maaf|maafin|maafkan|sorry|selamat tinggal|pamit)\b")
 _RE_PILLS_TAKEN = re.compile(r"\b(?:sudah|barusan|baru|tadi|habis) (?:\S+ ){0,2}(?:minum|telan|nelen|menelan) "
                              r"(?:\S+ ){0,2}(?:semua |banyak )?(?:obat|pil)\w*")
@@ -986,7 +988,6 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
         child_msg or bool(re.search(r"\b(?:kelas|sd|smp|pesantren|santri\w*|sekolah)\b", norm))
     )
     farewell = bool(_RE_FAREWELL.search(norm))
-    in_clause_possible = bool(cues.search("fires_in_clause", norm))  # one pass rules the family out for every clause
     take_ctx = bool(_RE_STRANGER_ONLINE.search(norm) or _RE_THREAT.search(norm) or _RE_TRAFFICK_CTX.search(norm)
                     or any_harm)
     child_taken_ctx = bool(_RE_CHILD_TAKEN_CTX.search(norm))
@@ -1041,7 +1042,7 @@ def _structural(norm: str, clauses: list[str], fire: Callable[[str, bool], None]
                 and not (_RE_TORN_IN_FIGHT.search(norm) and not _RE_SEX.search(norm))):
             fire("sexual_assault_recent", older)
         # Cues kept as data (handlers/data/cues.yml, family "fires_in_clause"): suicide said without a harm act.
-        if in_clause_possible:
+        if hit(_RE_IN_CLAUSE, cl):  # one expression rules the family out for the whole message, then per clause
             for cue, start in cues.search("fires_in_clause", cl):
                 if not hit(_RE_SUICIDE_FALSE, cl) and not _negated(cl, start):
                     fire(cue, older)

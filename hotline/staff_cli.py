@@ -141,11 +141,19 @@ def print_setup_link(session: Session, staff: Staff, settings: Settings, out: Te
           f"{base}/console/set-password/{token}", file=out)
 
 
-def link(session: Session, args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    """A new set-password link for an existing staff member with a console e-mail."""
-    staff = crud.get_staff(session, staff_id=args.staff_id)
+def _console_staff(session: Session, staff_id: int, err: TextIO) -> Staff | None:
+    """The staff member with a console e-mail, or None (and why, on ``err``)."""
+    staff = crud.get_staff(session, staff_id=staff_id)
     if staff is None or staff.email is None:
         print("no such staff member with a console e-mail (hotline staff add --email ...)", file=err)
+        return None
+    return staff
+
+
+def link(session: Session, args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """A new set-password link for an existing staff member with a console e-mail."""
+    staff = _console_staff(session, args.staff_id, err)
+    if staff is None:
         return 1
     print_setup_link(session, staff, settings, out)
     return 0
@@ -155,9 +163,8 @@ def reset_second_factor(session: Session, args: argparse.Namespace, settings: Se
                         err: TextIO) -> int:
     """A lost phone: the staff member's authenticator and password are forgotten, their sessions end, and a new
     set-password link is printed (then a new enrolment at the next sign-in)."""
-    staff = crud.get_staff(session, staff_id=args.staff_id)
-    if staff is None or staff.email is None:
-        print("no such staff member with a console e-mail (hotline staff add --email ...)", file=err)
+    staff = _console_staff(session, args.staff_id, err)
+    if staff is None:
         return 1
     console_db.reset_second_factor(session, staff_id=staff.id, actor="cli")
     print(f"staff #{staff.id}: authenticator and password reset, every console session ended", file=out)
