@@ -40,12 +40,34 @@ def _blocks(nlu_text: str) -> tuple[str, list[tuple[str, str, list[str]]]]:
     return "".join(header), blocks
 
 
-def read_seed(nlu_file: Path) -> dict[str, list[str]]:
-    """``{topic key: example questions}`` of the ``faq/<key>`` intents of a generated ``nlu.yml``, in file order."""
+def _faq_blocks(nlu_file: Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for kind, name, lines in _blocks(nlu_file.read_text(encoding="utf-8"))[1]:
         if kind == "intent" and name.startswith(FAQ_PREFIX):
             out[name.removeprefix(FAQ_PREFIX)] = [m.group(1) for ln in lines if (m := _EXAMPLE.match(ln.rstrip("\n")))]
+    return out
+
+
+def read_seed(nlu_file: Path, holdout_file: Path | None = None, *, every: int = 5) -> dict[str, list[str]]:
+    """``{topic key: example questions}`` of the ``faq/<key>`` intents of a generated ``nlu.yml``, in the
+    generator's order.
+
+    ``nlu/tools/gen_nlu.py`` leaves every ``every``-th question of a topic out of ``nlu.yml`` and writes it to
+    ``holdout_file`` (by default ``faq_holdout.yml`` of the project, beside ``data/``); they are put back in their
+    places, so the seed (which holds out every ``every``-th example, ``storage.training.HOLDOUT_EVERY``) holds out
+    exactly the questions the repo's model never saw.
+    """
+    train = _faq_blocks(nlu_file)
+    holdout_file = holdout_file or nlu_file.parent.parent / "faq_holdout.yml"
+    held = _faq_blocks(holdout_file) if holdout_file.exists() else {}
+    out: dict[str, list[str]] = {}
+    for key, rows in train.items():
+        rest, spare = list(rows), list(held.get(key, []))
+        merged: list[str] = []
+        while rest or spare:
+            take_held = len(merged) % every == every - 1
+            merged.append((spare if (take_held and spare) or not rest else rest).pop(0))
+        out[key] = merged
     return out
 
 

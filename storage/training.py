@@ -215,12 +215,10 @@ def training_set(session: Session) -> TrainingSet:
     return TrainingSet(train=train, holdout=holdout, example_topics=ids)
 
 
-def holdout(session: Session, *, editor_only: bool = False) -> dict[str, list[str]]:
-    """The active held-out questions per topic (``editor_only``: those editors added, not the repo's seed)."""
+def holdout(session: Session) -> dict[str, list[str]]:
+    """The active held-out questions per topic (the seed's and the editors')."""
     query = (select(FaqTopic.key, FaqExample.text).join(FaqExample, FaqExample.topic_id == FaqTopic.id)
              .where(FaqExample.removed_at.is_(None), FaqExample.holdout.is_(True)).order_by(FaqExample.id))
-    if editor_only:
-        query = query.where(FaqExample.source == "editor")
     out: dict[str, list[str]] = {}
     for key, text in session.execute(query).all():
         out.setdefault(str(key), []).append(str(text))
