@@ -650,20 +650,9 @@ _RE_TOUCH = re.compile(r"\b(?:pegang pegang|dipegang pegang|dipegang|memegang|di
                        r"menggerayangi|grepe|dicium paksa|touched me|groped)\b")
 _RE_ABDUCT = re.compile(r"\b(?:dibawa kabur|diculik|dibawa lari|membawa kabur|menculik|abducted|kidnapped|"
                         r"took my (?:child|son|daughter|baby))\b")
-_RE_CONFINED = re.compile(
-    r"\b(?:dikurung|terkurung|mengurung|disekap|menyekap|disandera|dipasung|dirantai|diikat|"
-    r"(?:dikunci|terkunci|mengunci saya|mengunci kami) " + _w(2) + r"(?:di|dari) (?:dalam |luar )?"
-    r"(?:kamar|rumah|gudang|kamar mandi|mobil|luar)|"
-    r"tidak (?:boleh |dibolehkan |diizinkan |diijinkan |dikasih )(?:pulang|keluar|kabur|pergi)|"
-    r"(?:kunci|kurung|sekap|ngunci|ngurung|nyekap|kunciin|kurungin) (?:saya|kami|aku|dia|anak\w*|istri\w*|"
-    r"adik\w*|ibu\w*) (?:\S+ )?(?:di|dalam|dari) (?:dalam |luar )?(?:kamar|rumah|gudang|kamar mandi|mobil|kost|"
-    r"mess|mes|loteng|kandang)|"
-    r"tidak dibiarkan (?:pulang|keluar|pergi)|"
-    r"tidak bisa keluar dari (?:mes|mess|asrama|penampungan|tempat kerja|tempat karaoke|kamar|rumah|gudang)|"
-    r"locked (?:me |her |him |us |them )?(?:in|up)|held (?:captive|hostage)|"
-    r"(?:won ?t|doesn ?t|will not|does not) let (?:me|us|her|him) (?:leave|out|go)|"
-    r"can ?t leave|cannot leave|tied (?:me )?up)\b"
-)
+# Someone held where they are (locked in, held captive, not allowed to leave): data, with examples, in
+# handlers/data/cues.yml (family confinement).
+_RE_CONFINED = re.compile(cues.family_pattern("confinement"))
 _RE_PASSPORT = re.compile(r"\b(?:paspor|passport|dokumen|ktp)\w* " + _w(2)
                           + r"(?:ditahan|disita|diambil|dipegang|ditahan majikan|kept|taken|withheld)\b"
                           r"|\b(?:took|take|takes|kept|keeps|holds?|held|has) (?:my|her|his|our|their) passports?\b")

@@ -118,3 +118,24 @@ def test_suicide_said_outright_is_lowered_by_a_negation_or_a_partners_lever() ->
     assert detect_danger("aku gak bunuh diri kok, tenang aja").level != "emergency"
     assert detect_danger("pacarku ngancam bunuh diri kalau aku putusin dia").level != "emergency"
     assert detect_danger("pacarku ngancam bunuh diri sambil megang pisau sekarang").level == "emergency"
+
+
+# The cue families moved out of handlers/safety.py's regexes, and the danger cue detect_danger reports for each.
+MOVED_CUE = {"confinement": "confined_now"}
+
+
+@pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family in MOVED_CUE], ids=lambda c: f"{c.family}/{c.id}")
+def test_a_moved_family_raises_its_cue_through_the_safety_net(cue: cues.Cue) -> None:
+    expected = MOVED_CUE[cue.family]
+    for text in cue.fires:
+        assert expected in detect_danger(text).cues, f"{cue.id}: {expected} must fire on: {text}"
+    for text in cue.does_not_fire:
+        assert expected not in detect_danger(text).cues, f"{cue.id}: {expected} must not fire on: {text}"
+
+
+def test_confinement_pages_now_and_not_when_past_a_simile_or_withdrawal() -> None:
+    assert detect_danger("tolong aku dikurung di gudang sama majikan").level == "emergency"
+    # Yesterday's confinement nobody says goes on, a simile for coercion, shutting oneself in: no page.
+    assert detect_danger("kemarin adikku diikat di kursi sama pengasuhnya").level != "emergency"
+    assert "confined_now" not in detect_danger("sudah sebulan aku kayak disandera sama utang").cues
+    assert "confined_now" not in detect_danger("seminggu ini dia mengurung diri di kamar").cues
