@@ -648,8 +648,8 @@ _RE_INTRUDE = re.compile(
 )
 _RE_TOUCH = re.compile(r"\b(?:pegang pegang|dipegang pegang|dipegang|memegang|diraba|meraba|digerayangi|"
                        r"menggerayangi|grepe|dicium paksa|touched me|groped)\b")
-_RE_ABDUCT = re.compile(r"\b(?:dibawa kabur|diculik|dibawa lari|membawa kabur|menculik|abducted|kidnapped|"
-                        r"took my (?:child|son|daughter|baby))\b")
+# Someone taken away (kidnapped, run off with): data, with examples, in handlers/data/cues.yml (family abduction).
+_RE_ABDUCT = re.compile(cues.family_pattern("abduction"))
 # Someone held where they are (locked in, held captive, not allowed to leave): data, with examples, in
 # handlers/data/cues.yml (family confinement).
 _RE_CONFINED = re.compile(cues.family_pattern("confinement"))

@@ -121,7 +121,7 @@ def test_suicide_said_outright_is_lowered_by_a_negation_or_a_partners_lever() ->
 
 
 # The cue families moved out of handlers/safety.py's regexes, and the danger cue detect_danger reports for each.
-MOVED_CUE = {"confinement": "confined_now"}
+MOVED_CUE = {"confinement": "confined_now", "abduction": "abduction_now"}
 
 
 @pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family in MOVED_CUE], ids=lambda c: f"{c.family}/{c.id}")
@@ -139,3 +139,9 @@ def test_confinement_pages_now_and_not_when_past_a_simile_or_withdrawal() -> Non
     assert detect_danger("kemarin adikku diikat di kursi sama pengasuhnya").level != "emergency"
     assert "confined_now" not in detect_danger("sudah sebulan aku kayak disandera sama utang").cues
     assert "confined_now" not in detect_danger("seminggu ini dia mengurung diri di kamar").cues
+
+
+def test_an_abduction_pages_only_when_recent_or_help_is_asked() -> None:
+    assert detect_danger("anak saya dibawa kabur mantan suami tadi pagi").level == "emergency"
+    # Taken away long ago, with no recent-time word and no plea: nothing to page for.
+    assert "abduction_now" not in detect_danger("sepupuku diculik tahun lalu").cues
