@@ -653,9 +653,9 @@ _RE_ABDUCT = re.compile(cues.family_pattern("abduction"))
 # Someone held where they are (locked in, held captive, not allowed to leave): data, with examples, in
 # handlers/data/cues.yml (family confinement).
 _RE_CONFINED = re.compile(cues.family_pattern("confinement"))
-_RE_PASSPORT = re.compile(r"\b(?:paspor|passport|dokumen|ktp)\w* " + _w(2)
-                          + r"(?:ditahan|disita|diambil|dipegang|ditahan majikan|kept|taken|withheld)\b"
-                          r"|\b(?:took|take|takes|kept|keeps|holds?|held|has) (?:my|her|his|our|their) passports?\b")
+# Identity papers held by an employer or an agent: data, with examples, in handlers/data/cues.yml (family
+# documents_withheld).
+_RE_PASSPORT = re.compile(cues.family_pattern("documents_withheld"))
 _RE_CHILD_WORD = re.compile(r"\b(?:bayi|balita|batita|anak|anaknya|adik|bocah|baby|child|kid|kids|toddler|"
                             r"orok|bayinya|cucu)\b")
 _RE_LEFT_ALONE = re.compile(

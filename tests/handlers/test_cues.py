@@ -121,7 +121,8 @@ def test_suicide_said_outright_is_lowered_by_a_negation_or_a_partners_lever() ->
 
 
 # The cue families moved out of handlers/safety.py's regexes, and the danger cue detect_danger reports for each.
-MOVED_CUE = {"confinement": "confined_now", "abduction": "abduction_now"}
+MOVED_CUE = {"confinement": "confined_now", "abduction": "abduction_now",
+             "documents_withheld": "passport_withheld"}
 
 
 @pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family in MOVED_CUE], ids=lambda c: f"{c.family}/{c.id}")
@@ -145,3 +146,8 @@ def test_an_abduction_pages_only_when_recent_or_help_is_asked() -> None:
     assert detect_danger("anak saya dibawa kabur mantan suami tadi pagi").level == "emergency"
     # Taken away long ago, with no recent-time word and no plea: nothing to page for.
     assert "abduction_now" not in detect_danger("sepupuku diculik tahun lalu").cues
+
+
+def test_documents_withheld_open_a_case_without_paging() -> None:
+    danger = detect_danger("paspor saya ditahan majikan dari awal kerja")
+    assert danger.cues == ["passport_withheld"] and danger.level == "high"
