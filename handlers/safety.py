@@ -596,19 +596,9 @@ _RE_KILL = re.compile(
     r" (?:kami|kamu|saya|kalian|kita|dia|mereka|istri\w*|anak\w*|ibu\w*|adik\w*|suami\w*|semua(?:nya)?)\b"
     r"|\b(?:kill (?:me|you|her|him|us|my)|going to kill|will kill|gonna kill|threaten\w* to kill)\b"
 )
-_RE_INJURY = re.compile(
-    r"\b(?:pingsan|semaput|kelenger|berdarah|bersimbah darah|keluar darah|muntah darah|darahnya|"
-    r"patah (?:tulang|tangan|kaki|hidung|gigi|rusuk|leher)|(?:tulang|tangan|kaki|hidung|rusuk)\w* "
-    + _w(2) + r"patah\b|tidak sadarkan diri|tidak sadar(?! (?:kalau|bahwa|jika|ternyata|apa|kenapa|diri))|"
-    r"kritis|koma|sekarat|luka (?:parah|tusuk|bacok|berat|robek|bakar)|kepala\w* bocor|bocor kepala|"
-    r"tidak bernapas|tidak bernafas|tidak bergerak|unconscious|bleeding|passed out|not breathing|"
-    r"broken (?:arm|leg|bone|nose|rib)\w*|broke (?:her|his|my|their) (?:arm|leg|nose|rib|wrist|jaw)\w*|"
-    r"melepuh|luka bakar|kebentur|terbentur|darah\w* (?:tidak|belum) (?:berhenti|mau berhenti)|kejang\w*|"
-    r"(?:sesak|susah|sulit) (?:napas|nafas|bernapas|bernafas)|muntah\w*|lemas tidak|"
-    r"tidak bisa (?:bangun|jalan|napas|nafas|bernapas|bernafas)|"
-    r"(?:sudah |udah )?tidak bisa (?:nangis|menangis|bergerak|gerak)|"
-    r"burn(?:ed|s)? (?:her|him|me)|scalded)\b"
-)
+# A serious injury (fainted, bleeding, a broken bone, not breathing...): data, with examples, in
+# handlers/data/cues.yml (family injury).
+_RE_INJURY = re.compile(cues.family_pattern("injury"))
 # Suicide said outright: data, with examples, in handlers/data/cues.yml (family suicide_outright).
 _RE_SUICIDE = re.compile(cues.family_pattern("suicide_outright"))
 # A death that belongs to a thing, to the person addressed, to an idiom or to a death penalty: data, with its

@@ -122,7 +122,7 @@ def test_suicide_said_outright_is_lowered_by_a_negation_or_a_partners_lever() ->
 
 # The cue families moved out of handlers/safety.py's regexes, and the danger cue detect_danger reports for each.
 MOVED_CUE = {"confinement": "confined_now", "abduction": "abduction_now",
-             "documents_withheld": "passport_withheld"}
+             "documents_withheld": "passport_withheld", "injury": "serious_injury"}
 
 
 @pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family in MOVED_CUE], ids=lambda c: f"{c.family}/{c.id}")
@@ -151,3 +151,13 @@ def test_an_abduction_pages_only_when_recent_or_help_is_asked() -> None:
 def test_documents_withheld_open_a_case_without_paging() -> None:
     danger = detect_danger("paspor saya ditahan majikan dari awal kerja")
     assert danger.cues == ["passport_withheld"] and danger.level == "high"
+
+
+def test_an_injury_needs_harm_beside_it_and_pages_only_when_it_is_now() -> None:
+    assert detect_danger("istri saya dihajar sampai koma").level == "emergency"
+    # Fainting with no act of harm, no abuse and no plea is not the safety net's; a past or yesterday's injury
+    # opens a case without paging.
+    assert "serious_injury" not in detect_danger("tadi pagi aku pingsan di sekolah karena belum sarapan").cues
+    for past in ("dulu aku pernah dipukul suami sampai pingsan", "kemarin hidung adikku berdarah habis ditampar"):
+        danger = detect_danger(past)
+        assert danger.cues == ["serious_injury"] and danger.level == "high", past
