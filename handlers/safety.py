@@ -587,15 +587,9 @@ _RE_RETURNING = re.compile(
 _RE_FEAR_RETURN = re.compile(r"\b(?:takut|khawatir|afraid|scared)\b")
 _RE_WEAPON = re.compile(r"\b" + WEAPON + r"\b")
 _RE_THREAT = re.compile(r"\b" + THREAT + r"\b")
-_RE_KILL = re.compile(
-    r"\b(?:mau|akan|ingin|bakal|mengancam|diancam|ancam|ancaman|teriak|bilang|janji|sumpah|siap|rek) "
-    + _w(3) + r"(?:dibunuh|bunuh|membunuh|bunuhin|ngebunuh|mateni|dipateni|habisi|menghabisi|dihabisi|"
-    r"matiin|dimatiin|maehan|dipaehan)\b(?! (?:diri|nyamuk|tikus|kecoa|waktu|serangga|hama|virus|kuman))"
-    r"|\b(?:mau|akan|ingin|bakal|siap) " + _w(2) + r"(?:ngabisin|ngehabisin|habisin|ngabisi|menghabisi|habisi|"
-    r"menyelesaikan|nyelesaiin|membereskan|beresin)"
-    r" (?:kami|kamu|saya|kalian|kita|dia|mereka|istri\w*|anak\w*|ibu\w*|adik\w*|suami\w*|semua(?:nya)?)\b"
-    r"|\b(?:kill (?:me|you|her|him|us|my)|going to kill|will kill|gonna kill|threaten\w* to kill)\b"
-)
+# A threat to kill (bunuh, habisi, beresin, English): data, with examples, in handlers/data/cues.yml (family
+# kill_threat).
+_RE_KILL = re.compile(cues.family_pattern("kill_threat"))
 # A serious injury (fainted, bleeding, a broken bone, not breathing...): data, with examples, in
 # handlers/data/cues.yml (family injury).
 _RE_INJURY = re.compile(cues.family_pattern("injury"))

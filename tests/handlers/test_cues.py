@@ -122,7 +122,8 @@ def test_suicide_said_outright_is_lowered_by_a_negation_or_a_partners_lever() ->
 
 # The cue families moved out of handlers/safety.py's regexes, and the danger cue detect_danger reports for each.
 MOVED_CUE = {"confinement": "confined_now", "abduction": "abduction_now",
-             "documents_withheld": "passport_withheld", "injury": "serious_injury"}
+             "documents_withheld": "passport_withheld", "injury": "serious_injury",
+             "kill_threat": "kill_threat"}
 
 
 @pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family in MOVED_CUE], ids=lambda c: f"{c.family}/{c.id}")
@@ -161,3 +162,12 @@ def test_an_injury_needs_harm_beside_it_and_pages_only_when_it_is_now() -> None:
     for past in ("dulu aku pernah dipukul suami sampai pingsan", "kemarin hidung adikku berdarah habis ditampar"):
         danger = detect_danger(past)
         assert danger.cues == ["serious_injury"] and danger.level == "high", past
+
+
+def test_a_kill_threat_pages_now_and_arms_a_weapon() -> None:
+    assert detect_danger("suamiku teriak mau bunuh aku sekarang").level == "emergency"
+    # A threat told in the past or negated opens a case without paging.
+    for lowered in ("dulu dia pernah bilang mau bunuh aku", "dia gak bakal bunuh aku kok"):
+        danger = detect_danger(lowered)
+        assert danger.cues == ["kill_threat"] and danger.level == "high", lowered
+    assert "weapon_threat" in detect_danger("mantan suami ngancam mau bunuh aku sekarang dia bawa pisau").cues
