@@ -587,28 +587,12 @@ _RE_RETURNING = re.compile(
 _RE_FEAR_RETURN = re.compile(r"\b(?:takut|khawatir|afraid|scared)\b")
 _RE_WEAPON = re.compile(r"\b" + WEAPON + r"\b")
 _RE_THREAT = re.compile(r"\b" + THREAT + r"\b")
-_RE_KILL = re.compile(
-    r"\b(?:mau|akan|ingin|bakal|mengancam|diancam|ancam|ancaman|teriak|bilang|janji|sumpah|siap|rek) "
-    + _w(3) + r"(?:dibunuh|bunuh|membunuh|bunuhin|ngebunuh|mateni|dipateni|habisi|menghabisi|dihabisi|"
-    r"matiin|dimatiin|maehan|dipaehan)\b(?! (?:diri|nyamuk|tikus|kecoa|waktu|serangga|hama|virus|kuman))"
-    r"|\b(?:mau|akan|ingin|bakal|siap) " + _w(2) + r"(?:ngabisin|ngehabisin|habisin|ngabisi|menghabisi|habisi|"
-    r"menyelesaikan|nyelesaiin|membereskan|beresin)"
-    r" (?:kami|kamu|saya|kalian|kita|dia|mereka|istri\w*|anak\w*|ibu\w*|adik\w*|suami\w*|semua(?:nya)?)\b"
-    r"|\b(?:kill (?:me|you|her|him|us|my)|going to kill|will kill|gonna kill|threaten\w* to kill)\b"
-)
-_RE_INJURY = re.compile(
-    r"\b(?:pingsan|semaput|kelenger|berdarah|bersimbah darah|keluar darah|muntah darah|darahnya|"
-    r"patah (?:tulang|tangan|kaki|hidung|gigi|rusuk|leher)|(?:tulang|tangan|kaki|hidung|rusuk)\w* "
-    + _w(2) + r"patah\b|tidak sadarkan diri|tidak sadar(?! (?:kalau|bahwa|jika|ternyata|apa|kenapa|diri))|"
-    r"kritis|koma|sekarat|luka (?:parah|tusuk|bacok|berat|robek|bakar)|kepala\w* bocor|bocor kepala|"
-    r"tidak bernapas|tidak bernafas|tidak bergerak|unconscious|bleeding|passed out|not breathing|"
-    r"broken (?:arm|leg|bone|nose|rib)\w*|broke (?:her|his|my|their) (?:arm|leg|nose|rib|wrist|jaw)\w*|"
-    r"melepuh|luka bakar|kebentur|terbentur|darah\w* (?:tidak|belum) (?:berhenti|mau berhenti)|kejang\w*|"
-    r"(?:sesak|susah|sulit) (?:napas|nafas|bernapas|bernafas)|muntah\w*|lemas tidak|"
-    r"tidak bisa (?:bangun|jalan|napas|nafas|bernapas|bernafas)|"
-    r"(?:sudah |udah )?tidak bisa (?:nangis|menangis|bergerak|gerak)|"
-    r"burn(?:ed|s)? (?:her|him|me)|scalded)\b"
-)
+# A threat to kill (bunuh, habisi, beresin, English): data, with examples, in handlers/data/cues.yml (family
+# kill_threat).
+_RE_KILL = re.compile(cues.family_pattern("kill_threat"))
+# A serious injury (fainted, bleeding, a broken bone, not breathing...): data, with examples, in
+# handlers/data/cues.yml (family injury).
+_RE_INJURY = re.compile(cues.family_pattern("injury"))
 # Suicide said outright: data, with examples, in handlers/data/cues.yml (family suicide_outright).
 _RE_SUICIDE = re.compile(cues.family_pattern("suicide_outright"))
 # A death that belongs to a thing, to the person addressed, to an idiom or to a death penalty: data, with its
@@ -648,25 +632,14 @@ _RE_INTRUDE = re.compile(
 )
 _RE_TOUCH = re.compile(r"\b(?:pegang pegang|dipegang pegang|dipegang|memegang|diraba|meraba|digerayangi|"
                        r"menggerayangi|grepe|dicium paksa|touched me|groped)\b")
-_RE_ABDUCT = re.compile(r"\b(?:dibawa kabur|diculik|dibawa lari|membawa kabur|menculik|abducted|kidnapped|"
-                        r"took my (?:child|son|daughter|baby))\b")
-_RE_CONFINED = re.compile(
-    r"\b(?:dikurung|terkurung|mengurung|disekap|menyekap|disandera|dipasung|dirantai|diikat|"
-    r"(?:dikunci|terkunci|mengunci saya|mengunci kami) " + _w(2) + r"(?:di|dari) (?:dalam |luar )?"
-    r"(?:kamar|rumah|gudang|kamar mandi|mobil|luar)|"
-    r"tidak (?:boleh |dibolehkan |diizinkan |diijinkan |dikasih )(?:pulang|keluar|kabur|pergi)|"
-    r"(?:kunci|kurung|sekap|ngunci|ngurung|nyekap|kunciin|kurungin) (?:saya|kami|aku|dia|anak\w*|istri\w*|"
-    r"adik\w*|ibu\w*) (?:\S+ )?(?:di|dalam|dari) (?:dalam |luar )?(?:kamar|rumah|gudang|kamar mandi|mobil|kost|"
-    r"mess|mes|loteng|kandang)|"
-    r"tidak dibiarkan (?:pulang|keluar|pergi)|"
-    r"tidak bisa keluar dari (?:mes|mess|asrama|penampungan|tempat kerja|tempat karaoke|kamar|rumah|gudang)|"
-    r"locked (?:me |her |him |us |them )?(?:in|up)|held (?:captive|hostage)|"
-    r"(?:won ?t|doesn ?t|will not|does not) let (?:me|us|her|him) (?:leave|out|go)|"
-    r"can ?t leave|cannot leave|tied (?:me )?up)\b"
-)
-_RE_PASSPORT = re.compile(r"\b(?:paspor|passport|dokumen|ktp)\w* " + _w(2)
-                          + r"(?:ditahan|disita|diambil|dipegang|ditahan majikan|kept|taken|withheld)\b"
-                          r"|\b(?:took|take|takes|kept|keeps|holds?|held|has) (?:my|her|his|our|their) passports?\b")
+# Someone taken away (kidnapped, run off with): data, with examples, in handlers/data/cues.yml (family abduction).
+_RE_ABDUCT = re.compile(cues.family_pattern("abduction"))
+# Someone held where they are (locked in, held captive, not allowed to leave): data, with examples, in
+# handlers/data/cues.yml (family confinement).
+_RE_CONFINED = re.compile(cues.family_pattern("confinement"))
+# Identity papers held by an employer or an agent: data, with examples, in handlers/data/cues.yml (family
+# documents_withheld).
+_RE_PASSPORT = re.compile(cues.family_pattern("documents_withheld"))
 _RE_CHILD_WORD = re.compile(r"\b(?:bayi|balita|batita|anak|anaknya|adik|bocah|baby|child|kid|kids|toddler|"
                             r"orok|bayinya|cucu)\b")
 _RE_LEFT_ALONE = re.compile(

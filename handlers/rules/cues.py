@@ -5,12 +5,15 @@ text, alternatives of one another) and invented examples that must and must not 
 gives :mod:`handlers.safety` the family as one regular expression; :func:`matches` names the entries that fire,
 for tests and for explaining a verdict.
 
-Six kinds of family (docs/triage-wordings.md):
+Seven kinds of family (docs/triage-wordings.md):
 
 - ``fires``: cues that raise danger: each entry names the ``cue`` it fires (``suicide_self_harm``, ...) and may
   require ``with``: one of these context patterns anywhere in the message too; :func:`firing` gives the cues;
 - ``suicide_outright``: suicide said outright, one expression for :mod:`handlers.safety` (:func:`family_pattern`),
   which lowers it when negated, past or a partner's lever;
+- ``confinement``, ``abduction``, ``documents_withheld``, ``injury``, ``kill_threat``: the other danger cues, one
+  expression each for :mod:`handlers.safety` (:func:`family_pattern`), which keeps when they fire and what lowers
+  them;
 - ``fires_in_clause``: cues read clause by clause (:func:`search` gives each cue and where it matched, so the
   safety net can drop a negated one and lower one told in the past);
 

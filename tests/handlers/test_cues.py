@@ -118,3 +118,56 @@ def test_suicide_said_outright_is_lowered_by_a_negation_or_a_partners_lever() ->
     assert detect_danger("aku gak bunuh diri kok, tenang aja").level != "emergency"
     assert detect_danger("pacarku ngancam bunuh diri kalau aku putusin dia").level != "emergency"
     assert detect_danger("pacarku ngancam bunuh diri sambil megang pisau sekarang").level == "emergency"
+
+
+# The cue families moved out of handlers/safety.py's regexes, and the danger cue detect_danger reports for each.
+MOVED_CUE = {"confinement": "confined_now", "abduction": "abduction_now",
+             "documents_withheld": "passport_withheld", "injury": "serious_injury",
+             "kill_threat": "kill_threat"}
+
+
+@pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family in MOVED_CUE], ids=lambda c: f"{c.family}/{c.id}")
+def test_a_moved_family_raises_its_cue_through_the_safety_net(cue: cues.Cue) -> None:
+    expected = MOVED_CUE[cue.family]
+    for text in cue.fires:
+        assert expected in detect_danger(text).cues, f"{cue.id}: {expected} must fire on: {text}"
+    for text in cue.does_not_fire:
+        assert expected not in detect_danger(text).cues, f"{cue.id}: {expected} must not fire on: {text}"
+
+
+def test_confinement_pages_now_and_not_when_past_a_simile_or_withdrawal() -> None:
+    assert detect_danger("tolong aku dikurung di gudang sama majikan").level == "emergency"
+    # Yesterday's confinement nobody says goes on, a simile for coercion, shutting oneself in: no page.
+    assert detect_danger("kemarin adikku diikat di kursi sama pengasuhnya").level != "emergency"
+    assert "confined_now" not in detect_danger("sudah sebulan aku kayak disandera sama utang").cues
+    assert "confined_now" not in detect_danger("seminggu ini dia mengurung diri di kamar").cues
+
+
+def test_an_abduction_pages_only_when_recent_or_help_is_asked() -> None:
+    assert detect_danger("anak saya dibawa kabur mantan suami tadi pagi").level == "emergency"
+    # Taken away long ago, with no recent-time word and no plea: nothing to page for.
+    assert "abduction_now" not in detect_danger("sepupuku diculik tahun lalu").cues
+
+
+def test_documents_withheld_open_a_case_without_paging() -> None:
+    danger = detect_danger("paspor saya ditahan majikan dari awal kerja")
+    assert danger.cues == ["passport_withheld"] and danger.level == "high"
+
+
+def test_an_injury_needs_harm_beside_it_and_pages_only_when_it_is_now() -> None:
+    assert detect_danger("istri saya dihajar sampai koma").level == "emergency"
+    # Fainting with no act of harm, no abuse and no plea is not the safety net's; a past or yesterday's injury
+    # opens a case without paging.
+    assert "serious_injury" not in detect_danger("tadi pagi aku pingsan di sekolah karena belum sarapan").cues
+    for past in ("dulu aku pernah dipukul suami sampai pingsan", "kemarin hidung adikku berdarah habis ditampar"):
+        danger = detect_danger(past)
+        assert danger.cues == ["serious_injury"] and danger.level == "high", past
+
+
+def test_a_kill_threat_pages_now_and_arms_a_weapon() -> None:
+    assert detect_danger("suamiku teriak mau bunuh aku sekarang").level == "emergency"
+    # A threat told in the past or negated opens a case without paging.
+    for lowered in ("dulu dia pernah bilang mau bunuh aku", "dia gak bakal bunuh aku kok"):
+        danger = detect_danger(lowered)
+        assert danger.cues == ["kill_threat"] and danger.level == "high", lowered
+    assert "weapon_threat" in detect_danger("mantan suami ngancam mau bunuh aku sekarang dia bawa pisau").cues
