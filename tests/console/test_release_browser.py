@@ -57,8 +57,8 @@ TOPIC = "puspaga"
 # Questions about a psychologist for a child or the family, which the repo's model sends elsewhere. Far from any
 # report of danger on purpose: a first try with questions about waiting for a counsellor's reply ("kapan petugas
 # membalas?") was refused by the gate: with it, triage no longer raised one of the 1,719 labelled emergencies.
-# The topic has 81 seed examples: every fifth added here (positions 84, 89, ...: the 4th, 9th, ...) is held out of
-# training, so the gate measures the release on questions neither model saw (the repo's model saw every seed one).
+# Every fifth example of a topic is held out of training (the seed's as well: nlu/tools/gen_nlu.py leaves them out
+# of the repo's model), so the gate measures the release on questions neither model saw.
 EXAMPLES = [
     "ada layanan psikolog untuk anak?",
     "mau konsultasi ke psikolog anak, bisa?",
