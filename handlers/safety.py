@@ -642,13 +642,9 @@ _RE_CONFINED = re.compile(cues.family_pattern("confinement"))
 _RE_PASSPORT = re.compile(cues.family_pattern("documents_withheld"))
 _RE_CHILD_WORD = re.compile(r"\b(?:bayi|balita|batita|anak|anaknya|adik|bocah|baby|child|kid|kids|toddler|"
                             r"orok|bayinya|cucu)\b")
-_RE_LEFT_ALONE = re.compile(
-    r"\b(?:ditinggal|ditinggalkan|ditinggalin|dibiarkan|terkunci|dikunci|sendirian|left) " + _w(3)
-    + r"(?:sendiri|sendirian|seorang diri|di rumah|di mobil|dari pagi|dari kemarin|seharian|berhari|"
-    r"tanpa|alone|tidak ada yang jaga|tidak ada orang)"
-    r"|\b(?:tidak ada (?:yang jaga|yang menjaga|orang dewasa|orang tua)|left alone|home alone)\b"
-    r"|\bsendirian (?:di rumah|dari pagi|seharian|nangis|menangis)\b"
-)
+# A child left alone (at home, in a car, all day, nobody watching): data, with examples, in handlers/data/cues.yml
+# (family child_left_alone).
+_RE_LEFT_ALONE = re.compile(cues.family_pattern("child_left_alone"))
 _RE_HANDOVER = re.compile(
     r"\b(?:dijemput|dibawa|diberangkatkan|dikirim|dijual|diculik|dibawa kabur|menjemput|membawa|menjual|"
     r"taken|picked up|sold)\b"
