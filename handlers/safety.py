@@ -774,12 +774,12 @@ _RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat\w*|diberangkat\w*|dikirim\w*|d
 _RE_YESTERDAY = re.compile(r"\b(?:kemarin|kemarin malam|minggu lalu|minggu kemarin|"
                            r"(?:\d+|dua|tiga|beberapa) hari (?:yang )?lalu|"
                            r"yesterday|last week)\b")
-_RE_STALK = re.compile(r"\b(?:followed me|following me|stalk\w*|ngikutin|ngikutin saya|mengikuti saya|dibuntuti|"
-                       r"membuntuti|nguntit|dikuntit|menguntit|mabuk|drunk|nyusul\w*|menyusul)\b")
-_RE_TRYING_IN = re.compile(r"\b(?:trying to (?:open|get in|break)|banging on|break(?:ing)? (?:in|down)|"
-                           r"(?:standing|waiting|been) (?:\S+ ){0,3}outside (?:my|the|her|our) (?:\S+ ){0,2}"
-                           r"(?:door|house|room|window|place)|(?:berdiri|nunggu|menunggu|nungguin) (?:\S+ ){0,3}"
-                           r"(?:di )?(?:depan|luar) (?:\S+ ){0,2}(?:pintu|kamar|kost|rumah|jendela|pagar))")
+# Stalked, a drunk partner, someone coming after the writer (a context of abuse, no cue by itself): data, with
+# examples, in handlers/data/cues.yml (family stalking).
+_RE_STALK = re.compile(cues.family_pattern("stalking"))
+# Someone trying to get in or waiting outside the door: data, with examples, in handlers/data/cues.yml (family
+# breaking_in).
+_RE_TRYING_IN = re.compile(cues.family_pattern("breaking_in"))
 _RE_BURN_THREAT = re.compile(r"\b(?:ancam\w*|mengancam|ngancem|ngancam|diancam|mau|akan|bakal|bilang) (?:\S+ ){0,3}"
                              r"(?:bakar|membakar|ngebakar|dibakar|nyiram|menyiram|siram|disiram|racun\w*)\b")
 _RE_ABANDONED = re.compile(
