@@ -780,8 +780,8 @@ _RE_STALK = re.compile(cues.family_pattern("stalking"))
 # Someone trying to get in or waiting outside the door: data, with examples, in handlers/data/cues.yml (family
 # breaking_in).
 _RE_TRYING_IN = re.compile(cues.family_pattern("breaking_in"))
-_RE_BURN_THREAT = re.compile(r"\b(?:ancam\w*|mengancam|ngancem|ngancam|diancam|mau|akan|bakal|bilang) (?:\S+ ){0,3}"
-                             r"(?:bakar|membakar|ngebakar|dibakar|nyiram|menyiram|siram|disiram|racun\w*)\b")
+# A threat to burn, douse or poison: data, with examples, in handlers/data/cues.yml (family burn_threat).
+_RE_BURN_THREAT = re.compile(cues.family_pattern("burn_threat"))
 _RE_ABANDONED = re.compile(
     r"\b(?:ninggalin|ninggal|meninggalkan|ditinggal|ditinggalin|ditinggalkan) (?:\S+ ){0,3}(?:anak|bayi|balita)\w*"
     r"(?: (?:\S+ ){0,10}(?:\d+|dua|tiga|empat|berapa|beberapa) (?:hari|malam) (?:tidak|belum) "

@@ -125,7 +125,7 @@ MOVED_CUE = {"confinement": "confined_now", "abduction": "abduction_now",
              "documents_withheld": "passport_withheld", "injury": "serious_injury",
              "kill_threat": "kill_threat", "child_left_alone": "child_left_alone",
              # Stalking raises no cue of its own: as a context of abuse it lets someone at the door count.
-             "stalking": "perpetrator_present", "breaking_in": "perpetrator_present"}
+             "stalking": "perpetrator_present", "breaking_in": "perpetrator_present", "burn_threat": "kill_threat"}
 
 
 @pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family in MOVED_CUE], ids=lambda c: f"{c.family}/{c.id}")
@@ -192,3 +192,9 @@ def test_stalking_lets_someone_at_the_door_count_and_a_past_wait_is_lowered() ->
                     "dulu dia pernah berdiri di depan pintu kamar aku"):
         danger = detect_danger(lowered)
         assert danger.cues == ["perpetrator_present"] and danger.level == "high", lowered
+
+
+def test_a_threat_to_burn_or_poison_is_a_kill_threat_lowered_when_past() -> None:
+    assert detect_danger("suamiku ngancam mau bakar rumah").level == "emergency"
+    danger = detect_danger("dulu dia pernah ngancam mau bakar rumah")
+    assert danger.cues == ["kill_threat"] and danger.level == "high"
