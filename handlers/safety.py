@@ -642,13 +642,9 @@ _RE_CONFINED = re.compile(cues.family_pattern("confinement"))
 _RE_PASSPORT = re.compile(cues.family_pattern("documents_withheld"))
 _RE_CHILD_WORD = re.compile(r"\b(?:bayi|balita|batita|anak|anaknya|adik|bocah|baby|child|kid|kids|toddler|"
                             r"orok|bayinya|cucu)\b")
-_RE_LEFT_ALONE = re.compile(
-    r"\b(?:ditinggal|ditinggalkan|ditinggalin|dibiarkan|terkunci|dikunci|sendirian|left) " + _w(3)
-    + r"(?:sendiri|sendirian|seorang diri|di rumah|di mobil|dari pagi|dari kemarin|seharian|berhari|"
-    r"tanpa|alone|tidak ada yang jaga|tidak ada orang)"
-    r"|\b(?:tidak ada (?:yang jaga|yang menjaga|orang dewasa|orang tua)|left alone|home alone)\b"
-    r"|\bsendirian (?:di rumah|dari pagi|seharian|nangis|menangis)\b"
-)
+# A child left alone (at home, in a car, all day, nobody watching): data, with examples, in handlers/data/cues.yml
+# (family child_left_alone).
+_RE_LEFT_ALONE = re.compile(cues.family_pattern("child_left_alone"))
 _RE_HANDOVER = re.compile(
     r"\b(?:dijemput|dibawa|diberangkatkan|dikirim|dijual|diculik|dibawa kabur|menjemput|membawa|menjual|"
     r"taken|picked up|sold)\b"
@@ -778,14 +774,14 @@ _RE_LEAVING_TONIGHT = re.compile(r"\b(?:berangkat\w*|diberangkat\w*|dikirim\w*|d
 _RE_YESTERDAY = re.compile(r"\b(?:kemarin|kemarin malam|minggu lalu|minggu kemarin|"
                            r"(?:\d+|dua|tiga|beberapa) hari (?:yang )?lalu|"
                            r"yesterday|last week)\b")
-_RE_STALK = re.compile(r"\b(?:followed me|following me|stalk\w*|ngikutin|ngikutin saya|mengikuti saya|dibuntuti|"
-                       r"membuntuti|nguntit|dikuntit|menguntit|mabuk|drunk|nyusul\w*|menyusul)\b")
-_RE_TRYING_IN = re.compile(r"\b(?:trying to (?:open|get in|break)|banging on|break(?:ing)? (?:in|down)|"
-                           r"(?:standing|waiting|been) (?:\S+ ){0,3}outside (?:my|the|her|our) (?:\S+ ){0,2}"
-                           r"(?:door|house|room|window|place)|(?:berdiri|nunggu|menunggu|nungguin) (?:\S+ ){0,3}"
-                           r"(?:di )?(?:depan|luar) (?:\S+ ){0,2}(?:pintu|kamar|kost|rumah|jendela|pagar))")
-_RE_BURN_THREAT = re.compile(r"\b(?:ancam\w*|mengancam|ngancem|ngancam|diancam|mau|akan|bakal|bilang) (?:\S+ ){0,3}"
-                             r"(?:bakar|membakar|ngebakar|dibakar|nyiram|menyiram|siram|disiram|racun\w*)\b")
+# Stalked, a drunk partner, someone coming after the writer (a context of abuse, no cue by itself): data, with
+# examples, in handlers/data/cues.yml (family stalking).
+_RE_STALK = re.compile(cues.family_pattern("stalking"))
+# Someone trying to get in or waiting outside the door: data, with examples, in handlers/data/cues.yml (family
+# breaking_in).
+_RE_TRYING_IN = re.compile(cues.family_pattern("breaking_in"))
+# A threat to burn, douse or poison: data, with examples, in handlers/data/cues.yml (family burn_threat).
+_RE_BURN_THREAT = re.compile(cues.family_pattern("burn_threat"))
 _RE_ABANDONED = re.compile(
     r"\b(?:ninggalin|ninggal|meninggalkan|ditinggal|ditinggalin|ditinggalkan) (?:\S+ ){0,3}(?:anak|bayi|balita)\w*"
     r"(?: (?:\S+ ){0,10}(?:\d+|dua|tiga|empat|berapa|beberapa) (?:hari|malam) (?:tidak|belum) "

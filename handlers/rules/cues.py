@@ -11,7 +11,8 @@ Seven kinds of family (docs/triage-wordings.md):
   require ``with``: one of these context patterns anywhere in the message too; :func:`firing` gives the cues;
 - ``suicide_outright``: suicide said outright, one expression for :mod:`handlers.safety` (:func:`family_pattern`),
   which lowers it when negated, past or a partner's lever;
-- ``confinement``, ``abduction``, ``documents_withheld``, ``injury``, ``kill_threat``: the other danger cues, one
+- ``confinement``, ``abduction``, ``documents_withheld``, ``injury``, ``kill_threat``, ``child_left_alone``,
+  ``stalking`` (a context of abuse, no cue of its own), ``breaking_in``, ``burn_threat``: the other danger cues, one
   expression each for :mod:`handlers.safety` (:func:`family_pattern`), which keeps when they fire and what lowers
   them;
 - ``fires_in_clause``: cues read clause by clause (:func:`search` gives each cue and where it matched, so the

@@ -123,7 +123,9 @@ def test_suicide_said_outright_is_lowered_by_a_negation_or_a_partners_lever() ->
 # The cue families moved out of handlers/safety.py's regexes, and the danger cue detect_danger reports for each.
 MOVED_CUE = {"confinement": "confined_now", "abduction": "abduction_now",
              "documents_withheld": "passport_withheld", "injury": "serious_injury",
-             "kill_threat": "kill_threat"}
+             "kill_threat": "kill_threat", "child_left_alone": "child_left_alone",
+             # Stalking raises no cue of its own: as a context of abuse it lets someone at the door count.
+             "stalking": "perpetrator_present", "breaking_in": "perpetrator_present", "burn_threat": "kill_threat"}
 
 
 @pytest.mark.parametrize("cue", [c for c in ENTRIES if c.family in MOVED_CUE], ids=lambda c: f"{c.family}/{c.id}")
@@ -171,3 +173,28 @@ def test_a_kill_threat_pages_now_and_arms_a_weapon() -> None:
         danger = detect_danger(lowered)
         assert danger.cues == ["kill_threat"] and danger.level == "high", lowered
     assert "weapon_threat" in detect_danger("mantan suami ngancam mau bunuh aku sekarang dia bawa pisau").cues
+
+
+def test_a_child_left_alone_needs_a_child_and_is_lowered_when_a_habit() -> None:
+    assert detect_danger("tolong, balita tetangga ditinggal sendirian di kontrakan").level == "emergency"
+    # No child named, or the writer left by a spouse: nobody's child is alone.
+    for nobody in ("aku ditinggal sendirian di kontrakan", "anakku rewel, aku ditinggal suami sendirian di rumah"):
+        assert "child_left_alone" not in detect_danger(nobody).cues, nobody
+    danger = detect_danger("dulu adikku sering ditinggal sendirian di rumah")
+    assert danger.cues == ["child_left_alone"] and danger.level == "high"
+
+
+def test_stalking_lets_someone_at_the_door_count_and_a_past_wait_is_lowered() -> None:
+    assert "perpetrator_present" not in detect_danger("bapak sekarang ada di depan kamar").cues
+    assert detect_danger("bapak mabuk, sekarang ada di depan kamar").level == "emergency"
+    # Yesterday's wait at the door, or one told in the past, opens a case without paging.
+    for lowered in ("kemarin mantan nunggu di depan rumah lama banget",
+                    "dulu dia pernah berdiri di depan pintu kamar aku"):
+        danger = detect_danger(lowered)
+        assert danger.cues == ["perpetrator_present"] and danger.level == "high", lowered
+
+
+def test_a_threat_to_burn_or_poison_is_a_kill_threat_lowered_when_past() -> None:
+    assert detect_danger("suamiku ngancam mau bakar rumah").level == "emergency"
+    danger = detect_danger("dulu dia pernah ngancam mau bakar rumah")
+    assert danger.cues == ["kill_threat"] and danger.level == "high"
