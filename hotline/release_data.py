@@ -116,6 +116,8 @@ def write_release(folder: Path, *, project: Path, train: Mapping[str, list[str]]
         shutil.rmtree(folder)
     (folder / "data").mkdir(parents=True)
     shutil.copy(project / "config.yml", folder / "config.yml")
+    for module in project.glob("hotline_*.py"):  # custom Rasa components named in config.yml
+        shutil.copy(module, folder / module.name)
     shutil.copy(project / "data" / "rules.yml", folder / "data" / "rules.yml")
     header, blocks = _blocks((project / "data" / "nlu.yml").read_text(encoding="utf-8"))
     topics = {k: v for k, v in sorted(train.items()) if v}

@@ -19,10 +19,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from hotline.services import rasa_pythonpath
+
 # Share of the whole run each component's training spans (the neural ones take nearly all the time).
 STAGES: dict[str, tuple[float, float]] = {
     "WhitespaceTokenizer": (0.02, 0.02), "RegexFeaturizer": (0.03, 0.03), "LexicalSyntacticFeaturizer": (0.04, 0.04),
-    "CountVectorsFeaturizer": (0.06, 0.06), "DIETClassifier": (0.08, 0.70), "EntitySynonymMapper": (0.70, 0.70),
+    "CountVectorsFeaturizer": (0.06, 0.06), "CappedCountVectorsFeaturizer": (0.06, 0.06),
+    "DIETClassifier": (0.08, 0.70), "EntitySynonymMapper": (0.70, 0.70),
     "ResponseSelector": (0.71, 0.93), "MemoizationPolicy": (0.94, 0.94), "RulePolicy": (0.96, 0.96),
 }
 _COMPONENT = re.compile(r"Starting to train component '(\w+)'")
@@ -109,6 +112,7 @@ async def run_training(folder: Path, cmd: list[str], *, lock: Path,
         if on_start is not None:
             await on_start()
         env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
+                   PYTHONPATH=rasa_pythonpath(),
                    # Components cached across releases (featurisers of unchanged data are not recomputed).
                    RASA_CACHE_DIRECTORY=str(folder.parent / ".rasa-cache"))
         log_path = folder / "train.log"

@@ -22,6 +22,8 @@ from typing import Protocol
 
 import httpx
 
+from core.settings import PROJECT_ROOT
+
 log = logging.getLogger(__name__)
 
 
@@ -148,6 +150,13 @@ def write_endpoints(path: Path, *, redis_url: str | None, nlg_url: str | None, n
     return path
 
 
+def rasa_pythonpath() -> str:
+    """``PYTHONPATH`` for a Rasa child process: the custom components ``nlu/config.yml`` names
+    (``nlu/hotline_*.py``) must import wherever a model is served or trained from (``nlu/``, a release's folder, a
+    test's scratch project)."""
+    return os.pathsep.join(p for p in (str(PROJECT_ROOT / "nlu"), os.environ.get("PYTHONPATH", "")) if p)
+
+
 @dataclass
 class RasaServer:
     """A ``rasa run --enable-api`` child process from the project's Python 3.10 env."""
@@ -193,7 +202,7 @@ class RasaServer:
             nlg_token=self.nlg_token,
         )
         env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
-                   SANIC_REQUEST_TIMEOUT="30", LOG_LEVEL_LIBRARIES="ERROR",
+                   SANIC_REQUEST_TIMEOUT="30", LOG_LEVEL_LIBRARIES="ERROR", PYTHONPATH=rasa_pythonpath(),
                    # Rasa runs several Sanic workers only with a shared (Redis) lock and tracker store.
                    SANIC_WORKERS=str(self.sanic_workers))
         cmd = [str(rasa), "run", "--enable-api", "-m", str(self.model_path), "--port", str(self.port),

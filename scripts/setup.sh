@@ -69,8 +69,8 @@ if [ ! -x .venv-rasa/bin/rasa ]; then
 fi
 
 # --- the Rasa model: trained, never committed -------------------------------------------------------------
-# The hash covers what training reads; nlu/probes.yml (the model swap's smoke test) is not training data.
-hash_nlu() { find nlu -path nlu/models -prune -o -path nlu/.rasa -prune -o -path nlu/probes.yml -prune -o -type f \( -name '*.yml' -o -name '*.yaml' \) -print \
+# The hash covers what training reads (the data, the config and its custom component); nlu/probes.yml (the model swap's smoke test) is not training data.
+hash_nlu() { find nlu -path nlu/models -prune -o -path nlu/.rasa -prune -o -path nlu/probes.yml -prune -o -type f \( -name '*.yml' -o -name '*.yaml' -o -name 'hotline_*.py' \) -print \
   | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16; }
 want=$(hash_nlu)
 have=$(cat nlu/models/.hash 2>/dev/null || true)
