@@ -66,6 +66,7 @@ async def run(model: Path | None, labels_paths: list[Path], show: bool, url: str
         os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
         from rasa.core.agent import Agent  # imported late: slow, and only inside .venv-rasa
 
+        sys.path.insert(0, str(NLU_DIR))  # the custom components config.yml names (nlu/hotline_*.py)
         agent = Agent.load(str(model))
     rows = [row for p in labels_paths for row in load_rows(p)]
     reports = nonreports = report_hits = nonreport_hits = cat_total = cat_hits = 0
