@@ -23,10 +23,12 @@ from tests.hotline.conftest import Harness, new_chat_id
 pytestmark = pytest.mark.rasa
 
 # Invented. Rasa reads it as a report; nothing in its words marks one (checked first, below); a name and a village.
-# "soal keluarga saya" read as a report at 0.67 once Rasa had learnt everyday family stories (too weak to ask);
-# "soal rumah tangga saya" reads as one at 0.94 in two trainings of the same data.
-VAGUE = "saya Siti mau cerita soal rumah tangga saya di desa Sukatani"
-REDACTED = "saya [NAME_1] mau cerita soal rumah tangga saya di desa [VILLAGE_1]"
+# Built on a hand-written report_other example of Rasa's training data ("aku butuh bantuan, aku gak aman di
+# rumah", 0.995 with the name and village around it), so that no retraining makes it a borderline parse: "soal
+# keluarga saya" fell to 0.67 once Rasa learnt everyday family stories, "saya Siti mau cerita soal rumah tangga
+# saya" to out_of_scope 0.69 once Rasa trained on 20 epochs over fewer examples.
+VAGUE = "saya Siti, aku butuh bantuan, aku gak aman di rumah, di desa Sukatani"
+REDACTED = "saya [NAME_1], aku butuh bantuan, aku gak aman di rumah, di desa [VILLAGE_1]"
 
 
 def items_of(h: Harness, sender_id: str) -> list[ReviewItem]:
