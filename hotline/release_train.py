@@ -25,8 +25,9 @@ from hotline.services import rasa_pythonpath
 STAGES: dict[str, tuple[float, float]] = {
     "WhitespaceTokenizer": (0.02, 0.02), "RegexFeaturizer": (0.03, 0.03), "LexicalSyntacticFeaturizer": (0.04, 0.04),
     "CountVectorsFeaturizer": (0.06, 0.06), "CappedCountVectorsFeaturizer": (0.06, 0.06),
-    "DIETClassifier": (0.08, 0.70), "EntitySynonymMapper": (0.70, 0.70),
-    "ResponseSelector": (0.71, 0.93), "MemoizationPolicy": (0.94, 0.94), "RulePolicy": (0.96, 0.96),
+    "DIETClassifier": (0.08, 0.70), "LeanDIETClassifier": (0.08, 0.70), "EntitySynonymMapper": (0.70, 0.70),
+    "ResponseSelector": (0.71, 0.93), "LeanResponseSelector": (0.71, 0.93),
+    "MemoizationPolicy": (0.94, 0.94), "RulePolicy": (0.96, 0.96),
 }
 _COMPONENT = re.compile(r"Starting to train component '(\w+)'")
 _EPOCHS = re.compile(r"Epochs:\s+(\d{1,3})%")

@@ -9,7 +9,7 @@ import yaml
 
 from core.settings import PROJECT_ROOT
 from hotline.release_data import check_examples, read_seed, write_release
-from hotline.release_train import Progress, log_tail, train_command
+from hotline.release_train import STAGES, Progress, log_tail, train_command
 
 NLU = PROJECT_ROOT / "nlu"
 
@@ -61,14 +61,20 @@ def test_progress_follows_rasas_components_and_epoch_bars() -> None:
     assert p.feed("2026-12-07 11:02:32 INFO rasa.engine.training.hooks - Starting to train component "
                   "'RegexFeaturizer'.")
     assert p.feed("2026-12-07 11:03:03 INFO rasa.engine.training.hooks - Starting to train component "
-                  "'DIETClassifier'.")
+                  "'LeanDIETClassifier'.")
     at_diet = p.value
     assert p.feed("Epochs:  50%|█████     | 3/6 [00:29<00:32, 10.74s/it, t_loss=3.67, i_acc=0.99]")
     assert at_diet < p.value < 0.7
     assert not p.feed("Epochs:  16%|█▌        | 1/6 [00:08<00:42]")  # never backwards
-    p.feed("Starting to train component 'ResponseSelector'.")
+    p.feed("Starting to train component 'LeanResponseSelector'.")
     p.feed("Epochs: 100%|██████████| 6/6 [01:20<00:00]")
     assert 0.9 < p.value < 1.0
+
+
+def test_every_component_of_the_pipeline_has_a_progress_stage() -> None:
+    config = yaml.safe_load((PROJECT_ROOT / "nlu" / "config.yml").read_text(encoding="utf-8"))
+    names = [step["name"].rsplit(".", 1)[-1] for step in config["pipeline"] + config["policies"]]
+    assert [n for n in names if n not in STAGES] == []
 
 
 def test_the_log_tail_keeps_a_bars_last_state(tmp_path: Path) -> None:
