@@ -271,7 +271,7 @@ _MENTION_CTX = _rx(
 )
 # Sport: "tinju di gym" is not a report, but "ditampar guru olahraga" is (a concrete act wins).
 _SPORT_CTX = _rx(r"gym|(?<!guru )olahraga|latihan|sparring|pertandingan|atlet|petinju|sasana|tanding|silat|"
-                 r"pencak silat|karate|taekwondo|judo|muay thai|wajar|sparing")
+                 r"pencak silat|karate|taekwondo|judo|muay thai|sparing")
 # Definition / service questions ("TPPO itu apa?", "apa itu KBGO").
 _DEFINITION = _rx(r"apa itu|itu apa|singkatan|artinya|arti dari|pengertian|definisi|kepanjangan|"
                   r"maksudnya apa|tugasnya apa|bentuknya|bentuk bentuk|contohnya|jenis jenis|"
@@ -673,6 +673,12 @@ _AT_STAKE = _rx(r"(?:saya|aku|kami|sy|aq|i) (?:\S+ ){0,2}(?:di[a-z]{3,}|was|am|m
                 r"husband|wife|boyfriend|girlfriend|child|son|daughter|mother|mom|father|dad|friend|boss)\w*")
 
 
+# The writer as the one an act was done to ("gue pernah dipegang", "aku sering dipukul", "i was hit").
+_WRITER_HARMED = _rx(r"(?:saya|aku|gue|gua|gw|sy|aq|i) (?:(?:sering|pernah|tadi|sudah|udah|juga|lagi|terus|malah|"
+                     r"selalu|kemarin|baru|dulu|hampir|sempat|kembali|mau|akan|sedang|masih) ){0,2}"
+                     r"(?:di[a-z]{3,}|was|got)")
+
+
 _NEGATED_ACT = re.compile(r"\b(?:tidak|belum|bukan|never|hasn t|hasnt|doesn t|didn t) (?:pernah |ever )?"
                           r"(?:di)?(?:pukul|memukul|mukul|pukuli|memukuli|tampar|menampar|main tangan|hit|hurt)\w*"
                           r"(?: (?:me|saya|aku))?(?: sih| kok)?\b")
@@ -1014,6 +1020,11 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
                                     and not _OWN_EXPERIENCE.search(norm) and not _STORY.search(norm))
     mention_only = mention_only or (bool(_HEALTH_Q.search(norm)) and not danger.level and strength == 0
                                     and not _CARE_DENIED.search(norm))
+    # Abuse as a public topic (the crowd judging a case, a culture, a practice argued about: cues.yml public_talk),
+    # unless a case of the writer's own shows.
+    mention_only = mention_only or (not danger.level and bool(cue_data.matches("public_talk", norm))
+                                    and not _OWN_EXPERIENCE.search(norm) and not _OWN_CASE.search(norm)
+                                    and not _WRITER_HARMED.search(norm))
     info_only = bool(_INFO_REQ.search(norm)) and not event
     if _PROCEDURE_Q.search(norm) and strength <= 2.0 and not danger.level and not _OWN_CASE.search(norm):
         info_only = True

@@ -232,6 +232,35 @@ def test_report_intent_on_mention_is_none(text: str, intent: str) -> None:
     assert triage(text, _parse(intent, 0.9)).urgency == "none"
 
 
+# Invented: abuse as a public topic (handlers/data/cues.yml, public_talk). Before, each raised a report.
+PUBLIC_TALK = [
+    "warganet malah rame nyalahin korban pelecehan itu, padahal pelakunya jelas",
+    "orang yang menganggap pelecehan di kereta itu wajar kudu belajar empati",
+    "budaya patriarki bikin korban kekerasan susah bersuara",
+    "salut sama penyanyi itu berani speak up soal pelecehan yang dia terima",
+    "mendidik anak dengan memukul itu warisan yang harus diputus",
+]
+# The same markers beside a case of the writer's own: still a report.
+PUBLIC_TALK_OWN_CASE = [
+    "netizen nyalahin aku, padahal aku dilecehkan atasan di kantor",
+    "di keluarga suamiku mukul istri dianggap wajar, suamiku memukul aku tiap bertengkar",
+    "aku mau speak up, dulu aku diperkosa pacarku",
+    "suami saya mendidik anak dengan memukul pakai ikat pinggang",
+]
+
+
+@pytest.mark.parametrize("text", PUBLIC_TALK)
+@pytest.mark.parametrize("parse", [None, _parse("report_sexual", 0.9)], ids=["rules", "rasa-report"])
+def test_abuse_as_a_public_topic_is_no_report(text: str, parse: dict[str, Any] | None) -> None:
+    r = triage(text, parse)
+    assert (r.urgency, r.category) == ("none", "none"), text
+
+
+@pytest.mark.parametrize("text", PUBLIC_TALK_OWN_CASE)
+def test_a_case_of_ones_own_beside_public_talk_stays_a_report(text: str) -> None:
+    assert triage(text, None).urgency in ("emergency", "high", "normal"), text
+
+
 @pytest.mark.parametrize(
     ("text", "victim"),
     [
@@ -662,7 +691,7 @@ def test_uncertain_report_when_only_rasa_sees_a_report() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "penyanyi itu dapat pelecehan seksual lewat dm, netizen malah nyalahin",  # a public figure's case
+    "penyanyi itu dapat pelecehan seksual lewat dm, dari akun palsu katanya",  # a public figure's case
     "pemain bola itu dihajar suporter lawan sampai lebam",  # a public quarrel, nobody of the writer's
 ])
 def test_a_report_about_nobody_concrete_is_asked_about_first(text: str) -> None:
