@@ -118,6 +118,10 @@ INDIRECT_EMERGENCIES = [
     ("sexual_assault_recent", "murid TK saya bilang om nya suka masukin jari, tadi siang dia jalan kesakitan"),
     # The act's own time words decide even when "sekarang" tells the aftermath in the same clause.
     ("sexual_assault_recent", "tadi malam aku diperkosa sekarang mau lapor gimana"),
+    # The everyday verbs of touching, with an intimate part as their object, now or just now.
+    ("sexual_assault_recent", "tolong drivernya pegang paha saya sekarang"),
+    ("sexual_assault_recent", "tadi di angkot ada bapak2 megang pantat aku"),
+    ("abduction_now", "sopir travel sekarang bawa aku ke jalan yang sepi, tolong"),
 ]
 
 
@@ -158,6 +162,8 @@ def test_present_marker_wins_over_past() -> None:
         "suami saya tinju sama temennya di gym tiap sabtu",
         "anak saya batuk pilek, obat batuk anak apa ya",
         "hp saya mau mati baterainya",
+        "tadi aku pegang dada ayam buat dimasak",  # a touching verb, a cut of meat
+        "tadi aku pegang hp terus sampai lupa makan",
         "pisau dapur saya tumpul",
         "besok anak saya dijemput sekolah jam 12",
         "lagu yang judulnya bunuh diri itu siapa penyanyinya",

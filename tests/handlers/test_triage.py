@@ -249,6 +249,32 @@ PUBLIC_TALK_OWN_CASE = [
 ]
 
 
+# Invented: complaints about a parcel, a network, a bank or an app with nobody at stake (cues.yml
+# service_complaint). The statistical emergency head paged on each before ("tolong", "malam ini", "sekarang").
+SERVICE_COMPLAINTS = [
+    "tolong paketnya dipercepat, saya butuh malam ini",
+    "sinyal hilang dari kemarin malam tolong dibantu sekarang",
+    "tolong, saldo saya terpotong tadi malam, tolong segera dibantu",
+    "aplikasinya error terus dari semalam, saya takut uangnya hilang, tolong",
+]
+
+
+@pytest.mark.parametrize("text", SERVICE_COMPLAINTS)
+@pytest.mark.parametrize("parse", [None, _parse("out_of_scope", 0.6)], ids=["rules", "rasa"])
+def test_a_service_complaint_pages_nobody(text: str, parse: dict[str, Any] | None) -> None:
+    r = triage(text, parse)
+    assert (r.urgency, r.category) == ("none", "none"), text
+
+
+@pytest.mark.parametrize(("text", "urgencies"), [
+    ("tolong kurir paket itu nyekap saya di gudang sekarang", {"emergency"}),  # a person does it: never a service
+    ("paket dari mantan isinya ancaman mau bunuh saya malam ini", {"emergency"}),
+    ("pernah dinikahkan umur 15, sekarang mau lanjut paket C, ada bantuan?", {"high", "normal"}),
+])
+def test_service_words_beside_danger_or_an_own_case_keep_the_verdict(text: str, urgencies: set[str]) -> None:
+    assert triage(text, None).urgency in urgencies, text
+
+
 @pytest.mark.parametrize("text", PUBLIC_TALK)
 @pytest.mark.parametrize("parse", [None, _parse("report_sexual", 0.9)], ids=["rules", "rasa-report"])
 def test_abuse_as_a_public_topic_is_no_report(text: str, parse: dict[str, Any] | None) -> None:
