@@ -7,9 +7,10 @@ prediction graph: about half a gigabyte per worker and ~35 s of every model load
 
 Here a model that is loaded to serve (not to fine-tune) creates its prediction variables by one eager prediction
 on the example Rasa passes for that purpose, reads the weights into them (TensorFlow's object-based checkpoints
-match variables by name; the optimizer's slots and the training-only layers in the file are left unread), then
-traces the prediction graph once with the real weights. A fine-tune (``rasa train --finetune``) loads with
-``finetune_mode`` and goes through Rasa's own load, which it needs for the optimizer. Parses are identical to
+match variables by name; every variable created must be found there, while the optimizer's slots and the
+training-only layers in the file are left unread), then traces the prediction graph once with the real weights.
+A fine-tune (``rasa train --finetune``) loads with ``finetune_mode`` and goes through Rasa's own load, which it
+needs for the optimizer. Parses are identical to
 Rasa's load: every intent, FAQ key and confidence was compared on 2,561 texts (docs/training.md, "Memory").
 
 Imported by Rasa from the project folder, like ``hotline_featurizers.py``; runs in the Rasa env (Python 3.10).
@@ -35,7 +36,12 @@ def _load_for_prediction(
     # label embeddings computed from them as a constant.
     model._run_eagerly = True
     model.run_inference(predict_data_example)
-    model.load_weights(model_file_name).expect_partial()
+    status = model.load_weights(model_file_name)
+    # Every variable the prediction created must have been read from the file: a layer left at its random
+    # initial weights would answer nonsense without an error. The file's extra values (the optimizer's slots,
+    # training-only layers) are expected.
+    status.assert_existing_objects_matched()
+    status.expect_partial()
     model._run_eagerly = run_eagerly
     model.prepared_for_prediction = False
     model._tf_predict_step = None
