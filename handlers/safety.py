@@ -632,11 +632,11 @@ _RE_INTRUDE = re.compile(
 )
 _RE_TOUCH = re.compile(r"\b(?:pegang pegang|dipegang pegang|dipegang|memegang|diraba|meraba|digerayangi|"
                        r"menggerayangi|grepe|dicium paksa|touched me|groped)\b|"
-                       # The everyday verbs ("pegang hp") only with an intimate part as their object.
+                       # The everyday verbs ("pegang hp") only with an intimate part as their object (not "susu" or
+                       # "anu", which are milk and "thingy" as often).
                        r"\b(?:pegang|megang|pegangin|megangin|raba|ngeraba|rabain|remas|meremas|ngeremes|ngeremas|"
                        r"diremas|remes|colek|nyolek|dicolek)\w* (?:\S+ )?(?:paha|dada|payudara|pantat|bokong|"
-                       r"selangkangan|kemaluan|alat kelamin|kelamin|anu|susu)\b(?! (?:ayam|bebek|sapi|kambing|ikan|"
-                       r"kotak|formula)\b)")
+                       r"selangkangan|kemaluan|alat kelamin|kelamin)\b(?! (?:ayam|bebek|sapi|kambing|ikan)\b)")
 # Someone taken away (kidnapped, run off with): data, with examples, in handlers/data/cues.yml (family abduction).
 _RE_ABDUCT = re.compile(cues.family_pattern("abduction"))
 # Someone held where they are (locked in, held captive, not allowed to leave): data, with examples, in

@@ -1108,11 +1108,6 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     # withheld ("demam tinggi, bapaknya gak mau bawa ke puskesmas") is neglect told in health words: the model,
     # which has seen many harmless health posts, does not decide it.
     care_withheld = bool(_ILLNESS_RX.search(norm)) and bool(_CARE_DENIED.search(norm))
-    # A complaint about a parcel, a network or a bank with nobody at stake (cues.yml service_complaint): its "tolong"
-    # and time words are what the emergency head reads as danger now.
-    service_only = (not danger.level and bool(cue_data.matches("service_complaint", norm))
-                    and not _AT_STAKE.search(norm) and not _OWN_EXPERIENCE.search(norm)
-                    and not _WRITER_HARMED.search(norm))
     if (urgency in ("high", "normal") and not danger.level and strength == 0 and not short_alarm
             and not _WANTS_TO_TELL.search(norm) and not care_withheld):
         p_report = text_model.report_probability(norm)
@@ -1130,6 +1125,11 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     # dihapus semua": a deletion request whose "tolong" the model reads as a plea).
     sure_other = (not is_report and intent_cat is None and intent in _VETO_INTENTS
                   and confidence is not None and confidence >= _SURE_OTHER_INTENT)
+    # Nor on a complaint about a parcel, a network or a bank with nobody at stake (cues.yml service_complaint): its
+    # "tolong" and time words are what the head reads as danger now.
+    service_only = (not danger.level and bool(cue_data.matches("service_complaint", norm))
+                    and not _AT_STAKE.search(norm) and not _OWN_EXPERIENCE.search(norm)
+                    and not _WRITER_HARMED.search(norm))
     # Nor on a death the safety net saw and gave to someone else ("mending mati aja kamu", a curse at the reader).
     if (urgency != "emergency" and not mention_only and norm and not safe_elsewhere and not sure_other
             and not service_only and not _logistics_only(norm, danger.cues) and not not_own_death(norm)):

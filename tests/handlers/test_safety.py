@@ -163,6 +163,7 @@ def test_present_marker_wins_over_past() -> None:
         "anak saya batuk pilek, obat batuk anak apa ya",
         "hp saya mau mati baterainya",
         "tadi aku pegang dada ayam buat dimasak",  # a touching verb, a cut of meat
+        "tadi aku pegang susu kotak buat adik",
         "tadi aku pegang hp terus sampai lupa makan",
         "pisau dapur saya tumpul",
         "besok anak saya dijemput sekolah jam 12",
