@@ -630,13 +630,19 @@ _RE_INTRUDE = re.compile(
     r"\b(?:masuk (?:ke )?kamar|meraba|diraba|dipegang|memegang|menyentuh|disentuh|grepe|digerayangi|"
     r"tidur di kamar saya|mengintip|into my room|touch(?:es|ed)? me)\b"
 )
-_RE_TOUCH = re.compile(r"\b(?:pegang pegang|dipegang pegang|dipegang|memegang|diraba|meraba|digerayangi|"
+_RE_TOUCH = re.compile(r"\b(?:pegang pegang|dipegang pegang|dipegang|diraba|meraba|digerayangi|"
                        r"menggerayangi|grepe|dicium paksa|touched me|groped)\b|"
+                       # "memegang" is "to hold" as often ("sedang memegang bayi", "memegang jabatan"): a person or
+                       # a part of the body must follow.
+                       r"\bmemegang (?:\S+ )?(?:saya|kami|dia|tubuh|badan|anak|adik|murid|siswi|paha|dada|payudara|"
+                       r"pantat|bokong|selangkangan|kemaluan|alat kelamin|kelamin)\b|"
                        # The everyday verbs ("pegang hp") only with an intimate part as their object (not "susu" or
                        # "anu", which are milk and "thingy" as often).
                        r"\b(?:pegang|megang|pegangin|megangin|raba|ngeraba|rabain|remas|meremas|ngeremes|ngeremas|"
                        r"diremas|remes|colek|nyolek|dicolek)\w* (?:\S+ )?(?:paha|dada|payudara|pantat|bokong|"
                        r"selangkangan|kemaluan|alat kelamin|kelamin)\b(?! (?:ayam|bebek|sapi|kambing|ikan)\b)")
+# "lagi" or "masih" right before the verb tells it is going on ("bos lagi pegang pegang dada saya").
+_RE_GOING_ON = re.compile(r"\b(?:lagi|masih) $")
 # Someone taken away (kidnapped, run off with): data, with examples, in handlers/data/cues.yml (family abduction).
 _RE_ABDUCT = re.compile(cues.family_pattern("abduction"))
 # Someone held where they are (locked in, held captive, not allowed to leave): data, with examples, in
@@ -1353,8 +1359,9 @@ def detect_danger(text: str, norm: str | None = None) -> DangerReport:
                 fire("sexual_assault_recent", past and not any(_RE_PRE_RECENT.search(t) for t in pre))
 
         for m in _RE_TOUCH.finditer(cl):
-            if _near(_RE_RECENT72, cl, m.start(), m.end(), 6, 6) and not now_false:
-                fire("sexual_assault_recent", past)
+            going_on = bool(_RE_GOING_ON.search(cl[: m.start()]))
+            if (going_on or _near(_RE_RECENT72, cl, m.start(), m.end(), 6, 6)) and not now_false:
+                fire("sexual_assault_recent", past and not going_on)
         am = hit(_RE_ABDUCT, cl)
         if am and (_near(_RE_RECENT72, cl, am.start(), am.end(), 6, 6) or help_now):
             fire("abduction_now", past)

@@ -122,6 +122,7 @@ INDIRECT_EMERGENCIES = [
     ("sexual_assault_recent", "tolong drivernya pegang paha saya sekarang"),
     ("sexual_assault_recent", "tadi di angkot ada bapak2 megang pantat aku"),
     ("abduction_now", "sopir travel sekarang bawa aku ke jalan yang sepi, tolong"),
+    ("sexual_assault_recent", "tolong, bos lagi pegang pegang dada saya di ruangannya"),  # "lagi": going on
 ]
 
 
@@ -164,6 +165,8 @@ def test_present_marker_wins_over_past() -> None:
         "hp saya mau mati baterainya",
         "tadi aku pegang dada ayam buat dimasak",  # a touching verb, a cut of meat
         "tadi aku pegang susu kotak buat adik",
+        "ibu sedang memegang bayi di teras",  # "memegang" is "to hold"
+        "sekarang saya memegang jabatan ketua rt",
         "tadi aku pegang hp terus sampai lupa makan",
         "pisau dapur saya tumpul",
         "besok anak saya dijemput sekolah jam 12",
