@@ -22,7 +22,16 @@ from typing import Any, Literal
 
 from handlers import places, text_model
 from handlers.rules import cues as cue_data
-from handlers.safety import SEXUAL_ASSAULT, VIOLENCE, WEAPON, detect_danger, harm_family, normalise, not_own_death
+from handlers.safety import (
+    SEXUAL_ASSAULT,
+    VIOLENCE,
+    WEAPON,
+    DangerReport,
+    detect_danger,
+    harm_family,
+    normalise,
+    not_own_death,
+)
 
 Urgency = Literal["emergency", "high", "normal", "none"]
 Category = Literal["physical", "psychological", "sexual", "exploitation", "trafficking", "neglect", "other", "none"]
@@ -673,10 +682,10 @@ _AT_STAKE = _rx(r"(?:saya|aku|kami|sy|aq|i) (?:\S+ ){0,2}(?:di[a-z]{3,}|was|am|m
                 r"husband|wife|boyfriend|girlfriend|child|son|daughter|mother|mom|father|dad|friend|boss)\w*")
 
 
-# The writer as the one an act was done to ("gue pernah dipegang", "aku sering dipukul", "i was hit").
-_WRITER_HARMED = _rx(r"(?:saya|aku|gue|gua|gw|sy|aq|i) (?:(?:sering|pernah|tadi|sudah|udah|juga|lagi|terus|malah|"
-                     r"selalu|kemarin|baru|dulu|hampir|sempat|kembali|mau|akan|sedang|masih) ){0,2}"
-                     r"(?:di[a-z]{3,}|was|got)")
+# The writer as the one an act was done to ("gue pernah dipegang", "aku sering dipukul", "i was hit"); on
+# normalised text, where every first-person pronoun but English "i" reads "saya".
+_WRITER_HARMED = _rx(r"(?:saya|i) (?:(?:sering|pernah|tadi|sudah|udah|juga|lagi|terus|malah|selalu|kemarin|baru|"
+                     r"dulu|hampir|sempat|kembali|mau|akan|sedang|masih) ){0,2}(?:di[a-z]{3,}|was|got)")
 
 
 _NEGATED_ACT = re.compile(r"\b(?:tidak|belum|bukan|never|hasn t|hasnt|doesn t|didn t) (?:pernah |ever )?"
@@ -973,6 +982,13 @@ def _logistics_only(norm: str, cues: list[str]) -> bool:
     return bool(words) and all(w.isdigit() or w in _LOGISTICS_WORDS for w in words)
 
 
+def _service_only(norm: str, danger: DangerReport) -> bool:
+    """A complaint about a parcel, a network or a bank (cues.yml service_complaint), no danger, nobody at stake."""
+    # _AT_STAKE's writer alternative also covers the writer harmed (_WRITER_HARMED).
+    return (not danger.level and bool(cue_data.matches("service_complaint", norm)) and not _AT_STAKE.search(norm)
+            and not _OWN_EXPERIENCE.search(norm))
+
+
 def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
     """Triage one citizen message. ``parse`` is Rasa's ``/model/parse`` JSON, or None when Rasa is down.
 
@@ -1127,12 +1143,10 @@ def triage(text: str, parse: dict[str, Any] | None) -> TriageResult:
                   and confidence is not None and confidence >= _SURE_OTHER_INTENT)
     # Nor on a complaint about a parcel, a network or a bank with nobody at stake (cues.yml service_complaint): its
     # "tolong" and time words are what the head reads as danger now.
-    service_only = (not danger.level and bool(cue_data.matches("service_complaint", norm))
-                    and not _AT_STAKE.search(norm) and not _OWN_EXPERIENCE.search(norm)
-                    and not _WRITER_HARMED.search(norm))
     # Nor on a death the safety net saw and gave to someone else ("mending mati aja kamu", a curse at the reader).
     if (urgency != "emergency" and not mention_only and norm and not safe_elsewhere and not sure_other
-            and not service_only and not _logistics_only(norm, danger.cues) and not not_own_death(norm)):
+            and not _logistics_only(norm, danger.cues) and not _service_only(norm, danger)
+            and not not_own_death(norm)):
         p_emergency = text_model.emergency_probability(norm)
         if p_emergency is not None and p_emergency >= text_model.EMERGENCY_THRESHOLD:
             raised_by_model = True

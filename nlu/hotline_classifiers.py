@@ -10,8 +10,8 @@ on the example Rasa passes for that purpose, reads the weights into them (Tensor
 match variables by name; every variable created must be found there, while the optimizer's slots and the
 training-only layers in the file are left unread), then traces the prediction graph once with the real weights.
 A fine-tune (``rasa train --finetune``) loads with ``finetune_mode`` and goes through Rasa's own load, which it
-needs for the optimizer. Parses are identical to
-Rasa's load: every intent, FAQ key and confidence was compared on 2,561 texts (docs/training.md, "Memory").
+needs for the optimizer. Parses are identical to Rasa's load: every intent, FAQ key and confidence was compared
+on 2,561 texts (docs/training.md, "Memory").
 
 Imported by Rasa from the project folder, like ``hotline_featurizers.py``; runs in the Rasa env (Python 3.10).
 """
@@ -27,9 +27,7 @@ from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
 
-def _load_for_prediction(
-    model: RasaModel, model_file_name: str, predict_data_example: RasaModelData
-) -> RasaModel:
+def _load_for_prediction(model: DIET, model_file_name: str, predict_data_example: RasaModelData) -> DIET:
     """Create ``model``'s prediction variables, read the trained weights into them, trace the prediction graph."""
     run_eagerly = model._run_eagerly
     # Eager, so that no graph is traced with the random initial weights: DIET's traced prediction would keep the
@@ -45,8 +43,7 @@ def _load_for_prediction(
     model._run_eagerly = run_eagerly
     model.prepared_for_prediction = False
     model._tf_predict_step = None
-    if hasattr(model, "all_labels_embed"):
-        model.all_labels_embed = None
+    model.all_labels_embed = None
     # The first parse would trace the graph; doing it here keeps that out of the first citizen's reply.
     model.run_inference(predict_data_example)
     return model

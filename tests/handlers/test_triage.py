@@ -249,6 +249,18 @@ PUBLIC_TALK_OWN_CASE = [
 ]
 
 
+@pytest.mark.parametrize("text", PUBLIC_TALK)
+@pytest.mark.parametrize("parse", [None, _parse("report_sexual", 0.9)], ids=["rules", "rasa-report"])
+def test_abuse_as_a_public_topic_is_no_report(text: str, parse: dict[str, Any] | None) -> None:
+    r = triage(text, parse)
+    assert (r.urgency, r.category) == ("none", "none"), text
+
+
+@pytest.mark.parametrize("text", PUBLIC_TALK_OWN_CASE)
+def test_a_case_of_ones_own_beside_public_talk_stays_a_report(text: str) -> None:
+    assert triage(text, None).urgency in ("emergency", "high", "normal"), text
+
+
 # Invented: complaints about a parcel, a network, a bank or an app with nobody at stake (cues.yml
 # service_complaint). The statistical emergency head paged on each before ("tolong", "malam ini", "sekarang").
 SERVICE_COMPLAINTS = [
@@ -273,18 +285,6 @@ def test_a_service_complaint_pages_nobody(text: str, parse: dict[str, Any] | Non
 ])
 def test_service_words_beside_danger_or_an_own_case_keep_the_verdict(text: str, urgencies: set[str]) -> None:
     assert triage(text, None).urgency in urgencies, text
-
-
-@pytest.mark.parametrize("text", PUBLIC_TALK)
-@pytest.mark.parametrize("parse", [None, _parse("report_sexual", 0.9)], ids=["rules", "rasa-report"])
-def test_abuse_as_a_public_topic_is_no_report(text: str, parse: dict[str, Any] | None) -> None:
-    r = triage(text, parse)
-    assert (r.urgency, r.category) == ("none", "none"), text
-
-
-@pytest.mark.parametrize("text", PUBLIC_TALK_OWN_CASE)
-def test_a_case_of_ones_own_beside_public_talk_stays_a_report(text: str) -> None:
-    assert triage(text, None).urgency in ("emergency", "high", "normal"), text
 
 
 @pytest.mark.parametrize(
